@@ -1,0 +1,66 @@
+// Task 1 of the SigV4 signing process: the canonical request (method, URI, query, headers, signed headers,
+// payload hash), built from text that has already been validated.
+
+import { normalizeEscapes } from './encoding.js';
+
+/**
+ * The path as it goes on the wire: each `/`-separated segment in its canonical encoded form
+ * ({@link normalizeEscapes}). With `normalize` (every service but S3), `.` and `..` segments are resolved and
+ * empty segments dropped, as RFC 3986 section 5.2.4 and AWS's signing rules describe; S3 keeps them, since
+ * `a//b`, `.` and `..` can be part of an object key.
+ */
+export function encodePath(rawPath: string, normalize: boolean): string {
+  const segments = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url'));
+  if (!normalize) return segments.join('/') || '/';
+  const kept: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') kept.pop();
+    else if (segment !== '' && segment !== '.') kept.push(segment);
+  }
+  return '/' + kept.join('/') + (kept.length > 0 && rawPath.endsWith('/') ? '/' : '');
+}
+
+/**
+ * CanonicalURI from the encoded path: as it is for S3, encoded a second time for the other services
+ * (`uriEscapePath`). The encoded path holds only unreserved characters, `/` and `%XX`, so encoding it again
+ * only turns each `%` into `%25`.
+ */
+export const createCanonicalUri = (encodedPath: string, uriEscapePath: boolean): string =>
+  uriEscapePath ? encodedPath.replace(/%/g, '%25') : encodedPath;
+
+/** Encoded `[key, value]` pairs sorted by key, then by value (byte order: encoded text is ASCII). */
+export const sortQuery = (pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] =>
+  [...pairs].sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
+
+/** CanonicalQueryString: encoded pairs, sorted, as `key=value` joined by `&` (an empty value gives `key=`). */
+export const createCanonicalQuery = (pairs: readonly (readonly [string, string])[]): string =>
+  sortQuery(pairs)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+
+/** A header value in canonical form: trimmed, each run of spaces and tabs made one space. */
+export const canonicalHeaderValue = (value: string): string => value.trim().replace(/[ \t]+/g, ' ');
+
+/**
+ * CanonicalHeaders and SignedHeaders from lowercase names and their values in request order (repeated
+ * headers are joined with `,`).
+ */
+export function createCanonicalHeaders(headers: ReadonlyMap<string, readonly string[]>): {
+  canonicalHeaders: string;
+  signedHeaders: string[];
+} {
+  const signedHeaders = [...headers.keys()].sort();
+  let canonicalHeaders = '';
+  for (const name of signedHeaders) canonicalHeaders += `${name}:${headers.get(name)!.map(canonicalHeaderValue).join(',')}\n`;
+  return { canonicalHeaders, signedHeaders };
+}
+
+/** The canonical request: six parts joined by newlines; CanonicalHeaders brings its own final newline. */
+export const createCanonicalRequest = (
+  method: string,
+  canonicalUri: string,
+  canonicalQuery: string,
+  canonicalHeaders: string,
+  signedHeaders: string,
+  payloadHash: string,
+): string => `${method}\n${canonicalUri}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;

@@ -1,0 +1,72 @@
+// Encoding helpers: RFC 3986 percent-encoding as SigV4 defines UriEncode(), hex and UTF-8.
+
+const utf8Encoder = /* @__PURE__ */ new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export const utf8 = (text: string): Uint8Array => utf8Encoder.encode(text);
+
+const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** Lowercase hex of bytes. */
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = '';
+  for (let i = 0; i < view.length; i++) out += HEX[view[i]!];
+  return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when the string holds a UTF-16 surrogate without its pair, which has no UTF-8 form. */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
+const escapeSubDelim = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCase();
+
+/**
+ * SigV4's UriEncode(): every byte of the UTF-8 form except the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~)
+ * becomes %XX with uppercase hex. `/` is encoded too; paths are encoded one segment at a time.
+ * The caller has checked that `text` has no lone surrogate.
+ */
+export function uriEncode(text: string): string {
+  // encodeURIComponent keeps ! ' ( ) * as they are; RFC 3986 (section 2.2) counts them as reserved.
+  return encodeURIComponent(text).replace(/[!'()*]/g, escapeSubDelim);
+}
+
+const isUnreservedByte = (b: number): boolean =>
+  (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
+
+/**
+ * Brings URL text that may already hold %XX escapes to its one canonical encoded form: each escape stands for
+ * its byte, every other character for its UTF-8 bytes, and the bytes are encoded again with {@link uriEncode}'s
+ * rules. So `a b` and `a%20b` both give `a%20b`, `%7e` gives `~`, `%2f` gives `%2F`, and `+` gives `%2B`
+ * (RFC 3986 text, not HTML form encoding). Bytes that are not UTF-8 (`%FF`) are kept as they are.
+ * Throws a TypeError for a `%` that is not followed by two hex digits.
+ */
+export function normalizeEscapes(text: string, name: string): string {
+  if (!text.includes('%')) return uriEncode(text);
+  try {
+    return uriEncode(decodeURIComponent(text));
+  } catch {
+    // Not UTF-8 once decoded, or a malformed escape: go byte by byte.
+  }
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (text.charCodeAt(i) === 0x25) {
+      const hex = text.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        throw new TypeError(
+          `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${JSON.stringify(text.slice(i, i + 3))} at index ${i}`,
+        );
+      }
+      const byte = parseInt(hex, 16);
+      out += isUnreservedByte(byte) ? String.fromCharCode(byte) : '%' + hex.toUpperCase();
+      i += 3;
+    } else {
+      const next = text.indexOf('%', i);
+      const end = next < 0 ? text.length : next;
+      out += uriEncode(text.slice(i, end));
+      i = end;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// Errors: caller misuse is a TypeError or RangeError thrown before any crypto runs; failures caused by
+// data (a signature that does not verify, an expired URL) are a SigV4Error with a stable `code`.
+// No message ever contains a secret key, a derived key or an expected signature.
+
+/** The closed set of codes a {@link SigV4Error} can carry. */
+export type SigV4ErrorCode =
+  | 'ERR_SIGV4_MALFORMED'
+  | 'ERR_SIGV4_ALGORITHM'
+  | 'ERR_SIGV4_CREDENTIAL'
+  | 'ERR_SIGV4_UNKNOWN_ACCESS_KEY'
+  | 'ERR_SIGV4_SCOPE'
+  | 'ERR_SIGV4_REGION'
+  | 'ERR_SIGV4_SERVICE'
+  | 'ERR_SIGV4_DATE'
+  | 'ERR_SIGV4_EXPIRES'
+  | 'ERR_SIGV4_NOT_YET_VALID'
+  | 'ERR_SIGV4_EXPIRED'
+  | 'ERR_SIGV4_SIGNED_HEADERS'
+  | 'ERR_SIGV4_METHOD'
+  | 'ERR_SIGV4_SIGNATURE_MISMATCH';
+
+/** A failure caused by the data being signed or verified, with a stable machine-readable `code`. */
+export class SigV4Error extends Error {
+  readonly code: SigV4ErrorCode;
+  override readonly name: 'SigV4Error' = 'SigV4Error';
+  constructor(code: SigV4ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True for a {@link SigV4Error}, including one from another realm or another copy of this library. */
+export function isSigV4Error(value: unknown): value is SigV4Error {
+  if (value instanceof SigV4Error) return true;
+  const code = (value as { code?: unknown } | null)?.code;
+  return value instanceof Error && value.name === 'SigV4Error' && typeof code === 'string' && code.startsWith('ERR_SIGV4_');
+}
+
+/** Describes a received value for an error message without echoing long or secret content. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return `Date(${value.getTime()})`;
+  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value).slice(8, -1)})` : typeof value;
+}
+
+/** Throws `TypeError('"name" expected …, got …')`. */
+export function invalidType(name: string, expected: string, got: unknown): never {
+  throw new TypeError(`"${name}" expected ${expected}, got ${describe(got)}`);
+}
+
+/** Throws `RangeError('"name" expected …, got …')`. */
+export function outOfRange(name: string, expected: string, got: unknown): never {
+  throw new RangeError(`"${name}" expected ${expected}, got ${describe(got)}`);
+}

@@ -1,0 +1,29 @@
+export { presignUrl, draftPresign, finishPresign, EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
+export type { PresignDraft } from './presign.js';
+export { signRequest } from './sign.js';
+export { SigV4Error, isSigV4Error } from './errors.js';
+export type { SigV4ErrorCode } from './errors.js';
+export { SigningKeyCache, defaultSigningKeyCache, deriveSigningKey } from './signing-key.js';
+export { createSignature } from './signature.js';
+export { ALGORITHM, createCredentialScope, createStringToSign } from './string-to-sign.js';
+export {
+  createCanonicalRequest,
+  createCanonicalQuery,
+  createCanonicalHeaders,
+  createCanonicalUri,
+  encodePath,
+  canonicalHeaderValue,
+} from './canonical-request.js';
+export { uriEncode, normalizeEscapes } from './encoding.js';
+export { toAmzDate, parseAmzDate } from './date.js';
+export type {
+  Credentials,
+  HeadersInput,
+  QueryInput,
+  SigningOptions,
+  PresignOptions,
+  SignRequestOptions,
+  SignatureStages,
+  PresignedUrl,
+  SignedRequest,
+} from './types.js';

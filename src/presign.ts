@@ -1,0 +1,137 @@
+// Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
+
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
+import { uriEncode } from './encoding.js';
+import { outOfRange } from './errors.js';
+import { readRequest } from './request.js';
+import { signCanonicalRequest } from './signature.js';
+import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
+import type { PresignedUrl, PresignOptions } from './types.js';
+
+/** Hex SHA-256 of an empty body. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** The longest validity AWS accepts for a presigned URL: 7 days. */
+export const MAX_EXPIRES_IN = 604800;
+
+// Query parameters the signer writes; the caller may not set them.
+const SIGNER_PARAMS = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
+// x-amz-* headers that S3 needs as headers even in a presigned request.
+const UNHOISTABLE = /^x-amz-(?:content-sha256$|server-side-encryption-customer-)/;
+
+/** A presigned request up to its signature: everything but the crypto. */
+export interface PresignDraft {
+  readonly stages: Omit<PresignedUrl, 'url' | 'stringToSign' | 'signature'>;
+  /** The URL without `X-Amz-Signature` (and without an unsigned session token). */
+  readonly unsignedUrl: string;
+  /** `&X-Amz-Security-Token=…` when the token is added after signing, else empty. */
+  readonly urlSuffix: string;
+  readonly read: ReturnType<typeof readRequest>;
+}
+
+/** Validates the options and builds the canonical request of a presigned URL. Runs no crypto. */
+export function draftPresign(options: PresignOptions): PresignDraft {
+  const read = readRequest(options);
+  const expiresIn = options.expiresIn ?? 3600;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
+    outOfRange('expiresIn', `an integer 1..${MAX_EXPIRES_IN} (seconds)`, expiresIn);
+  }
+  const { credentials, amzDate, region, service } = read;
+  const query = read.query.slice();
+  for (const [key] of query) {
+    if (SIGNER_PARAMS.test(key)) {
+      throw new TypeError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+    }
+  }
+
+  const headers = new Map(read.headers);
+  if (!headers.has('host')) headers.set('host', [read.host]);
+  if (options.hoistAmzHeaders) {
+    for (const [name, values] of headers) {
+      if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
+        if (SIGNER_PARAMS.test(name)) throw new TypeError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
+        query.push([name, uriEncode(values.join(','))]);
+        headers.delete(name);
+      }
+    }
+  }
+  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(headers);
+  const signedHeaderList = signedHeaders.join(';');
+  const credentialScope = createCredentialScope(amzDate.slice(0, 8), region, service);
+  query.push(
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', uriEncode(`${credentials.accessKeyId}/${credentialScope}`)],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(expiresIn)],
+    ['X-Amz-SignedHeaders', uriEncode(signedHeaderList)],
+  );
+  const token = credentials.sessionToken;
+  let urlSuffix = '';
+  if (token !== undefined) {
+    if (read.signSessionToken) query.push(['X-Amz-Security-Token', uriEncode(token)]);
+    else urlSuffix = `&X-Amz-Security-Token=${uriEncode(token)}`;
+  }
+  const canonicalQuery = createCanonicalQuery(query);
+  const payloadHash = read.payloadHash ?? (service === 's3' ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  const canonicalRequest = createCanonicalRequest(
+    read.method,
+    createCanonicalUri(read.path, read.uriEscapePath),
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaderList,
+    payloadHash,
+  );
+
+  const mustSend: Record<string, string> = {};
+  for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = values.join(',');
+  return {
+    stages: {
+      method: read.method,
+      headers: mustSend,
+      signedHeaders,
+      credentialScope,
+      amzDate,
+      canonicalRequest,
+      expiresAt: new Date(Math.floor(read.signingDate.getTime() / 1000) * 1000 + expiresIn * 1000),
+    },
+    // The URL carries the query in canonical order: it is encoded exactly as it was signed.
+    unsignedUrl: `${read.origin}${read.path}?${canonicalQuery}`,
+    urlSuffix,
+    read,
+  };
+}
+
+/** Completes a draft with its string to sign and signature. */
+export const finishPresign = (draft: PresignDraft, stringToSign: string, signature: string): PresignedUrl => ({
+  ...draft.stages,
+  url: `${draft.unsignedUrl}${draft.urlSuffix}&X-Amz-Signature=${signature}`,
+  stringToSign,
+  signature,
+});
+
+/**
+ * Presigns a URL (SigV4 query-string authentication): whoever holds it may send this one request until it
+ * expires, with no credentials of their own.
+ *
+ * @throws TypeError or RangeError, before any crypto, for invalid options (the message says what was expected
+ * and what was received, and never shows a secret).
+ * @example
+ * const { url } = await presignUrl({
+ *   url: 'https://examplebucket.s3.amazonaws.com/photos/a b+c.jpg',
+ *   method: 'PUT', service: 's3', region: 'us-east-1', credentials, expiresIn: 900,
+ * });
+ */
+export async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
+  const draft = draftPresign(options);
+  const { read } = draft;
+  const { stringToSign, signature } = await signCanonicalRequest(
+    draft.stages.canonicalRequest,
+    read.amzDate,
+    draft.stages.credentialScope,
+    read.credentials,
+    read.region,
+    read.service,
+    options.cache,
+  );
+  return finishPresign(draft, stringToSign, signature);
+}

@@ -1,0 +1,207 @@
+// Reading the caller's request: every option is validated here, before any crypto runs, and turned into the
+// encoded parts the canonical request is built from.
+
+import { encodePath } from './canonical-request.js';
+import { toAmzDate, toSigningDate } from './date.js';
+import { hasLoneSurrogate, normalizeEscapes, uriEncode } from './encoding.js';
+import { describe, invalidType } from './errors.js';
+import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
+
+/** A request, validated and encoded, ready for the canonical request. */
+export interface RequestParts {
+  readonly method: string;
+  /** `scheme://host[:port]` */
+  readonly origin: string;
+  /** host[:port] as the Host header carries it (default ports left out). */
+  readonly host: string;
+  /** The path in its canonical encoded form, as it goes on the wire. */
+  readonly path: string;
+  /** Encoded query pairs, in the order given. */
+  readonly query: (readonly [string, string])[];
+  /** The caller's headers: lowercase names to their values, in the order given. */
+  readonly headers: Map<string, string[]>;
+  readonly credentials: Credentials;
+  readonly region: string;
+  readonly service: string;
+  readonly signingDate: Date;
+  /** `YYYYMMDD'T'HHMMSS'Z'` */
+  readonly amzDate: string;
+  readonly uriEscapePath: boolean;
+  /** The `payloadHash` option, or the `x-amz-content-sha256` header when only that was given. */
+  readonly payloadHash: string | undefined;
+  readonly signSessionToken: boolean;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 section 5.6.2
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/; // visible US-ASCII, space and tab: the only bytes every client sends as-is
+const SCOPE_PART = /^[\x21-\x2e\x30-\x7e]+$/; // visible ASCII without "/", which separates the scope's parts
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
+const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT|PATCH)$/i;
+const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
+
+function checkString(name: string, value: unknown, secret = false): string {
+  if (typeof value !== 'string' || value === '') {
+    // A secret is never echoed: only its type (and emptiness) is described.
+    invalidType(name, 'a non-empty string', secret && typeof value === 'string' ? 'an empty string' : secret ? typeof value : value);
+  }
+  if (hasLoneSurrogate(value)) throw new TypeError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
+  return value;
+}
+
+function checkCredentials(value: unknown): Credentials {
+  if (typeof value !== 'object' || value === null) invalidType('credentials', 'an object { accessKeyId, secretAccessKey, sessionToken? }', value);
+  const c = value as Record<string, unknown>;
+  const accessKeyId = checkString('credentials.accessKeyId', c['accessKeyId']);
+  if (!HEADER_VALUE.test(accessKeyId)) invalidType('credentials.accessKeyId', 'printable ASCII', accessKeyId);
+  const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
+  const token = c['sessionToken'];
+  if (token === undefined) return { accessKeyId, secretAccessKey };
+  if (!HEADER_VALUE.test(checkString('credentials.sessionToken', token, true))) {
+    throw new TypeError('"credentials.sessionToken" expected printable ASCII, got other characters');
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: token as string };
+}
+
+function checkScopePart(name: string, value: unknown): string {
+  if (!SCOPE_PART.test(checkString(name, value))) invalidType(name, 'visible ASCII without "/" or spaces', value);
+  return value as string;
+}
+
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') invalidType(name, 'a boolean', value);
+  return value;
+}
+
+/** The `payloadHash` option: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or `STREAMING-…`. */
+export function checkPayloadHash(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !PAYLOAD_HASH.test(value)) {
+    invalidType(name, 'a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…"', value);
+  }
+  return value;
+}
+
+/** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
+function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
+  const text = input instanceof URL ? input.href : input;
+  if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
+  // eslint-disable-next-line no-control-regex
+  const control = /[\x00-\x1f\x7f]/.exec(text);
+  if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
+  if (hasLoneSurrogate(text)) throw new TypeError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
+  const m = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i.exec(text);
+  if (!m) invalidType('url', 'an absolute http(s) URL', text);
+  const authority = m[2]!;
+  if (/[@\\\s]/.test(authority)) {
+    invalidType('url', 'a host[:port] without user info, spaces or backslashes', authority);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(`${m[1]!.toLowerCase()}://${authority}/`);
+  } catch {
+    return invalidType('url', 'a valid host[:port]', authority);
+  }
+  return { origin: parsed.origin, host: parsed.host, rawPath: m[3]!, rawQuery: m[4] };
+}
+
+function forEachPair(
+  name: string,
+  input: HeadersInput | QueryInput | undefined,
+  add: (key: string, value: string) => void,
+): void {
+  if (input === undefined || input === null) return;
+  if (typeof input !== 'object') invalidType(name, 'an object, a Headers/URLSearchParams or [name, value] pairs', input);
+  const one = (key: unknown, value: unknown): void => {
+    if (typeof key !== 'string') invalidType(`${name} name`, 'a string', key);
+    if (typeof value === 'number') value = String(value);
+    if (typeof value !== 'string') invalidType(`${name}[${JSON.stringify(key)}]`, 'a string', value);
+    add(key, value as string);
+  };
+  if (Symbol.iterator in input) {
+    for (const pair of input as Iterable<readonly [string, string]>) {
+      if (!Array.isArray(pair) || pair.length !== 2) invalidType(name, '[name, value] pairs', pair);
+      one(pair[0], pair[1]);
+    }
+  } else {
+    for (const [key, value] of Object.entries(input)) {
+      if (Array.isArray(value)) for (const v of value) one(key, v);
+      else if (value !== undefined) one(key, value);
+    }
+  }
+}
+
+/** Validates the options shared by presigning and header signing, and encodes the request. */
+export function readRequest(options: SigningOptions): RequestParts {
+  if (typeof options !== 'object' || options === null) invalidType('options', 'an object', options);
+  const service = checkScopePart('service', options.service);
+  const region = checkScopePart('region', options.region);
+  const credentials = checkCredentials(options.credentials);
+  const isS3 = service === 's3';
+  let method = options.method ?? 'GET';
+  if (typeof method !== 'string' || !TOKEN.test(method)) invalidType('method', 'an HTTP method token such as "GET"', method);
+  // Like fetch, standard methods are upper-cased (a server sees "GET" for "get"); others are case-sensitive.
+  if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
+
+  const { origin, host, rawPath, rawQuery } = parseUrl(options.url);
+  const path = encodePath(rawPath, checkBoolean('normalizePath', options.normalizePath, !isS3));
+
+  const query: [string, string][] = [];
+  for (const piece of rawQuery ? rawQuery.split('&') : []) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    query.push(
+      eq < 0 ? [normalizeEscapes(piece, 'url'), ''] : [normalizeEscapes(piece.slice(0, eq), 'url'), normalizeEscapes(piece.slice(eq + 1), 'url')],
+    );
+  }
+  forEachPair('query', options.query, (key, value) => {
+    if (hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
+      throw new TypeError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
+    }
+    query.push([uriEncode(key), uriEncode(value)]);
+  });
+
+  const headers = new Map<string, string[]>();
+  forEachPair('headers', options.headers, (rawName, value) => {
+    const name = rawName.toLowerCase();
+    if (!TOKEN.test(name)) invalidType('headers name', 'an HTTP token (letters, digits, !#$%&\'*+-.^_`|~)', rawName);
+    if (!HEADER_VALUE.test(value)) {
+      invalidType(`headers[${JSON.stringify(rawName)}]`, 'printable US-ASCII without CR, LF or NUL (encode other text first)', value);
+    }
+    if (SIGNER_HEADERS.has(name)) {
+      throw new TypeError(
+        `"headers" expected no ${JSON.stringify(rawName)} header, which the signer sets (use signingDate and credentials.sessionToken)`,
+      );
+    }
+    const values = headers.get(name);
+    if (values) values.push(value);
+    else headers.set(name, [value]);
+  });
+
+  let payloadHash = options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
+  const contentSha256 = headers.get('x-amz-content-sha256');
+  if (contentSha256) {
+    const fromHeader = checkPayloadHash('headers["x-amz-content-sha256"]', contentSha256.join(','));
+    if (payloadHash !== undefined && payloadHash !== fromHeader) {
+      throw new TypeError(`"payloadHash" expected to equal the x-amz-content-sha256 header ${describe(fromHeader)}, got ${describe(payloadHash)}`);
+    }
+    payloadHash = fromHeader;
+  }
+
+  const signingDate = toSigningDate(options.signingDate);
+  return {
+    method,
+    origin,
+    host,
+    path,
+    query,
+    headers,
+    credentials,
+    region,
+    service,
+    signingDate,
+    amzDate: toAmzDate(signingDate),
+    uriEscapePath: checkBoolean('uriEscapePath', options.uriEscapePath, !isS3),
+    payloadHash,
+    signSessionToken: checkBoolean('signSessionToken', options.signSessionToken, true),
+  };
+}

@@ -1,0 +1,101 @@
+// Header signing: the signature travels in the Authorization header.
+
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
+import { sha256Hex } from './crypto.js';
+import { invalidType } from './errors.js';
+import { readRequest } from './request.js';
+import { signCanonicalRequest } from './signature.js';
+import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
+import type { SignedRequest, SignRequestOptions } from './types.js';
+
+// Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do).
+const UNSIGNABLE = new Set([
+  'cache-control',
+  'connection',
+  'expect',
+  'from',
+  'keep-alive',
+  'max-forwards',
+  'pragma',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'x-amzn-trace-id',
+]);
+
+/**
+ * Signs a request in the Authorization header, for callers that send it themselves (for example with `fetch`).
+ * Adds `x-amz-date`, `x-amz-security-token` with temporary credentials, and for S3 `x-amz-content-sha256`.
+ *
+ * @throws TypeError or RangeError, before any crypto, for invalid options.
+ * @example
+ * const { url, headers } = await signRequest({
+ *   url: 'https://sqs.us-east-1.amazonaws.com/', method: 'POST', service: 'sqs', region: 'us-east-1',
+ *   credentials, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body,
+ * });
+ * await fetch(url, { method: 'POST', headers, body });
+ */
+export async function signRequest(options: SignRequestOptions): Promise<SignedRequest> {
+  const read = readRequest(options);
+  const { body } = options;
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+    invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
+  }
+  const isS3 = read.service === 's3';
+  const addContentSha256 = options.contentSha256Header ?? isS3;
+  if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
+  const { credentials, amzDate } = read;
+
+  const payloadHash = read.payloadHash ?? (await sha256Hex(body ?? ''));
+  const sent = new Map(read.headers);
+  sent.set('x-amz-date', [amzDate]);
+  if (addContentSha256 && !sent.has('x-amz-content-sha256')) sent.set('x-amz-content-sha256', [payloadHash]);
+  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name)));
+  if (!signed.has('host')) signed.set('host', [read.host]);
+  if (credentials.sessionToken !== undefined) {
+    sent.set('x-amz-security-token', [credentials.sessionToken]);
+    if (read.signSessionToken) signed.set('x-amz-security-token', [credentials.sessionToken]);
+  }
+
+  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
+  const signedHeaderList = signedHeaders.join(';');
+  const credentialScope = createCredentialScope(amzDate.slice(0, 8), read.region, read.service);
+  const canonicalRequest = createCanonicalRequest(
+    read.method,
+    createCanonicalUri(read.path, read.uriEscapePath),
+    createCanonicalQuery(read.query),
+    canonicalHeaders,
+    signedHeaderList,
+    payloadHash,
+  );
+  const { stringToSign, signature } = await signCanonicalRequest(
+    canonicalRequest,
+    amzDate,
+    credentialScope,
+    credentials,
+    read.region,
+    read.service,
+    options.cache,
+  );
+  const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaderList}, Signature=${signature}`;
+  const headers: Record<string, string> = {};
+  for (const [name, values] of sent) headers[name] = values.join(',');
+  headers['authorization'] = authorization;
+  const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
+  return {
+    url: `${read.origin}${read.path}${search ? '?' + search : ''}`,
+    method: read.method,
+    headers,
+    authorization,
+    canonicalRequest,
+    stringToSign,
+    signature,
+    credentialScope,
+    signedHeaders,
+    amzDate,
+  };
+}
+

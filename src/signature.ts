@@ -1,0 +1,36 @@
+// Task 4 of the SigV4 signing process: the signature, HMAC-SHA256 of the string to sign with the signing key.
+
+import { hmac, importHmacKey, sha256Hex } from './crypto.js';
+import { toHex } from './encoding.js';
+import { defaultSigningKeyCache, deriveSigningKey, type SigningKeyCache } from './signing-key.js';
+import { createStringToSign } from './string-to-sign.js';
+import type { Credentials } from './types.js';
+
+/** Lowercase hex HMAC-SHA256 of the string to sign, with raw signing key bytes or an imported key. */
+export async function createSignature(signingKey: Uint8Array | CryptoKey, stringToSign: string): Promise<string> {
+  const key = signingKey instanceof Uint8Array ? await importHmacKey(signingKey) : signingKey;
+  return toHex(await hmac(key, stringToSign));
+}
+
+/**
+ * Hashes the canonical request, builds the string to sign and signs it: two Web Crypto calls when the signing
+ * key is cached.
+ */
+export async function signCanonicalRequest(
+  canonicalRequest: string,
+  amzDate: string,
+  credentialScope: string,
+  credentials: Credentials,
+  region: string,
+  service: string,
+  cache: SigningKeyCache | false | undefined,
+): Promise<{ stringToSign: string; signature: string }> {
+  const date = amzDate.slice(0, 8);
+  const keyPromise =
+    cache === false
+      ? deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey)
+      : (cache ?? defaultSigningKeyCache).get(credentials, date, region, service);
+  const [key, hash] = await Promise.all([keyPromise, sha256Hex(canonicalRequest)]);
+  const stringToSign = createStringToSign(amzDate, credentialScope, hash);
+  return { stringToSign, signature: await createSignature(key, stringToSign) };
+}

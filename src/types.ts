@@ -1,0 +1,125 @@
+// The shapes the public functions take and return.
+
+import type { SigningKeyCache } from './signing-key.js';
+
+/** AWS credentials. A `sessionToken` comes with temporary (STS) credentials. */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string | undefined;
+}
+
+/**
+ * Headers: a plain object (a value may be an array of values for a repeated header), a `Headers`, or pairs.
+ * Names are case-insensitive.
+ */
+export type HeadersInput =
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | Headers
+  | Iterable<readonly [string, string]>;
+
+/**
+ * Extra query parameters, as raw (unencoded) text: a plain object (an array value repeats the key), a
+ * `URLSearchParams`, or pairs. They are appended to the URL's own parameters.
+ */
+export type QueryInput =
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | URLSearchParams
+  | Iterable<readonly [string, string]>;
+
+/** What both signing functions take. */
+export interface SigningOptions {
+  /**
+   * Absolute http(s) URL. As a string, the path is taken as written: `//`, `.` and `..` stay (a `URL` object has
+   * already resolved them), characters outside the URL syntax are encoded, and `%XX` escapes stand for their
+   * byte. Write `?`, `#` and `%` that belong to a key as `%3F`, `%23` and `%25`.
+   */
+  readonly url: string | URL;
+  /** HTTP method. Default `GET`. */
+  readonly method?: string;
+  /** Service signing name, e.g. `s3`, `execute-api`, `lambda`. Drives the S3 rules below. */
+  readonly service: string;
+  /** Region in the credential scope, e.g. `us-east-1` (`auto` for R2). */
+  readonly region: string;
+  readonly credentials: Credentials;
+  /** The signing time. Default: now. */
+  readonly signingDate?: Date | number | string;
+  /** Headers to sign. The holder of the request must send them with these values. */
+  readonly headers?: HeadersInput;
+  /** Extra query parameters to sign, as raw text. */
+  readonly query?: QueryInput;
+  /** Encode the canonical path a second time. Default: `false` for `s3`, `true` for every other service. */
+  readonly uriEscapePath?: boolean;
+  /** Remove `.` and `..` segments and empty segments from the path. Default: `false` for `s3`, `true` otherwise. */
+  readonly normalizePath?: boolean;
+  /**
+   * The hex SHA-256 of the body, `UNSIGNED-PAYLOAD` or a `STREAMING-…` value. Default for presigned URLs:
+   * `UNSIGNED-PAYLOAD` for `s3`, the hash of an empty body otherwise.
+   */
+  readonly payloadHash?: string;
+  /**
+   * Sign `X-Amz-Security-Token` (default `true`). With `false` the token is added after signing, outside the
+   * signature, as AWS IoT requires.
+   */
+  readonly signSessionToken?: boolean;
+  /** Signing key cache. Default: the shared {@link defaultSigningKeyCache}; `false` derives the key every time. */
+  readonly cache?: SigningKeyCache | false;
+}
+
+/** Options of {@link presignUrl}. */
+export interface PresignOptions extends SigningOptions {
+  /** Seconds the URL stays valid: an integer from 1 to 604800 (7 days). Default 3600. */
+  readonly expiresIn?: number;
+  /**
+   * Move `x-amz-*` headers (other than `x-amz-content-sha256` and the SSE-C key headers, which S3 needs as
+   * headers) into the query string, so the holder need not send them. Default `false`.
+   */
+  readonly hoistAmzHeaders?: boolean;
+}
+
+/** Options of {@link signRequest}. */
+export interface SignRequestOptions extends SigningOptions {
+  /** The body to hash for the payload hash, unless `payloadHash` is given. Default: empty. */
+  readonly body?: string | Uint8Array | ArrayBuffer;
+  /** Add an `x-amz-content-sha256` header with the payload hash. Default: `true` for `s3`, `false` otherwise. */
+  readonly contentSha256Header?: boolean;
+}
+
+/** The stages of a signature, for debugging a mismatch against another signer or a server's error message. */
+export interface SignatureStages {
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  /** Lowercase hex HMAC-SHA256 of the string to sign. */
+  readonly signature: string;
+  /** `YYYYMMDD/region/service/aws4_request` */
+  readonly credentialScope: string;
+  /** Lowercase header names, sorted, as in `X-Amz-SignedHeaders`. */
+  readonly signedHeaders: readonly string[];
+  /** The signing time, `YYYYMMDD'T'HHMMSS'Z'`. */
+  readonly amzDate: string;
+}
+
+/** What {@link presignUrl} returns. */
+export interface PresignedUrl extends SignatureStages {
+  /** The presigned URL, encoded exactly as it was signed. */
+  readonly url: string;
+  readonly method: string;
+  /** Headers the holder of the URL must send (besides `host`), with the values that were signed. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** When the URL stops being valid. */
+  readonly expiresAt: Date;
+}
+
+/** What {@link signRequest} returns. */
+export interface SignedRequest extends SignatureStages {
+  /** The request URL, encoded exactly as it was signed. */
+  readonly url: string;
+  readonly method: string;
+  /**
+   * Headers to send: the caller's, plus `authorization`, `x-amz-date`, and where they apply
+   * `x-amz-security-token` and `x-amz-content-sha256`. `host` is left to the HTTP client unless the caller set it.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The `Authorization` header value. */
+  readonly authorization: string;
+}
