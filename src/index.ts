@@ -1,6 +1,7 @@
 export { presignUrl, draftPresign, finishPresign, EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
 export type { PresignDraft } from './presign.js';
 export { signRequest } from './sign.js';
+export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sync.js';
 export { SigV4Error, isSigV4Error } from './errors.js';
 export type { SigV4ErrorCode } from './errors.js';
 export { SigningKeyCache, defaultSigningKeyCache, deriveSigningKey } from './signing-key.js';

@@ -187,6 +187,10 @@ export function readRequest(options: SigningOptions): RequestParts {
     payloadHash = fromHeader;
   }
 
+  const { cache } = options;
+  if (cache !== undefined && cache !== false && typeof (cache as { lookup?: unknown } | null)?.lookup !== 'function') {
+    invalidType('cache', 'a SigningKeyCache or false', cache);
+  }
   const signingDate = toSigningDate(options.signingDate);
   return {
     method,

@@ -3,10 +3,10 @@
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
 import { sha256Hex } from './crypto.js';
 import { invalidType } from './errors.js';
-import { readRequest } from './request.js';
+import { readRequest, type RequestParts } from './request.js';
 import { signCanonicalRequest } from './signature.js';
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
-import type { SignedRequest, SignRequestOptions } from './types.js';
+import type { SignatureStages, SignedRequest, SignRequestOptions } from './types.js';
 
 // Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do).
 const UNSIGNABLE = new Set([
@@ -26,9 +26,82 @@ const UNSIGNABLE = new Set([
   'x-amzn-trace-id',
 ]);
 
+/** A header-signed request up to its signature: everything but the crypto. */
+export interface SignDraft {
+  readonly read: RequestParts;
+  /** The request body, validated, when the payload hash must be computed from it. */
+  readonly body: string | Uint8Array | ArrayBuffer | undefined;
+  readonly addContentSha256: boolean;
+}
+
+/** Validates the options of {@link signRequest}. Runs no crypto. */
+export function readSignRequest(options: SignRequestOptions): SignDraft {
+  const read = readRequest(options);
+  const { body } = options;
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+    invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
+  }
+  const addContentSha256 = options.contentSha256Header ?? read.service === 's3';
+  if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
+  return { read, body, addContentSha256 };
+}
+
+/** Builds the canonical request of a header-signed request, given its payload hash. Runs no crypto. */
+export function draftSignRequest(
+  { read, addContentSha256 }: SignDraft,
+  payloadHash: string,
+): { sent: Map<string, string[]>; stages: Omit<SignatureStages, 'stringToSign' | 'signature'> } {
+  const { credentials, amzDate } = read;
+  const sent = new Map(read.headers);
+  sent.set('x-amz-date', [amzDate]);
+  if (addContentSha256 && !sent.has('x-amz-content-sha256')) sent.set('x-amz-content-sha256', [payloadHash]);
+  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name)));
+  if (!signed.has('host')) signed.set('host', [read.host]);
+  if (credentials.sessionToken !== undefined) {
+    sent.set('x-amz-security-token', [credentials.sessionToken]);
+    if (read.signSessionToken) signed.set('x-amz-security-token', [credentials.sessionToken]);
+  }
+  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
+  const credentialScope = createCredentialScope(amzDate.slice(0, 8), read.region, read.service);
+  const canonicalRequest = createCanonicalRequest(
+    read.method,
+    createCanonicalUri(read.path, read.uriEscapePath),
+    createCanonicalQuery(read.query),
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    payloadHash,
+  );
+  return { sent, stages: { canonicalRequest, credentialScope, signedHeaders, amzDate } };
+}
+
+/** Completes a header-signed request with its string to sign and signature. */
+export function finishSignRequest(
+  read: RequestParts,
+  { sent, stages }: ReturnType<typeof draftSignRequest>,
+  stringToSign: string,
+  signature: string,
+): SignedRequest {
+  const authorization = `${ALGORITHM} Credential=${read.credentials.accessKeyId}/${stages.credentialScope}, SignedHeaders=${stages.signedHeaders.join(';')}, Signature=${signature}`;
+  const headers: Record<string, string> = {};
+  for (const [name, values] of sent) headers[name] = values.join(',');
+  headers['authorization'] = authorization;
+  const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
+  return {
+    ...stages,
+    url: `${read.origin}${read.path}${search ? '?' + search : ''}`,
+    method: read.method,
+    headers,
+    authorization,
+    stringToSign,
+    signature,
+  };
+}
+
 /**
  * Signs a request in the Authorization header, for callers that send it themselves (for example with `fetch`).
  * Adds `x-amz-date`, `x-amz-security-token` with temporary credentials, and for S3 `x-amz-content-sha256`.
+ * The payload hash is `payloadHash`, the `x-amz-content-sha256` header, or the SHA-256 of `body` (empty
+ * when absent), in that order.
  *
  * @throws TypeError or RangeError, before any crypto, for invalid options.
  * @example
@@ -39,63 +112,17 @@ const UNSIGNABLE = new Set([
  * await fetch(url, { method: 'POST', headers, body });
  */
 export async function signRequest(options: SignRequestOptions): Promise<SignedRequest> {
-  const read = readRequest(options);
-  const { body } = options;
-  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
-    invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
-  }
-  const isS3 = read.service === 's3';
-  const addContentSha256 = options.contentSha256Header ?? isS3;
-  if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
-  const { credentials, amzDate } = read;
-
-  const payloadHash = read.payloadHash ?? (await sha256Hex(body ?? ''));
-  const sent = new Map(read.headers);
-  sent.set('x-amz-date', [amzDate]);
-  if (addContentSha256 && !sent.has('x-amz-content-sha256')) sent.set('x-amz-content-sha256', [payloadHash]);
-  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name)));
-  if (!signed.has('host')) signed.set('host', [read.host]);
-  if (credentials.sessionToken !== undefined) {
-    sent.set('x-amz-security-token', [credentials.sessionToken]);
-    if (read.signSessionToken) signed.set('x-amz-security-token', [credentials.sessionToken]);
-  }
-
-  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
-  const signedHeaderList = signedHeaders.join(';');
-  const credentialScope = createCredentialScope(amzDate.slice(0, 8), read.region, read.service);
-  const canonicalRequest = createCanonicalRequest(
-    read.method,
-    createCanonicalUri(read.path, read.uriEscapePath),
-    createCanonicalQuery(read.query),
-    canonicalHeaders,
-    signedHeaderList,
-    payloadHash,
-  );
+  const input = readSignRequest(options);
+  const { read } = input;
+  const draft = draftSignRequest(input, read.payloadHash ?? (await sha256Hex(input.body ?? '')));
   const { stringToSign, signature } = await signCanonicalRequest(
-    canonicalRequest,
-    amzDate,
-    credentialScope,
-    credentials,
+    draft.stages.canonicalRequest,
+    read.amzDate,
+    draft.stages.credentialScope,
+    read.credentials,
     read.region,
     read.service,
     options.cache,
   );
-  const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaderList}, Signature=${signature}`;
-  const headers: Record<string, string> = {};
-  for (const [name, values] of sent) headers[name] = values.join(',');
-  headers['authorization'] = authorization;
-  const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
-  return {
-    url: `${read.origin}${read.path}${search ? '?' + search : ''}`,
-    method: read.method,
-    headers,
-    authorization,
-    canonicalRequest,
-    stringToSign,
-    signature,
-    credentialScope,
-    signedHeaders,
-    amzDate,
-  };
+  return finishSignRequest(read, draft, stringToSign, signature);
 }
-

@@ -31,14 +31,14 @@ function fingerprint(text: string): string {
 }
 
 /**
- * A bounded least-recently-used cache of imported signing keys, one per access key, secret, day, region and
- * service. Entries are keyed by the access key id, the scope and a fingerprint of the secret, never by the
- * secret; the keys it holds are non-extractable `CryptoKey`s. Pass your own to the signing functions, or
- * `cache: false` to derive the key every time.
+ * A bounded least-recently-used cache of signing keys, one per access key, secret, day, region and service.
+ * Entries are keyed by the access key id, the scope and a fingerprint of the secret, never by the secret; the
+ * keys it holds are non-extractable `CryptoKey`s (and, for the synchronous functions, prepared HMAC states).
+ * Pass your own to the signing functions, or `cache: false` to derive the key every time.
  */
 export class SigningKeyCache {
   readonly maxEntries: number;
-  readonly #entries = new Map<string, Promise<CryptoKey>>();
+  readonly #entries = new Map<string, unknown>();
 
   constructor(maxEntries = 100) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -57,21 +57,36 @@ export class SigningKeyCache {
     this.#entries.clear();
   }
 
-  /** The imported signing key for this scope, derived on a miss. */
-  get(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
-    const id = `${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${fingerprint(credentials.secretAccessKey)}`;
+  /**
+   * The cached value for this scope and `kind`, or the one `derive` makes on a miss. Used by the signing
+   * functions; `kind` separates the Web Crypto key from the synchronous one.
+   */
+  lookup<T>(credentials: Credentials, date: string, region: string, service: string, kind: string, derive: () => T): T {
+    const id = `${kind}\n${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${fingerprint(credentials.secretAccessKey)}`;
     const entries = this.#entries;
-    let entry = entries.get(id);
-    if (entry) {
-      entries.delete(id); // re-insert: a Map iterates in insertion order, so the first key is the least recent
+    let entry = entries.get(id) as T | undefined;
+    if (entry !== undefined) {
+      entries.delete(id); // re-inserted below: a Map iterates in insertion order, so its first key is the least recent
     } else {
-      entry = deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey);
-      // A failed derivation must not stay cached.
-      entry.catch(() => entries.get(id) === entry && entries.delete(id));
+      entry = derive();
       if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
     }
     entries.set(id, entry);
     return entry;
+  }
+
+  /** Forgets one entry (a derivation that failed must not stay cached). */
+  delete(credentials: Credentials, date: string, region: string, service: string, kind: string): void {
+    this.#entries.delete(`${kind}\n${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${fingerprint(credentials.secretAccessKey)}`);
+  }
+
+  /** The imported Web Crypto signing key for this scope, derived on a miss. */
+  get(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
+    return this.lookup(credentials, date, region, service, 'subtle', () => {
+      const key = deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey);
+      key.catch(() => this.delete(credentials, date, region, service, 'subtle'));
+      return key;
+    });
   }
 }
 

@@ -3,7 +3,17 @@
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, presignUrl, signRequest } from '../src/index.js';
+import {
+  EMPTY_SHA256,
+  presignUrl as presignUrlAsync,
+  presignUrlSync,
+  signRequest as signRequestAsync,
+  signRequestSync,
+  type PresignOptions,
+  type PresignedUrl,
+  type SignRequestOptions,
+  type SignedRequest,
+} from '../src/index.js';
 import {
   VECTORS_PRESENT,
   VECTORS_REQUIRED,
@@ -23,6 +33,18 @@ import {
 // raw bytes the harness signs with `uriEscapePath: false`; for every other target the service default (double
 // encoding) is used, and it gives the same canonical path since none of them holds a `%`.
 const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
+
+// Every case runs through both paths, Web Crypto and plain JavaScript, which must agree to the byte.
+async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
+  const result = await presignUrlAsync(options);
+  expect(presignUrlSync(options), 'presignUrlSync').toEqual(result);
+  return result;
+}
+async function signRequest(options: SignRequestOptions): Promise<SignedRequest> {
+  const result = await signRequestAsync(options);
+  expect(signRequestSync(options), 'signRequestSync').toEqual(result);
+  return result;
+}
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
