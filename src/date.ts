@@ -2,8 +2,19 @@
 
 import { invalidType, outOfRange } from './errors.js';
 
+let lastSecond = NaN;
+let lastAmzDate = '';
+
 /** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form. */
-export const toAmzDate = (date: Date): string => date.toISOString().replace(/[-:]|\.\d{3}/g, '');
+export function toAmzDate(date: Date): string {
+  // Bulk signing uses one date, or the same second, many times over: remember the last one.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastAmzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, '');
+    lastSecond = second;
+  }
+  return lastAmzDate;
+}
 
 /** `YYYYMMDD'T'HHMMSS'Z'` → `Date`, or undefined when the text is not a valid date of that form. */
 export function parseAmzDate(text: string): Date | undefined {

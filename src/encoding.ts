@@ -28,9 +28,12 @@ const escapeSubDelim = (c: string): string => '%' + c.charCodeAt(0).toString(16)
  * The caller has checked that `text` has no lone surrogate.
  */
 export function uriEncode(text: string): string {
+  if (UNRESERVED.test(text)) return text; // the common case, and the cheapest test
   // encodeURIComponent keeps ! ' ( ) * as they are; RFC 3986 (section 2.2) counts them as reserved.
   return encodeURIComponent(text).replace(/[!'()*]/g, escapeSubDelim);
 }
+
+const UNRESERVED = /^[\w.~-]*$/;
 
 const isUnreservedByte = (b: number): boolean =>
   (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
