@@ -5,13 +5,15 @@
 // The constants are the first 32 bits of the fractional parts of the square roots (initial hash) and cube roots
 // (round constants) of the first primes (FIPS 180-4 sections 4.2.2 and 5.3.3); computing them is shorter than
 // writing them out, and a test compares them with the published values.
-const primes: number[] = [];
-for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p)) primes.push(n);
-const fraction = (x: number): number => ((x % 1) * 2 ** 32) | 0;
+const roots = (root: (x: number) => number, count: number): Int32Array => {
+  const primes: number[] = [];
+  for (let n = 2; primes.length < count; n++) if (primes.every((p) => n % p)) primes.push(n);
+  return Int32Array.from(primes, (p) => ((root(p) % 1) * 2 ** 32) | 0);
+};
 /** Round constants K0..K63. */
-export const K: Int32Array = /* @__PURE__ */ Int32Array.from(primes, (p) => fraction(Math.cbrt(p)));
+export const K: Int32Array = /* @__PURE__ */ roots(Math.cbrt, 64);
 /** Initial hash value H0..H7. */
-export const IV: Int32Array = /* @__PURE__ */ Int32Array.from(primes.slice(0, 8), (p) => fraction(Math.sqrt(p)));
+export const IV: Int32Array = /* @__PURE__ */ roots(Math.sqrt, 8);
 
 const W = new Int32Array(64);
 
