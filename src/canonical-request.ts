@@ -28,6 +28,24 @@ export function encodePath(rawPath: string, normalize: boolean): string {
 export const createCanonicalUri = (encodedPath: string, uriEscapePath: boolean): string =>
   uriEscapePath ? encodedPath.replace(/%/g, '%25') : encodedPath;
 
+/**
+ * The `[key, value]` pairs of a URL's query text, each in canonical encoded form. `+` is read as a space, as
+ * `URLSearchParams` and S3 read it (write a plus sign as `%2B`); a key without `=` has an empty value, and empty
+ * pieces (`a=1&&b=2`) are skipped.
+ */
+export function parseQuery(rawQuery: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const piece of rawQuery.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const [key, value] = (eq < 0 ? [piece, ''] : [piece.slice(0, eq), piece.slice(eq + 1)]).map((text) =>
+      normalizeEscapes(text.replace(/\+/g, '%20'), 'url'),
+    );
+    pairs.push([key!, value!]);
+  }
+  return pairs;
+}
+
 /** Encoded `[key, value]` pairs sorted by key, then by value (byte order: encoded text is ASCII). */
 export const sortQuery = (pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] =>
   [...pairs].sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));

@@ -1,9 +1,9 @@
 // Reading the caller's request: every option is validated here, before any crypto runs, and turned into the
 // encoded parts the canonical request is built from.
 
-import { encodePath } from './canonical-request.js';
+import { encodePath, parseQuery } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
-import { hasLoneSurrogate, normalizeEscapes, uriEncode } from './encoding.js';
+import { hasLoneSurrogate, uriEncode } from './encoding.js';
 import { describe, invalidType } from './errors.js';
 import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
 
@@ -82,7 +82,7 @@ export function checkPayloadHash(name: string, value: unknown): string {
 }
 
 /** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
-function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
+export function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
   if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
   // eslint-disable-next-line no-control-regex
@@ -104,7 +104,7 @@ function parseUrl(input: unknown): { origin: string; host: string; rawPath: stri
   return { origin: parsed.origin, host: parsed.host, rawPath: m[3]!, rawQuery: m[4] };
 }
 
-function forEachPair(
+export function forEachPair(
   name: string,
   input: HeadersInput | QueryInput | undefined,
   add: (key: string, value: string) => void,
@@ -145,14 +145,7 @@ export function readRequest(options: SigningOptions): RequestParts {
   const { origin, host, rawPath, rawQuery } = parseUrl(options.url);
   const path = encodePath(rawPath, checkBoolean('normalizePath', options.normalizePath, !isS3));
 
-  const query: [string, string][] = [];
-  for (const piece of rawQuery ? rawQuery.split('&') : []) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    query.push(
-      eq < 0 ? [normalizeEscapes(piece, 'url'), ''] : [normalizeEscapes(piece.slice(0, eq), 'url'), normalizeEscapes(piece.slice(eq + 1), 'url')],
-    );
-  }
+  const query = parseQuery(rawQuery ?? '');
   forEachPair('query', options.query, (key, value) => {
     if (hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
       throw new TypeError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
