@@ -2,18 +2,10 @@
 
 import { invalidType, outOfRange } from './errors.js';
 
-let lastSecond = NaN;
-let lastAmzDate = '';
-
-/** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form. */
+/** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form (for years 0 to 9999). */
 export function toAmzDate(date: Date): string {
-  // Bulk signing uses one date, or the same second, many times over: remember the last one.
-  const second = Math.floor(date.getTime() / 1000);
-  if (second !== lastSecond) {
-    lastAmzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, '');
-    lastSecond = second;
-  }
-  return lastAmzDate;
+  const iso = date.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
 }
 
 /** `YYYYMMDD'T'HHMMSS'Z'` → `Date`, or undefined when the text is not a valid date of that form. */
@@ -25,17 +17,31 @@ export function parseAmzDate(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) || toAmzDate(date) !== text ? undefined : date;
 }
 
-/** Validates the `signingDate` option (a Date, epoch milliseconds or an ISO 8601 string); defaults to now. */
+// ISO 8601 as Date reads it reliably: a date, or a date and time with a zone (without one, engines differ).
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Validates the `signingDate` option (a Date, epoch milliseconds, or an ISO 8601 string such as
+ * `2015-08-30T12:36:00Z`); defaults to now. A calendar date that does not exist (`2015-02-30`) is an error, not
+ * rolled over.
+ */
 export function toSigningDate(value: unknown, name = 'signingDate'): Date {
   if (value === undefined) return new Date();
   if (!(value instanceof Date) && typeof value !== 'number' && typeof value !== 'string') {
     invalidType(name, 'a Date, epoch milliseconds or an ISO 8601 string', value);
   }
+  const expected = 'a valid Date, epoch milliseconds or ISO 8601 string (2015-08-30T12:36:00Z) between 1970 and 9999';
+  if (typeof value === 'string') {
+    const m = ISO_8601.exec(value);
+    const [year, month, day, hour = 0, minute = 0, second = 0] = (m ?? []).slice(1).map((part) => (part === undefined ? 0 : +part));
+    // Date.UTC(year, month, 0) is the last day of `month`.
+    if (!m || month! < 1 || month! > 12 || day! < 1 || day! > new Date(Date.UTC(year!, month!, 0)).getUTCDate() || hour > 23 || minute > 59 || second > 59) {
+      outOfRange(name, expected, value);
+    }
+  }
   const date = new Date(value instanceof Date ? value.getTime() : value);
   const year = date.getUTCFullYear();
   // X-Amz-Date has a four-digit year; NaN (an invalid date) fails both comparisons.
-  if (!(year >= 1970 && year <= 9999)) {
-    outOfRange(name, 'a valid Date, epoch milliseconds or ISO 8601 string between 1970 and 9999', value);
-  }
+  if (!(year >= 1970 && year <= 9999)) outOfRange(name, expected, value);
   return date;
 }

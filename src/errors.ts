@@ -17,6 +17,8 @@ export type SigV4ErrorCode =
   | 'ERR_SIGV4_EXPIRED'
   | 'ERR_SIGV4_SIGNED_HEADERS'
   | 'ERR_SIGV4_METHOD'
+  | 'ERR_SIGV4_SESSION_TOKEN'
+  | 'ERR_SIGV4_PAYLOAD_HASH'
   | 'ERR_SIGV4_SIGNATURE_MISMATCH';
 
 /** A failure caused by the data being signed or verified, with a stable machine-readable `code`. */
@@ -49,9 +51,24 @@ export function describe(value: unknown): string {
   return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value).slice(8, -1)})` : typeof value;
 }
 
-/** Throws `TypeError('"name" expected …, got …')`. */
-export function invalidType(name: string, expected: string, got: unknown): never {
-  throw new TypeError(`"${name}" expected ${expected}, got ${describe(got)}`);
+/** Names the kind of a value without showing it: for secrets, and values that may hold one. */
+export const kindOf = (value: unknown): string =>
+  value === null || value === undefined
+    ? String(value)
+    : value === ''
+      ? 'an empty string'
+      : Array.isArray(value)
+        ? 'an array'
+        : /^[aeiou]/.test(typeof value)
+          ? `an ${typeof value}`
+          : `a ${typeof value}`;
+
+/**
+ * Throws `TypeError('"name" expected …, got …')`. With `secret`, the value received is described by its kind
+ * only (see {@link kindOf}).
+ */
+export function invalidType(name: string, expected: string, got: unknown, secret = false): never {
+  throw new TypeError(`"${name}" expected ${expected}, got ${secret ? kindOf(got) : describe(got)}`);
 }
 
 /** Throws `RangeError('"name" expected …, got …')`. */

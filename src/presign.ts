@@ -2,8 +2,8 @@
 
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
 import { uriEncode } from './encoding.js';
-import { outOfRange } from './errors.js';
-import { readRequest } from './request.js';
+import { invalidType, outOfRange } from './errors.js';
+import { readRequest, SIGNER_PARAMS } from './request.js';
 import { signCanonicalRequest } from './signature.js';
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
 import type { PresignedUrl, PresignOptions } from './types.js';
@@ -14,8 +14,6 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 /** The longest validity AWS accepts for a presigned URL: 7 days. */
 export const MAX_EXPIRES_IN = 604800;
 
-// Query parameters the signer writes; the caller may not set them.
-const SIGNER_PARAMS = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 // x-amz-* headers that S3 needs as headers even in a presigned request.
 const UNHOISTABLE = /^x-amz-(?:content-sha256$|server-side-encryption-customer-)/;
 
@@ -32,21 +30,18 @@ export interface PresignDraft {
 /** Validates the options and builds the canonical request of a presigned URL. Runs no crypto. */
 export function draftPresign(options: PresignOptions): PresignDraft {
   const read = readRequest(options);
-  const expiresIn = options.expiresIn ?? 3600;
+  const expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
     outOfRange('expiresIn', `an integer 1..${MAX_EXPIRES_IN} (seconds)`, expiresIn);
   }
   const { credentials, amzDate, region, service } = read;
   const query = read.query.slice();
-  for (const [key] of query) {
-    if (SIGNER_PARAMS.test(key)) {
-      throw new TypeError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
-    }
-  }
+  const hoist = options.hoistAmzHeaders;
+  if (hoist !== undefined && typeof hoist !== 'boolean') invalidType('hoistAmzHeaders', 'a boolean', hoist);
 
   const headers = new Map(read.headers);
   if (!headers.has('host')) headers.set('host', [read.host]);
-  if (options.hoistAmzHeaders) {
+  if (hoist) {
     for (const [name, values] of headers) {
       if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
         if (SIGNER_PARAMS.test(name)) throw new TypeError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);

@@ -35,24 +35,31 @@ export interface RequestParts {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 section 5.6.2
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/; // visible US-ASCII, space and tab: the only bytes every client sends as-is
 const SCOPE_PART = /^[\x21-\x2e\x30-\x7e]+$/; // visible ASCII without "/", which separates the scope's parts
+// visible ASCII without "/" (which separates the credential's parts) or "," (which separates the Authorization's)
+const ACCESS_KEY_ID = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
 const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
-const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT|PATCH)$/i;
+// The methods fetch upper-cases (Fetch standard, "normalize a method"); it sends every other method as written.
+const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
+// Query parameters that carry a SigV4 signature: the signer writes them, the caller may not.
+export const SIGNER_PARAMS: RegExp = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
 function checkString(name: string, value: unknown, secret = false): string {
   if (typeof value !== 'string' || value === '') {
-    // A secret is never echoed: only its type (and emptiness) is described.
-    invalidType(name, 'a non-empty string', secret && typeof value === 'string' ? 'an empty string' : secret ? typeof value : value);
+    invalidType(name, 'a non-empty string', value, secret); // a secret is never echoed: only its kind
   }
   if (hasLoneSurrogate(value)) throw new TypeError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
   return value;
 }
 
 function checkCredentials(value: unknown): Credentials {
-  if (typeof value !== 'object' || value === null) invalidType('credentials', 'an object { accessKeyId, secretAccessKey, sessionToken? }', value);
+  if (typeof value !== 'object' || value === null) {
+    // Described by kind only: a caller who passed the secret here must not see it echoed.
+    invalidType('credentials', 'an object { accessKeyId, secretAccessKey, sessionToken? }', value, true);
+  }
   const c = value as Record<string, unknown>;
   const accessKeyId = checkString('credentials.accessKeyId', c['accessKeyId']);
-  if (!HEADER_VALUE.test(accessKeyId)) invalidType('credentials.accessKeyId', 'printable ASCII', accessKeyId);
+  if (!ACCESS_KEY_ID.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
   if (token === undefined) return { accessKeyId, secretAccessKey };
@@ -92,9 +99,11 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
   const m = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i.exec(text);
   if (!m) invalidType('url', 'an absolute http(s) URL', text);
   const authority = m[2]!;
-  if (/[@\\\s]/.test(authority)) {
-    invalidType('url', 'a host[:port] without user info, spaces or backslashes', authority);
+  if (authority.includes('@')) {
+    // Not echoed: user info is a password more often than not.
+    throw new TypeError('"url" expected a host[:port] without user info (user:password@), got a URL with user info');
   }
+  if (/[\\\s]/.test(authority)) invalidType('url', 'a host[:port] without spaces or backslashes', authority);
   let parsed: URL;
   try {
     parsed = new URL(`${m[1]!.toLowerCase()}://${authority}/`);
@@ -137,7 +146,7 @@ export function readRequest(options: SigningOptions): RequestParts {
   const region = checkScopePart('region', options.region);
   const credentials = checkCredentials(options.credentials);
   const isS3 = service === 's3';
-  let method = options.method ?? 'GET';
+  let method = options.method === undefined ? 'GET' : options.method;
   if (typeof method !== 'string' || !TOKEN.test(method)) invalidType('method', 'an HTTP method token such as "GET"', method);
   // Like fetch, standard methods are upper-cased (a server sees "GET" for "get"); others are case-sensitive.
   if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
@@ -146,17 +155,22 @@ export function readRequest(options: SigningOptions): RequestParts {
   const path = encodePath(rawPath, checkBoolean('normalizePath', options.normalizePath, !isS3));
 
   const query = parseQuery(rawQuery ?? '');
+  for (const [key] of query) {
+    if (SIGNER_PARAMS.test(key)) throw new TypeError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+  }
   forEachPair('query', options.query, (key, value) => {
     if (hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
       throw new TypeError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
     }
+    if (SIGNER_PARAMS.test(key)) throw new TypeError(`"query" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
     query.push([uriEncode(key), uriEncode(value)]);
   });
 
   const headers = new Map<string, string[]>();
   forEachPair('headers', options.headers, (rawName, value) => {
+    // Checked before lower-casing: "\u212A" (Kelvin sign) would become an ASCII "k".
+    if (!TOKEN.test(rawName)) invalidType('headers name', 'an HTTP token (letters, digits, !#$%&\'*+-.^_`|~)', rawName);
     const name = rawName.toLowerCase();
-    if (!TOKEN.test(name)) invalidType('headers name', 'an HTTP token (letters, digits, !#$%&\'*+-.^_`|~)', rawName);
     if (!HEADER_VALUE.test(value)) {
       invalidType(`headers[${JSON.stringify(rawName)}]`, 'printable US-ASCII without CR, LF or NUL (encode other text first)', value);
     }

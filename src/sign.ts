@@ -41,7 +41,7 @@ export function readSignRequest(options: SignRequestOptions): SignDraft {
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
     invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
   }
-  const addContentSha256 = options.contentSha256Header ?? read.service === 's3';
+  const addContentSha256 = options.contentSha256Header === undefined ? read.service === 's3' : options.contentSha256Header;
   if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
   return { read, body, addContentSha256 };
 }

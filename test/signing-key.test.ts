@@ -1,0 +1,283 @@
+// signing-key.ts: key derivation (checked against AWS's documented keys and node:crypto) and SigningKeyCache
+// (bounded LRU, keyed per access key, secret, day, region and service).
+
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, SigningKeyCache } from '../src/index.js';
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+// The HMAC chain of the SigV4 docs, written with node:crypto.
+function nodeSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+  let key = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  return key;
+}
+const nodeSign = (key: Buffer, text: string): string => createHmac('sha256', key).update(text, 'utf8').digest('hex');
+
+const S3_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const IAM_SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+const alice = { accessKeyId: 'AKIDALICE', secretAccessKey: S3_SECRET };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('deriveSigningKey', () => {
+  it('gives the derived key of the Amazon S3 API Reference (20130524, us-east-1, s3)', async () => {
+    expect(hex(await deriveSigningKey(S3_SECRET, '20130524', 'us-east-1', 's3'))).toBe(
+      'dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378',
+    );
+  });
+
+  it('gives the derived key of the IAM User Guide example (20150830, us-east-1, iam)', async () => {
+    expect(hex(await deriveSigningKey(IAM_SECRET, '20150830', 'us-east-1', 'iam'))).toBe(
+      'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9',
+    );
+  });
+
+  it('matches the node:crypto HMAC chain for non-ASCII secrets and scopes', async () => {
+    for (const [secret, date, region, service] of [
+      ['sécret/ü+😀', '20240229', 'eu-west-3', 'execute-api'],
+      ['x', '19700101', 'auto', 's3'],
+      ['a'.repeat(200), '99991231', 'cn-north-1', 'lambda'],
+    ] as const) {
+      expect(hex(await deriveSigningKey(secret, date, region, service))).toBe(nodeSigningKey(secret, date, region, service).toString('hex'));
+    }
+  });
+
+  it('returns the 32 raw key bytes', async () => {
+    const key = await deriveSigningKey(S3_SECRET, '20130524', 'us-east-1', 's3');
+    expect(key).toBeInstanceOf(Uint8Array);
+    expect(key).toHaveLength(32);
+  });
+});
+
+describe('SigningKeyCache', () => {
+  const scope = ['20130524', 'us-east-1', 's3'] as const;
+
+  it('holds non-extractable HMAC-SHA256 keys that sign like the derived key', async () => {
+    const cache = new SigningKeyCache();
+    const key = await cache.get(alice, ...scope);
+    expect(key.extractable).toBe(false);
+    expect(key.type).toBe('secret');
+    expect(key.usages).toEqual(['sign']);
+    expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-256' } });
+    expect(await createSignature(key, 'string to sign')).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), 'string to sign'));
+  });
+
+  it('returns the same key on a hit, without deriving again', async () => {
+    const cache = new SigningKeyCache();
+    const first = cache.get(alice, ...scope);
+    const key = await first;
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    const second = cache.get({ ...alice }, ...scope);
+    expect(second).toBe(first);
+    expect(await second).toBe(key);
+    expect(importKey).not.toHaveBeenCalled();
+    expect(sign).not.toHaveBeenCalled();
+    expect(cache.size).toBe(1);
+  });
+
+  it('shares one derivation between concurrent misses', () => {
+    const cache = new SigningKeyCache();
+    expect(cache.get(alice, ...scope)).toBe(cache.get(alice, ...scope));
+    expect(cache.size).toBe(1);
+  });
+
+  it('keeps one entry per access key, day, region and service', async () => {
+    const cache = new SigningKeyCache();
+    const keys = await Promise.all([
+      cache.get(alice, ...scope),
+      cache.get({ ...alice, accessKeyId: 'AKIDBOB' }, ...scope),
+      cache.get(alice, '20130525', 'us-east-1', 's3'),
+      cache.get(alice, '20130524', 'us-west-2', 's3'),
+      cache.get(alice, '20130524', 'us-east-1', 'sqs'),
+    ]);
+    expect(cache.size).toBe(5);
+    expect(new Set(keys).size).toBe(5);
+    const signatures = await Promise.all(keys.map((key) => createSignature(key, 'x')));
+    expect(signatures[2]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130525', 'us-east-1', 's3'), 'x'));
+    expect(signatures[3]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-west-2', 's3'), 'x'));
+    expect(signatures[4]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-east-1', 'sqs'), 'x'));
+  });
+
+  it('derives a new key when the secret of an access key id changes (rotation)', async () => {
+    const cache = new SigningKeyCache();
+    const rotated = { accessKeyId: alice.accessKeyId, secretAccessKey: IAM_SECRET };
+    const [oldKey, newKey] = [await cache.get(alice, ...scope), await cache.get(rotated, ...scope)];
+    expect(newKey).not.toBe(oldKey);
+    expect(cache.size).toBe(2);
+    expect(await createSignature(newKey, 'x')).toBe(nodeSign(nodeSigningKey(IAM_SECRET, ...scope), 'x'));
+
+    const common = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', cache };
+    const before = await presignUrl({ ...common, credentials: alice });
+    const after = await presignUrl({ ...common, credentials: rotated });
+    expect(after.canonicalRequest).toBe(before.canonicalRequest);
+    expect(after.signature).not.toBe(before.signature);
+    expect(after.signature).toBe(nodeSign(nodeSigningKey(IAM_SECRET, ...scope), after.stringToSign));
+    expect(before.signature).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), before.stringToSign));
+  });
+
+  it('evicts the least recently used entry at maxEntries', async () => {
+    const cache = new SigningKeyCache(2);
+    const a = cache.get(alice, '20130501', 'us-east-1', 's3');
+    const b = cache.get(alice, '20130502', 'us-east-1', 's3');
+    expect(cache.size).toBe(2);
+    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).toBe(a); // a is now the most recent
+    const c = cache.get(alice, '20130503', 'us-east-1', 's3'); // evicts b
+    expect(cache.size).toBe(2);
+    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).toBe(a);
+    expect(cache.get(alice, '20130503', 'us-east-1', 's3')).toBe(c);
+    const b2 = cache.get(alice, '20130502', 'us-east-1', 's3'); // a miss again: evicts a, the least recent now
+    expect(b2).not.toBe(b);
+    expect(cache.size).toBe(2);
+    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).not.toBe(a);
+    await Promise.all([a, b, c, b2]);
+  });
+
+  it('with maxEntries 1 holds only the last key', async () => {
+    const cache = new SigningKeyCache(1);
+    const a = cache.get(alice, ...scope);
+    cache.get(alice, '20130525', 'us-east-1', 's3');
+    expect(cache.size).toBe(1);
+    expect(cache.get(alice, ...scope)).not.toBe(a);
+    await a;
+  });
+
+  it('clear() drops every key', async () => {
+    const cache = new SigningKeyCache();
+    const a = cache.get(alice, ...scope);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get(alice, ...scope)).not.toBe(a);
+    await a;
+  });
+
+  it('does not keep a failed derivation', async () => {
+    const cache = new SigningKeyCache();
+    vi.spyOn(crypto.subtle, 'importKey').mockRejectedValueOnce(new Error('simulated Web Crypto failure'));
+    const failed = cache.get(alice, ...scope);
+    await expect(failed).rejects.toThrow('simulated Web Crypto failure');
+    expect(cache.size).toBe(0);
+    const retried = cache.get(alice, ...scope);
+    expect(retried).not.toBe(failed);
+    expect(await createSignature(await retried, 'x')).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), 'x'));
+    expect(cache.size).toBe(1);
+  });
+
+  it('defaults to 100 entries and evicts the 101st oldest', async () => {
+    const cache = new SigningKeyCache();
+    expect(cache.maxEntries).toBe(100);
+    const first = cache.get({ accessKeyId: 'AKID0', secretAccessKey: 's' }, ...scope);
+    const pending = [first];
+    for (let i = 1; i <= 100; i++) pending.push(cache.get({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }, ...scope));
+    expect(cache.size).toBe(100);
+    await Promise.all(pending);
+    const again = cache.get({ accessKeyId: 'AKID0', secretAccessKey: 's' }, ...scope);
+    expect(again).not.toBe(first);
+    await again;
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -Infinity])('rejects maxEntries %s with a RangeError', (n) => {
+    expect(() => new SigningKeyCache(n)).toThrow(RangeError);
+    expect(() => new SigningKeyCache(n)).toThrow(`"maxEntries" expected a positive integer, got ${String(n)}`);
+  });
+
+  it.each([['10'], [null], [{}]])('rejects maxEntries %j', (n) => {
+    expect(() => new SigningKeyCache(n as unknown as number)).toThrow(/^"maxEntries" expected a positive integer, got /);
+  });
+
+  it('accepts maxEntries 1 and large integers', () => {
+    expect(new SigningKeyCache(1).maxEntries).toBe(1);
+    expect(new SigningKeyCache(1e6).maxEntries).toBe(1e6);
+  });
+});
+
+describe('cache option of the signing functions', () => {
+  const options = {
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    service: 's3',
+    region: 'us-east-1',
+    signingDate: '2013-05-24T00:00:00Z',
+    credentials: alice,
+  };
+
+  it('cache: false derives the key every time, uses no cache, and signs the same', async () => {
+    defaultSigningKeyCache.clear();
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const a = await presignUrl({ ...options, cache: false });
+    const importsPerSignature = importKey.mock.calls.length;
+    expect(importsPerSignature).toBeGreaterThanOrEqual(1);
+    const b = await presignUrl({ ...options, cache: false });
+    expect(importKey.mock.calls.length).toBe(2 * importsPerSignature);
+    expect(defaultSigningKeyCache.size).toBe(0);
+    expect(b.signature).toBe(a.signature);
+    expect(a.signature).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-east-1', 's3'), a.stringToSign));
+    const cached = await presignUrl({ ...options, cache: new SigningKeyCache() });
+    expect(cached.signature).toBe(a.signature);
+  });
+
+  it('a given cache is used instead of the default one', async () => {
+    defaultSigningKeyCache.clear();
+    const cache = new SigningKeyCache();
+    await presignUrl({ ...options, cache });
+    expect(cache.size).toBe(1);
+    expect(defaultSigningKeyCache.size).toBe(0);
+    await presignUrl(options);
+    expect(defaultSigningKeyCache.size).toBe(1);
+    defaultSigningKeyCache.clear();
+  });
+});
+
+interface Regression {
+  id: string;
+  inputs: {
+    accessKeyId: string;
+    secrets: [string, string];
+    url: string;
+    service: string;
+    region: string;
+    signingDate: string;
+    expiresIn: number;
+  };
+  expected: { signatures: [string, string] };
+}
+const regressions = (
+  JSON.parse(readFileSync(new URL('../vectors/regressions.json', import.meta.url), 'utf8')) as { cases: Regression[] }
+).cases;
+
+describe('SigningKeyCache regressions (vectors/regressions.json)', () => {
+  const collision = regressions.find((c) => c.id === 'signing-key-cache-fingerprint-collision')!;
+  const { inputs, expected } = collision;
+  const presign = (secretAccessKey: string, cache: SigningKeyCache | false) =>
+    presignUrl({
+      url: inputs.url,
+      service: inputs.service,
+      region: inputs.region,
+      signingDate: inputs.signingDate,
+      expiresIn: inputs.expiresIn,
+      credentials: { accessKeyId: inputs.accessKeyId, secretAccessKey: secretAccessKey },
+      cache,
+    });
+
+  it('the stored signatures are what each secret gives on its own (cache: false, checked with node:crypto)', async () => {
+    expect(inputs.secrets[0]).not.toBe(inputs.secrets[1]);
+    for (const i of [0, 1] as const) {
+      const result = await presign(inputs.secrets[i], false);
+      expect(result.signature).toBe(expected.signatures[i]);
+      expect(result.signature).toBe(nodeSign(nodeSigningKey(inputs.secrets[i], '20150830', inputs.region, inputs.service), result.stringToSign));
+    }
+  });
+
+  // SigningKeyCache keys entries by accessKeyId + scope + a 53-bit non-cryptographic fingerprint of the secret.
+  // Colliding secrets are found in under a minute, and then the second secret is served the first one's key: with
+  // the shared default cache, one tenant of a server can get requests signed with another tenant's secret.
+  it('regression: two secrets with colliding fingerprints for one access key id must not share a cached key', async () => {
+    const cache = new SigningKeyCache();
+    expect((await presign(inputs.secrets[0], cache)).signature).toBe(expected.signatures[0]);
+    expect((await presign(inputs.secrets[1], cache)).signature).toBe(expected.signatures[1]);
+  });
+});
