@@ -8,7 +8,8 @@ import { signCanonicalRequest } from './signature.js';
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
 import type { SignatureStages, SignedRequest, SignRequestOptions } from './types.js';
 
-// Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do).
+// Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do). So are
+// proxy-* headers (a proxy consumes them) and sec-* headers (browsers set them and ignore a script's value).
 const UNSIGNABLE = new Set([
   'cache-control',
   'connection',
@@ -55,7 +56,7 @@ export function draftSignRequest(
   const sent = new Map(read.headers);
   sent.set('x-amz-date', [amzDate]);
   if (addContentSha256 && !sent.has('x-amz-content-sha256')) sent.set('x-amz-content-sha256', [payloadHash]);
-  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name)));
+  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name) && !/^(?:proxy|sec)-/.test(name)));
   if (!signed.has('host')) signed.set('host', [read.host]);
   if (credentials.sessionToken !== undefined) {
     sent.set('x-amz-security-token', [credentials.sessionToken]);
