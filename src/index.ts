@@ -28,3 +28,12 @@ export type {
   PresignedUrl,
   SignedRequest,
 } from './types.js';
+export { verifyPresignedUrl, verifyRequest, DEFAULT_CLOCK_SKEW } from './verify.js';
+export type {
+  CredentialLookup,
+  VerifierCredentials,
+  VerifyOptions,
+  VerifyPresignedUrlOptions,
+  VerifyRequestOptions,
+  VerifiedRequest,
+} from './verify.js';

@@ -78,7 +78,10 @@ export function draftPresign(options: PresignOptions): PresignDraft {
   );
 
   const mustSend: Record<string, string> = {};
-  for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = values.join(',');
+  for (const [name, values] of headers) {
+    // Values trimmed before joining, so that the header sent canonicalizes to what was signed.
+    if (name !== 'host' || read.headers.has('host')) mustSend[name] = values.length > 1 ? values.map((v) => v.trim()).join(',') : values[0]!;
+  }
   return {
     stages: {
       method: read.method,

@@ -32,14 +32,16 @@ export interface RequestParts {
   readonly signSessionToken: boolean;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 section 5.6.2
+export const TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 section 5.6.2
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/; // visible US-ASCII, space and tab: the only bytes every client sends as-is
-const SCOPE_PART = /^[\x21-\x2e\x30-\x7e]+$/; // visible ASCII without "/", which separates the scope's parts
-// visible ASCII without "/" (which separates the credential's parts) or "," (which separates the Authorization's)
-const ACCESS_KEY_ID = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
+// Visible ASCII without "/" (which separates the credential scope's parts) or "," (which separates the
+// Authorization header's): for the access key id, region and service.
+const SCOPE_PART = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
+// Visible ASCII: a session token travels in a header, whose surrounding spaces HTTP strips, and in the query.
+const SESSION_TOKEN = /^[\x21-\x7e]+$/;
 const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
 // The methods fetch upper-cases (Fetch standard, "normalize a method"); it sends every other method as written.
-const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
+export const STANDARD_METHODS: RegExp = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
 // Query parameters that carry a SigV4 signature: the signer writes them, the caller may not.
 export const SIGNER_PARAMS: RegExp = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
@@ -59,18 +61,18 @@ function checkCredentials(value: unknown): Credentials {
   }
   const c = value as Record<string, unknown>;
   const accessKeyId = checkString('credentials.accessKeyId', c['accessKeyId']);
-  if (!ACCESS_KEY_ID.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
+  if (!SCOPE_PART.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
   if (token === undefined) return { accessKeyId, secretAccessKey };
-  if (!HEADER_VALUE.test(checkString('credentials.sessionToken', token, true))) {
-    throw new TypeError('"credentials.sessionToken" expected printable ASCII, got other characters');
+  if (!SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
+    throw new TypeError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
   return { accessKeyId, secretAccessKey, sessionToken: token as string };
 }
 
 function checkScopePart(name: string, value: unknown): string {
-  if (!SCOPE_PART.test(checkString(name, value))) invalidType(name, 'visible ASCII without "/" or spaces', value);
+  if (!SCOPE_PART.test(checkString(name, value))) invalidType(name, 'visible ASCII without "/", "," or spaces', value);
   return value as string;
 }
 

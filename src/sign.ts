@@ -84,7 +84,8 @@ export function finishSignRequest(
 ): SignedRequest {
   const authorization = `${ALGORITHM} Credential=${read.credentials.accessKeyId}/${stages.credentialScope}, SignedHeaders=${stages.signedHeaders.join(';')}, Signature=${signature}`;
   const headers: Record<string, string> = {};
-  for (const [name, values] of sent) headers[name] = values.join(',');
+  // Values trimmed before joining: a server canonicalizes `a ,b` to `a ,b`, but `a,b` to what was signed.
+  for (const [name, values] of sent) headers[name] = values.length > 1 ? values.map((v) => v.trim()).join(',') : values[0]!;
   headers['authorization'] = authorization;
   const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
   return {

@@ -1,0 +1,133 @@
+// A browser upload page and the tiny server behind it. The server holds the credentials and presigns, with this
+// library, one PUT (with the file's content-type signed) and one GET (with a download file name) per file; the
+// page, which has no credentials, uploads the file straight to the bucket with a progress bar, then shows the
+// download link. The bucket must allow the page's origin (CORS): see examples/upload/README.md.
+//
+//   S3_ENDPOINT=http://127.0.0.1:8080 S3_BUCKET=uploads AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… \
+//     npx tsx examples/upload/server.ts
+//
+// Also used by test/e2e/upload.e2e.ts, which drives the page in Chromium against a real S3 server.
+
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { presignUrl, type Credentials } from '../../src/index.js'; // in your project: from 'sigv4'
+
+export interface UploadServerOptions {
+  /** The S3 endpoint, scheme://host[:port], used path-style: `${endpoint}/${bucket}/${key}`. */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly credentials: Credentials;
+  /** Port on 127.0.0.1. Default 0: a free one. */
+  readonly port?: number;
+  /** The largest file the server presigns an upload for, in bytes. Default 100 MiB. */
+  readonly maxBytes?: number;
+}
+
+export interface UploadServer {
+  /** `http://127.0.0.1:PORT/`: the page. */
+  readonly url: string;
+  /** The page's origin, which the bucket's CORS rules must allow. */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+const PAGE = new URL('./index.html', import.meta.url);
+const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
+
+/** A key as a URL path: the library encodes everything else, but `%`, `?` and `#` in a key must be escaped. */
+const keyPath = (key: string): string => key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
+
+async function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
+  let text = '';
+  for await (const chunk of request) {
+    text += String(chunk);
+    if (text.length > limit) throw new Error('request too large');
+  }
+  return JSON.parse(text);
+}
+
+/** Starts the page's server on 127.0.0.1. */
+export async function startUploadServer(options: UploadServerOptions): Promise<UploadServer> {
+  const { endpoint, bucket, region, credentials } = options;
+  const maxBytes = options.maxBytes ?? 100 * 1024 * 1024;
+  const page = readFileSync(PAGE);
+
+  /** Answers POST /presign { name, type, size } with a presigned PUT (content-type signed) and GET. */
+  async function presignFor(request: IncomingMessage): Promise<[number, string, string?]> {
+    let body: unknown;
+    try {
+      body = await readJson(request);
+    } catch (error) {
+      return [400, `expected JSON { name, type, size }: ${String(error)}`];
+    }
+    const { name, type, size } = (body ?? {}) as { name?: unknown; type?: unknown; size?: unknown };
+    if (typeof name !== 'string' || name === '' || name.length > 200 || /[\0-\x1f/\\]/.test(name)) {
+      return [400, 'expected a file name of 1 to 200 characters, without "/", "\\" or control characters'];
+    }
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > maxBytes) {
+      return [413, `expected a size of 0 to ${maxBytes} bytes`];
+    }
+    const contentType = typeof type === 'string' && MIME_TYPE.test(type) ? type : 'application/octet-stream';
+    // A fresh folder per upload, so names never collide; the file keeps its own name.
+    const key = `uploads/${randomUUID()}/${name}`;
+    const common = { url: `${endpoint}/${bucket}/${keyPath(key)}`, service: 's3', region, credentials } as const;
+    // The page must send the content-type it asked for: it is signed.
+    const put = await presignUrl({ ...common, method: 'PUT', expiresIn: 600, headers: { 'content-type': contentType } });
+    const get = await presignUrl({
+      ...common,
+      expiresIn: 3600,
+      query: { 'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` },
+    });
+    const answer = { key, put: { url: put.url, headers: put.headers }, get: { url: get.url, expiresAt: get.expiresAt } };
+    return [200, JSON.stringify(answer), 'application/json'];
+  }
+
+  const server = createServer((request, response) => {
+    const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') =>
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (request.method === 'GET' && path === '/') return send(200, page, 'text/html; charset=utf-8');
+    if (request.method !== 'POST' || path !== '/presign') return send(404, 'not found');
+
+    presignFor(request).then(
+      ([status, text, type]) => send(status, text, type),
+      (error: unknown) => send(500, `could not presign: ${String(error)}`),
+    );
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/`,
+    origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
+  const env = process.env;
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    console.error(`set ${missing.join(', ')} (see examples/upload/README.md)`);
+    process.exit(2);
+  }
+  const server = await startUploadServer({
+    endpoint: env['S3_ENDPOINT']!.replace(/\/$/, ''),
+    bucket: env['S3_BUCKET']!,
+    region: env['AWS_REGION'] ?? 'us-east-1',
+    credentials: {
+      accessKeyId: env['AWS_ACCESS_KEY_ID']!,
+      secretAccessKey: env['AWS_SECRET_ACCESS_KEY']!,
+      ...(env['AWS_SESSION_TOKEN'] ? { sessionToken: env['AWS_SESSION_TOKEN'] } : {}),
+    },
+    port: Number(env['PORT'] ?? 0),
+  });
+  console.log(`upload page: ${server.url} (the bucket must allow the origin ${server.origin})`);
+}
