@@ -8,13 +8,13 @@
 #      (test/runtime/run-all.ts);
 #   4. runs the end-to-end tests: S3 against OpenStack Swift's s3api on 127.0.0.1, and the browser upload page
 #      in Chromium (vitest -c vitest.e2e.config.ts);
-#   5. checks the compatibility table in docs/compatibility.md against what ran, and prints the closing line
+#   5. checks the compatibility table in README.md against what ran, and prints the closing line
 #      `e2e: N passed, M failed` (test/e2e/compat.ts).
 # Idempotent: run it again and it installs nothing new.
 #
 # Local switches (never silent, and refused under CI):
 #   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload   skip those parts
-#   SIGV4_E2E_WRITE_DOCS=1                                        rewrite the table in docs/compatibility.md
+#   SIGV4_E2E_WRITE_DOCS=1                                        rewrite the table in README.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
