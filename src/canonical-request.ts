@@ -10,6 +10,8 @@ import { normalizeEscapes } from './encoding.js';
  * `a//b`, `.` and `..` can be part of an object key.
  */
 export function encodePath(rawPath: string, normalize: boolean): string {
+  // The common path, unreserved characters and "/" with no empty, "." or ".." segment, is already canonical.
+  if (/^(?:\/[\w~-]*(?:\.+[\w~-]+)*[\w~-]*)+$/.test(rawPath) && !/\/\.*\//.test(rawPath + '/')) return rawPath;
   const segments = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url'));
   if (!normalize) return segments.join('/') || '/';
   const kept: string[] = [];
@@ -48,7 +50,7 @@ export function parseQuery(rawQuery: string): [string, string][] {
 
 /** Encoded `[key, value]` pairs sorted by key, then by value (byte order: encoded text is ASCII). */
 export const sortQuery = (pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] =>
-  [...pairs].sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
+  pairs.slice().sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
 
 /** CanonicalQueryString: encoded pairs, sorted, as `key=value` joined by `&` (an empty value gives `key=`). */
 export const createCanonicalQuery = (pairs: readonly (readonly [string, string])[]): string =>

@@ -2,10 +2,21 @@
 
 import { invalidType, outOfRange } from './errors.js';
 
+const two = (n: number): string => (n < 10 ? '0' : '') + n;
+
 /** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form (for years 0 to 9999). */
 export function toAmzDate(date: Date): string {
-  const iso = date.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+  // Field by field: several times cheaper than toISOString() and slicing, and this runs once per signature.
+  return (
+    String(date.getUTCFullYear()).padStart(4, '0') +
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    'T' +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) +
+    two(date.getUTCSeconds()) +
+    'Z'
+  );
 }
 
 /** `YYYYMMDD'T'HHMMSS'Z'` → `Date`, or undefined when the text is not a valid date of that form. */

@@ -18,7 +18,9 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string holds a UTF-16 surrogate without its pair, which has no UTF-8 form. */
-export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+export const hasLoneSurrogate = (text: string): boolean =>
+  // String.prototype.isWellFormed (ES2024) where the runtime has it: much faster than the pattern.
+  (text as { isWellFormed?: () => boolean }).isWellFormed?.() === false || (!('isWellFormed' in String.prototype) && LONE_SURROGATE.test(text));
 
 const escapeSubDelim = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCase();
 

@@ -19,7 +19,11 @@ export type SigV4ErrorCode =
   | 'ERR_SIGV4_METHOD'
   | 'ERR_SIGV4_SESSION_TOKEN'
   | 'ERR_SIGV4_PAYLOAD_HASH'
-  | 'ERR_SIGV4_SIGNATURE_MISMATCH';
+  | 'ERR_SIGV4_SIGNATURE_MISMATCH'
+  | 'ERR_SIGV4_POLICY'
+  | 'ERR_SIGV4_POLICY_CONDITION'
+  | 'ERR_SIGV4_ENTITY_TOO_SMALL'
+  | 'ERR_SIGV4_ENTITY_TOO_LARGE';
 
 /** A failure caused by the data being signed or verified, with a stable machine-readable `code`. */
 export class SigV4Error extends Error {

@@ -5,6 +5,7 @@ import { encodePath, parseQuery } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, uriEncode } from './encoding.js';
 import { describe, invalidType } from './errors.js';
+import { CREDENTIALS_SOURCE } from './signing-key.js';
 import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
 
 /** A request, validated and encoded, ready for the canonical request. */
@@ -46,7 +47,7 @@ export const STANDARD_METHODS: RegExp = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/
 export const SIGNER_PARAMS: RegExp = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
-function checkString(name: string, value: unknown, secret = false): string {
+export function checkString(name: string, value: unknown, secret = false): string {
   if (typeof value !== 'string' || value === '') {
     invalidType(name, 'a non-empty string', value, secret); // a secret is never echoed: only its kind
   }
@@ -54,7 +55,7 @@ function checkString(name: string, value: unknown, secret = false): string {
   return value;
 }
 
-function checkCredentials(value: unknown): Credentials {
+export function checkCredentials(value: unknown): Credentials {
   if (typeof value !== 'object' || value === null) {
     // Described by kind only: a caller who passed the secret here must not see it echoed.
     invalidType('credentials', 'an object { accessKeyId, secretAccessKey, sessionToken? }', value, true);
@@ -64,14 +65,14 @@ function checkCredentials(value: unknown): Credentials {
   if (!SCOPE_PART.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
-  if (token === undefined) return { accessKeyId, secretAccessKey };
+  if (token === undefined) return { accessKeyId, secretAccessKey, [CREDENTIALS_SOURCE]: value } as Credentials;
   if (!SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
     throw new TypeError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
-  return { accessKeyId, secretAccessKey, sessionToken: token as string };
+  return { accessKeyId, secretAccessKey, sessionToken: token as string, [CREDENTIALS_SOURCE]: value } as Credentials;
 }
 
-function checkScopePart(name: string, value: unknown): string {
+export function checkScopePart(name: string, value: unknown): string {
   if (!SCOPE_PART.test(checkString(name, value))) invalidType(name, 'visible ASCII without "/", "," or spaces', value);
   return value as string;
 }
@@ -106,9 +107,19 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
     throw new TypeError('"url" expected a host[:port] without user info (user:password@), got a URL with user info');
   }
   if (/[\\\s]/.test(authority)) invalidType('url', 'a host[:port] without spaces or backslashes', authority);
+  const scheme = m[1]!.toLowerCase();
+  // The common host, a DNS name whose last label starts with a letter (so never an IPv4 number such as 0x7f.1),
+  // with an optional port without leading zeros, is already in the form the URL parser would give: lower-case it
+  // and drop the scheme's default port. Every other host (IDN, IPv4, IPv6, odd ports) goes through URL.
+  const plain = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i.exec(authority);
+  if (plain && !(plain[2] && +plain[2] > 65535)) {
+    const port = plain[2] && plain[2] !== (scheme === 'https' ? '443' : '80') ? ':' + plain[2] : '';
+    const host = plain[1]!.toLowerCase() + port;
+    return { origin: `${scheme}://${host}`, host, rawPath: m[3]!, rawQuery: m[4] };
+  }
   let parsed: URL;
   try {
-    parsed = new URL(`${m[1]!.toLowerCase()}://${authority}/`);
+    parsed = new URL(`${scheme}://${authority}/`);
   } catch {
     return invalidType('url', 'a valid host[:port]', authority);
   }

@@ -60,6 +60,20 @@ function compress(state: Int32Array, data: Uint8Array, end: number): void {
 
 const H = new Int32Array(8);
 const TAIL = new Uint8Array(128);
+let scratch = new Uint8Array(1024);
+
+/**
+ * The UTF-8 bytes of a string, in a buffer reused from call to call (valid until the next call). ASCII, which
+ * every canonical request and string to sign is, is copied a character at a time without a TextEncoder.
+ */
+export function utf8Scratch(text: string): Uint8Array {
+  const n = text.length;
+  if (scratch.length < n) scratch = new Uint8Array(n * 2);
+  let ascii = 0;
+  for (let i = 0; i < n; i++) ascii |= scratch[i] = text.charCodeAt(i);
+  // A code unit above 0x7f was truncated: encode properly.
+  return ascii < 0x80 ? scratch.subarray(0, n) : new TextEncoder().encode(text);
+}
 
 /**
  * SHA-256 of `data`, continuing from `state` after `before` bytes were hashed (0 and {@link IV} for a plain

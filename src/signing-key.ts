@@ -21,6 +21,9 @@ export async function deriveSigningKey(secretAccessKey: string, date: string, re
 // one compression, a microsecond: far less than the Web Crypto call it saves.
 const fingerprint = (secret: string): string => toHex(sha256(utf8(secret)));
 
+/** On a validated copy of credentials: the caller's object it was copied from. */
+export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource');
+
 /**
  * A bounded least-recently-used cache of signing keys, one per access key, secret, day, region and service.
  * Entries are keyed by the access key id, the scope and a fingerprint of the secret, never by the secret; the
@@ -30,6 +33,20 @@ const fingerprint = (secret: string): string => toHex(sha256(utf8(secret)));
 export class SigningKeyCache {
   readonly maxEntries: number;
   readonly #entries = new Map<string, unknown>();
+  // The fingerprint last computed for a credentials object, with the secret it was computed from: a caller who
+  // reuses one credentials object pays for the hash once, and one who changes its secret gets a new hash.
+  readonly #fingerprints = new WeakMap<object, { readonly secret: string; readonly fingerprint: string }>();
+
+  #fingerprint(credentials: Credentials): string {
+    const secret = credentials.secretAccessKey;
+    // The signing functions validate a copy of the caller's credentials; the caller's object is what recurs.
+    const owner = (credentials as { [CREDENTIALS_SOURCE]?: object })[CREDENTIALS_SOURCE] ?? credentials;
+    const known = this.#fingerprints.get(owner);
+    if (known?.secret === secret) return known.fingerprint;
+    const made = fingerprint(secret);
+    this.#fingerprints.set(owner, { secret, fingerprint: made });
+    return made;
+  }
 
   constructor(maxEntries = 100) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -53,7 +70,7 @@ export class SigningKeyCache {
    * functions; `kind` separates the Web Crypto key from the synchronous one.
    */
   lookup<T>(credentials: Credentials, date: string, region: string, service: string, kind: string, derive: (forget: () => void) => T): T {
-    const id = `${kind}\n${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${fingerprint(credentials.secretAccessKey)}`;
+    const id = `${kind}\n${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${this.#fingerprint(credentials)}`;
     const entries = this.#entries;
     let entry = entries.get(id) as T | undefined;
     if (entry !== undefined) {

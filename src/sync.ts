@@ -4,7 +4,7 @@
 import { toHex, utf8 } from './encoding.js';
 import { draftPresign, finishPresign } from './presign.js';
 import type { RequestParts } from './request.js';
-import { hmacKey, hmacSync, sha256, type HmacKey } from './sha256.js';
+import { hmacKey, hmacSync, sha256, utf8Scratch, type HmacKey } from './sha256.js';
 import { draftSignRequest, finishSignRequest, readSignRequest } from './sign.js';
 import { defaultSigningKeyCache } from './signing-key.js';
 import { createStringToSign } from './string-to-sign.js';
@@ -28,8 +28,8 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
   const date = amzDate.slice(0, 8);
   const derive = (): HmacKey => hmacKey(deriveSigningKeySync(credentials.secretAccessKey, date, region, service));
   const key = cache === false ? derive() : (cache ?? defaultSigningKeyCache).lookup(credentials, date, region, service, 'sync', derive);
-  const stringToSign = createStringToSign(amzDate, credentialScope, toHex(sha256(utf8(canonicalRequest))));
-  return { stringToSign, signature: toHex(hmacSync(key, utf8(stringToSign))) };
+  const stringToSign = createStringToSign(amzDate, credentialScope, toHex(sha256(utf8Scratch(canonicalRequest))));
+  return { stringToSign, signature: toHex(hmacSync(key, utf8Scratch(stringToSign))) };
 }
 
 /**

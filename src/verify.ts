@@ -166,7 +166,7 @@ interface Settings {
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
-function checkAccepted(name: string, value: unknown): readonly string[] {
+export function checkAccepted(name: string, value: unknown): readonly string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
     invalidType(name, 'a non-empty string or array of non-empty strings', value);
@@ -372,7 +372,7 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   };
 }
 
-function readFoundCredentials(found: unknown, accessKeyId: string): Credentials {
+export function readFoundCredentials(found: unknown, accessKeyId: string): Credentials {
   // Only types are described: a lookup that returns the wrong thing may well return the secret itself.
   if (typeof found !== 'object') invalidType('getCredentials()', 'to return { secretAccessKey, sessionToken? } or undefined', found, true);
   const { secretAccessKey, sessionToken } = found as Record<string, unknown>;

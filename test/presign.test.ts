@@ -2,6 +2,7 @@
 // session tokens, method case, URL objects, ports and fragments, expiresAt, and the S3 vs other-service rules.
 
 import { createHash, createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SHA256, presignUrl, presignUrlSync, SigningKeyCache, type PresignOptions, type PresignedUrl } from '../src/index.js';
 
@@ -290,5 +291,43 @@ describe('presignUrl: inputs are not mutated', () => {
     expect(query.toString()).toBe('z=1&y=2');
     expect(headerPairs).toEqual([['x-amz-meta-a', '1']]);
     expect(params(r.url).get('x-amz-meta-a')).toBe('1');
+  });
+});
+
+describe('host', () => {
+  // parseUrl reads plain DNS hosts itself and sends every other host through URL: both must give the host the
+  // URL parser gives (the one an HTTP client sends), or both refuse it.
+  const signedHost = (url: string): string => {
+    const r = presignUrlSync({ url, service: 's3', region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' }, signingDate: 0 });
+    const line = r.canonicalRequest.split('\n').find((l) => l.startsWith('host:'))!;
+    expect(new URL(r.url).host).toBe(line.slice(5));
+    return line.slice(5);
+  };
+  const urlHost = (url: string): string => new URL(url).host;
+  const outcome = (f: () => string): string => {
+    try {
+      return f();
+    } catch {
+      return 'refused';
+    }
+  };
+  it.each(['Example.COM', 'example.com:443', 'example.com:80', 'x.y.z:65535', 'x:65536', 'x:0443', '0x7f.1', '127.0.0.1:9000', 'a.1b', 'xn--bcher-kva.example', '[::1]:9000', 'ex%61mple.com', 'ÜBER.de', 'com.'])(
+    'https://%s is signed with the host URL gives',
+    (authority) => {
+      for (const scheme of ['http', 'https']) {
+        const url = `${scheme}://${authority}/k`;
+        expect(outcome(() => signedHost(url))).toBe(outcome(() => urlHost(url)));
+      }
+    },
+  );
+  it('random authorities: same host as URL, or refused by both', () => {
+    const alphabet = fc.constantFrom(...'aZ09.-:x_[]%'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, minLength: 1, maxLength: 16 }), fc.constantFrom('http', 'https'), (authority, scheme) => {
+        const url = `${scheme}://${authority}/k`;
+        expect(outcome(() => signedHost(url))).toBe(outcome(() => urlHost(url)));
+      }),
+      { seed: 0x5eed, numRuns: 3000 },
+    );
   });
 });
