@@ -2,6 +2,7 @@ export { presignUrl, draftPresign, finishPresign, EMPTY_SHA256, MAX_EXPIRES_IN }
 export type { PresignDraft } from './presign.js';
 export { signRequest } from './sign.js';
 export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sync.js';
+export type { SyncCrypto, SyncOptions } from './sync.js';
 export { SigV4Error, isSigV4Error } from './errors.js';
 export type { SigV4ErrorCode } from './errors.js';
 export { SigningKeyCache, defaultSigningKeyCache, deriveSigningKey } from './signing-key.js';
@@ -37,3 +38,7 @@ export type {
   VerifyRequestOptions,
   VerifiedRequest,
 } from './verify.js';
+export { createPresignedPost, signPostPolicy } from './post-policy.js';
+export type { PostPolicyCondition, PostPolicyField, PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post-policy.js';
+export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post-policy-verify.js';
+export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post-policy-verify.js';

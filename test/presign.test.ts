@@ -331,3 +331,37 @@ describe('host', () => {
     );
   });
 });
+
+describe('presignUrlSync with an injected crypto backend', () => {
+  const options: PresignOptions = {
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    service: 's3',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    signingDate: '2013-05-24T00:00:00Z',
+    expiresIn: 86400,
+  };
+  let calls = 0;
+  const nodeCrypto = {
+    sha256Hex: (data: string | Uint8Array) => (calls++, createHash('sha256').update(data).digest('hex')),
+    hmacSha256: (key: Uint8Array, data: string) => (calls++, createHmac('sha256', key).update(data).digest()),
+  };
+  it('gives the S3 documentation signature, through the backend, cached or not', () => {
+    for (const cache of [new SigningKeyCache(), false as const]) {
+      calls = 0;
+      const r = presignUrlSync({ ...options, cache, crypto: nodeCrypto });
+      expect(r.signature).toBe('aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404');
+      expect(calls).toBe(6); // four HMACs to derive the key, one hash, one HMAC
+    }
+    const cache = new SigningKeyCache();
+    presignUrlSync({ ...options, cache, crypto: nodeCrypto });
+    calls = 0;
+    presignUrlSync({ ...options, cache, crypto: nodeCrypto });
+    expect(calls).toBe(2); // the derived key is cached
+  });
+  it.each([{}, { sha256Hex: () => '' }, null, 'node'])('refuses crypto: %j', (crypto) => {
+    expect(() => presignUrlSync({ ...options, crypto: crypto as never })).toThrow(
+      new TypeError(`"crypto" expected an object with sha256Hex(data) and hmacSha256(key, data) functions, got ${crypto === null ? 'null' : typeof crypto === 'string' ? '"node"' : 'an object (Object)'}`),
+    );
+  });
+});

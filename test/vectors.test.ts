@@ -1,7 +1,7 @@
 // AWS's published suites, case by case, stage by stage: canonical request, string to sign, signature, and the
 // signed request's parameters or headers. Each case is its own named test.
 
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_SHA256,
@@ -34,15 +34,22 @@ import {
 // encoding) is used, and it gives the same canonical path since none of them holds a `%`.
 const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
 
-// Every case runs through both paths, Web Crypto and plain JavaScript, which must agree to the byte.
+// Every case runs through the three paths, Web Crypto, plain JavaScript and an injected node:crypto backend,
+// which must agree to the byte.
+const nodeCrypto = {
+  sha256Hex: (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex'),
+  hmacSha256: (key: Uint8Array, data: string) => createHmac('sha256', key).update(data, 'utf8').digest(),
+};
 async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
   const result = await presignUrlAsync(options);
   expect(presignUrlSync(options), 'presignUrlSync').toEqual(result);
+  expect(presignUrlSync({ ...options, crypto: nodeCrypto }), 'presignUrlSync with node:crypto').toEqual(result);
   return result;
 }
 async function signRequest(options: SignRequestOptions): Promise<SignedRequest> {
   const result = await signRequestAsync(options);
   expect(signRequestSync(options), 'signRequestSync').toEqual(result);
+  expect(signRequestSync({ ...options, crypto: nodeCrypto }), 'signRequestSync with node:crypto').toEqual(result);
   return result;
 }
 

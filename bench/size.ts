@@ -1,0 +1,333 @@
+// Bundle size: esbuild, browser platform, ESM, minified and tree-shaken, then gzip -9 and brotli (quality 11), for
+// each of sigv4's entry points and for the peers used the way their documentation shows.
+//
+//   tsx size.ts            sigv4 and the peers; writes results/size.md.tmp for RESULTS.md
+//   tsx size.ts --check    sigv4 only; exits 1 when a budget is exceeded
+//   tsx size.ts --no-save  print only
+//
+// `ownSizes()` and `BUDGETS` are exported for a test. This file imports nothing but esbuild and Node built-ins
+// (esbuild resolves from bench/node_modules, else from the root's devDependencies).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+import { build, transform, type Metafile } from 'esbuild';
+
+import { BENCH_DIR, isMain, ROOT_DIR, saveSection, table } from './common.js';
+
+/** Budgets from issue 4, in bytes of minified + gzip -9 output. */
+export const BUDGETS: Readonly<Record<string, number>> = { presignUrl: 1400, everything: 3000 };
+
+export interface SizeRow {
+  readonly name: string;
+  readonly minified: number;
+  readonly gzip: number;
+  readonly brotli: number;
+  /** Bytes each input file contributes to the minified output (esbuild metafile), largest first. */
+  readonly modules: readonly { readonly path: string; readonly bytes: number }[];
+  readonly note?: string;
+  /** The minified code. */
+  readonly code?: string;
+}
+
+interface Entry {
+  readonly name: string;
+  readonly contents: string;
+  readonly resolveDir: string;
+  readonly platform?: 'browser' | 'node';
+  readonly note?: string;
+}
+
+/** Bundles one entry and measures it. */
+export async function measure(entry: Entry): Promise<SizeRow> {
+  const result = await build({
+    stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    format: 'esm',
+    platform: entry.platform ?? 'browser',
+    target: 'es2022',
+    minify: true,
+    treeShaking: true,
+    legalComments: 'none', // the same for everyone: license banners are not code
+    write: false,
+    metafile: true,
+    outfile: 'out.js',
+    absWorkingDir: ROOT_DIR, // metafile paths are relative to it
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const out = Object.values((result.metafile as Metafile).outputs)[0]!;
+  const modules = Object.entries(out.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path: displayPath(path), bytes: bytesInOutput }))
+    .filter((m) => m.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+  return {
+    name: entry.name,
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
+      },
+    }).length,
+    modules,
+    ...(entry.note ? { note: entry.note } : {}),
+    code: new TextDecoder().decode(code),
+  };
+}
+
+/**
+ * The string and template literal text in minified code (mostly error messages), found with the TypeScript parser
+ * when the root's devDependencies are installed; undefined otherwise.
+ */
+export async function stringLiterals(code: string): Promise<{ total: number; longest: string[] } | undefined> {
+  let ts: typeof import('typescript');
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    return undefined;
+  }
+  const file = ts.createSourceFile('out.js', code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  const found: string[] = [];
+  const visit = (node: import('typescript').Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node)) {
+      found.push(code.slice(node.getStart(file), node.getEnd()));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return { total: found.reduce((s, x) => s + x.length, 0), longest: found.sort((a, b) => b.length - a.length).slice(0, 12) };
+}
+
+function displayPath(path: string): string {
+  const nm = path.lastIndexOf('node_modules/');
+  return nm >= 0 ? path.slice(nm + 'node_modules/'.length) : path;
+}
+
+/** The package a module path belongs to (`@scope/name` or `name`), or the path itself for our own files. */
+const packageOf = (path: string): string => {
+  if (path.endsWith('entry.ts')) return '(the entry)';
+  if (path.startsWith('src/') || path.startsWith('<')) return path;
+  const parts = path.split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+};
+
+// ------------------------------------------------------------------------------------------------ sigv4's entries
+
+const SRC = join(ROOT_DIR, 'src');
+const INDEX = join(SRC, 'index.ts');
+
+/** Our entry points: each public function alone, verification alone (once src/verify.ts exists), everything. */
+export function ownEntries(): Entry[] {
+  const at = (name: string, contents: string): Entry => ({ name, contents, resolveDir: ROOT_DIR });
+  const from = JSON.stringify(INDEX);
+  const entries = [
+    at('presignUrl', `export { presignUrl } from ${from};`),
+    at('presignUrlSync', `export { presignUrlSync } from ${from};`),
+    at('signRequest', `export { signRequest } from ${from};`),
+  ];
+  const verifyFile = join(SRC, 'verify.ts');
+  const indexText = readFileSync(INDEX, 'utf8');
+  const verifyInIndex = /from '\.\/verify\.js'/.test(indexText);
+  if (existsSync(verifyFile)) {
+    const verifyFrom = verifyInIndex ? from : JSON.stringify(verifyFile);
+    const names = ['verifyPresignedUrl', 'verifyRequest'].filter((n) => new RegExp(`export (?:async )?function ${n}\\b`).test(readFileSync(verifyFile, 'utf8')));
+    if (names.length > 0) entries.push(at(`verify (${names.join(' + ')})`, `export { ${names.join(', ')} } from ${verifyFrom};`));
+  }
+  const everything = at('everything', `export * from ${from};` + (existsSync(verifyFile) && !verifyInIndex ? `\nexport * from ${JSON.stringify(verifyFile)};` : ''));
+  entries.push(
+    existsSync(verifyFile) && !verifyInIndex
+      ? { ...everything, note: 'src/index.ts does not export src/verify.ts yet; both are included' }
+      : everything,
+  );
+  return entries;
+}
+
+/** Sizes of sigv4's entry points (see {@link ownEntries}); what `--check` compares with {@link BUDGETS}. */
+export async function ownSizes(): Promise<SizeRow[]> {
+  return Promise.all(ownEntries().map(measure));
+}
+
+/** Budget failures, as messages; empty when every budget is met. */
+export function overBudget(rows: readonly SizeRow[]): string[] {
+  return Object.entries(BUDGETS).flatMap(([name, max]) => {
+    const row = rows.find((r) => r.name === name);
+    if (!row) return [`no entry named ${name}`];
+    return row.gzip > max ? [`${name}: ${row.gzip} bytes min+gzip, over the budget of ${max} by ${row.gzip - max}`] : [];
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ the peers
+
+const peer = (name: string, contents: string, extra: Partial<Entry> = {}): Entry => ({ name, contents, resolveDir: BENCH_DIR, ...extra });
+
+/** Each peer's smallest program that presigns an S3 GET, written as its documentation shows. */
+export const PEER_ENTRIES: readonly Entry[] = [
+  peer(
+    'aws4fetch AwsV4Signer',
+    `import { AwsV4Signer } from 'aws4fetch';
+export const presign = async (url, credentials) =>
+  (await new AwsV4Signer({ url, ...credentials, service: 's3', region: 'us-east-1', signQuery: true }).sign()).url.toString();`,
+  ),
+  ...(['sha256-browser', 'sha256-js'] as const).map((h) =>
+    peer(
+      `smithy SignatureV4 + ${h}`,
+      `import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/${h}';
+export const presign = (hostname, path, credentials) =>
+  new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false }).presign(
+    new HttpRequest({ method: 'GET', protocol: 'https:', hostname, path, headers: { host: hostname, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }),
+    { expiresIn: 3600, unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) });`,
+    ),
+  ),
+  peer(
+    'AWS SDK v3 getSignedUrl + S3Client',
+    `import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+export const presign = (credentials, Bucket, Key) =>
+  getSignedUrl(new S3Client({ region: 'us-east-1', credentials }), new GetObjectCommand({ Bucket, Key }), { expiresIn: 3600 });`,
+  ),
+  peer(
+    'aws4',
+    `import aws4 from 'aws4';
+export const presign = (host, path, credentials) => aws4.sign({ host, path, service: 's3', region: 'us-east-1', signQuery: true }, credentials).path;`,
+    {
+      platform: 'node',
+      note: 'not for browsers: needs the Node built-ins url, querystring and crypto (left out here; a browser bundle would need polyfills for them, crypto-browserify above all)',
+    },
+  ),
+];
+
+async function peerSizes(): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  for (const e of PEER_ENTRIES) {
+    try {
+      rows.push(await measure(e));
+    } catch (err) {
+      const first = (err as { errors?: { text: string }[] }).errors?.[0]?.text ?? (err as Error).message;
+      rows.push({ name: e.name, minified: NaN, gzip: NaN, brotli: NaN, modules: [], note: `does not bundle: ${first}` });
+    }
+  }
+  return rows;
+}
+
+// ------------------------------------------------------------------------------------------------ report
+
+const n = (x: number): string => (Number.isNaN(x) ? '—' : x.toLocaleString('en-US'));
+
+function sizeTable(rows: readonly SizeRow[], withBudget: boolean): string {
+  return table(
+    ['bundle', 'minified', 'min+gzip -9', 'min+brotli', ...(withBudget ? ['budget (gzip)'] : []), 'note'],
+    rows.map((r) => [
+      r.name,
+      n(r.minified),
+      n(r.gzip),
+      n(r.brotli),
+      ...(withBudget ? [BUDGETS[r.name] ? `${n(BUDGETS[r.name]!)} ${r.gzip <= BUDGETS[r.name]! ? 'met' : '**over**'}` : ''] : []),
+      r.note ?? '',
+    ]),
+    withBudget ? 'lrrrll' : 'lrrrl',
+  );
+}
+
+/** A source file minified on its own, all its exports kept, and gzipped: an upper bound on what it adds. */
+async function aloneGzip(path: string): Promise<number> {
+  const { code } = await transform(readFileSync(join(ROOT_DIR, path), 'utf8'), { loader: 'ts', format: 'esm', minify: true, target: 'es2022', legalComments: 'none' });
+  return gzipSync(code, { level: 9 }).length;
+}
+
+/** Per-module minified bytes of our bundles: one column per entry, and each file's own min+gzip size. */
+async function moduleTable(rows: readonly SizeRow[]): Promise<string> {
+  const paths = [...new Set(rows.flatMap((r) => r.modules.map((m) => m.path)))].sort((a, b) => {
+    const total = (p: string): number => rows.reduce((s, r) => s + (r.modules.find((m) => m.path === p)?.bytes ?? 0), 0);
+    return total(b) - total(a);
+  });
+  const alone = await Promise.all(paths.map((p) => (p.startsWith('src/') ? aloneGzip(p) : Promise.resolve(NaN))));
+  return table(
+    ['module (minified bytes in bundle)', ...rows.map((r) => r.name), 'file alone, min+gzip'],
+    paths.map((p, i) => [p, ...rows.map((r) => n(r.modules.find((m) => m.path === p)?.bytes ?? NaN)), n(alone[i]!)]),
+  );
+}
+
+function peerPackages(rows: readonly SizeRow[]): string {
+  return rows
+    .filter((r) => r.modules.length > 0)
+    .map((r) => {
+      const byPkg = new Map<string, number>();
+      for (const m of r.modules) byPkg.set(packageOf(m.path), (byPkg.get(packageOf(m.path)) ?? 0) + m.bytes);
+      const top = [...byPkg].sort((a, b) => b[1] - a[1]);
+      return `- ${r.name} (${r.modules.length} modules): ${top
+        .slice(0, 6)
+        .map(([p, b]) => `${p} ${n(b)}`)
+        .join(', ')}${top.length > 6 ? `, ${top.length - 6} more packages` : ''}`;
+    })
+    .join('\n');
+}
+
+async function literalNotes(rows: readonly SizeRow[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const r of rows) {
+    const lit = r.code === undefined ? undefined : await stringLiterals(r.code);
+    if (!lit) return [];
+    lines.push(`- ${r.name}: ${n(lit.total)} of ${n(r.minified)} minified bytes (${((100 * lit.total) / r.minified).toFixed(0)}%) are string and template literal text`);
+    if (r.name === 'presignUrl') {
+      lines.push(`  - its longest literals: ${lit.longest.map((x) => '`' + (x.length > 70 ? x.slice(0, 67) + '…' : x).replace(/`/g, "'") + `\` (${x.length})`).join(', ')}`);
+    }
+  }
+  return ['String literals (mostly error messages), found with the TypeScript parser in the minified bundles:', '', ...lines];
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const own = await ownSizes();
+  console.log(sizeTable(own, true));
+  const over = overBudget(own);
+  if (check) {
+    for (const m of over) console.error(`size budget exceeded: ${m}`);
+    if (over.length === 0) console.log(`\nsize budgets met: ${Object.entries(BUDGETS).map(([k, v]) => `${k} ≤ ${v}`).join(', ')} bytes min+gzip`);
+    process.exitCode = over.length > 0 ? 1 : 0;
+    return;
+  }
+  const peers = await peerSizes();
+  console.log('\n' + sizeTable(peers, false));
+  const md = [
+    '## Bundle size',
+    '',
+    'esbuild, ESM for the browser platform (target es2022), bundled, minified and tree-shaken, license comments dropped; ' +
+      'then gzip -9 and brotli quality 11. Bytes. Each peer is the smallest program that presigns an S3 GET with it ' +
+      '(source in `bench/size.ts`).',
+    '',
+    '### sigv4',
+    '',
+    sizeTable(own, true),
+    '',
+    '### Peers',
+    '',
+    sizeTable(peers, false),
+    '',
+    'Largest packages in each peer bundle (minified bytes):',
+    '',
+    peerPackages(peers),
+    '',
+    '### Where sigv4\'s bytes go',
+    '',
+    'Minified bytes each source file contributes to each bundle (esbuild metafile; before compression, so they add up to ' +
+      'the minified size less esbuild\'s glue, not to the gzip size).',
+    '',
+    await moduleTable(own),
+    '',
+    'The last column minifies and gzips each file on its own with all its exports, so it overstates what the file adds ' +
+      'to a tree-shaken bundle, but ranks the files by compressed weight.',
+    '',
+    ...(await literalNotes(own)),
+  ].join('\n');
+  if (!process.argv.includes('--no-save')) saveSection('size', md, { own: own.map(({ code: _, ...r }) => r), peers: peers.map(({ code: _, ...r }) => r), budgets: BUDGETS, over });
+  console.log('\n' + (await moduleTable(own)));
+  if (over.length) console.error(over.map((m) => `size budget exceeded: ${m}`).join('\n'));
+}
+
+if (isMain(import.meta.url)) await main();

@@ -1,0 +1,224 @@
+// A browser upload through a POST policy, for an S3-compatible store that has no POST uploads of its own
+// (OpenStack Swift's s3api, for one). The page is a plain HTML form, no JavaScript: its hidden fields come from
+// createPresignedPost (a key under a fresh folder, 1 byte to `maxBytes`, any `x-amz-meta-title`, a redirect back
+// to this server). The form posts to this server's /upload, which checks it with verifyPresignedPost exactly as S3
+// would, then stores the file in the bucket with a signed PUT and redirects the browser to /done.
+//
+// With AWS S3 itself, no gateway is needed: make the form post straight to the bucket
+// (createPresignedPost({ url: 'https://<bucket>.s3.<region>.amazonaws.com/', bucket, … })).
+//
+//   S3_ENDPOINT=http://127.0.0.1:8080 S3_BUCKET=uploads AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… \
+//     npx tsx examples/post-form/server.ts
+//
+// Also used by test/e2e/post.e2e.ts, which drives the form in Chromium against a real S3 server.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPresignedPost, isSigV4Error, signRequest, verifyPresignedPost, type Credentials, type SigV4ErrorCode } from '../../src/index.js'; // in your project: from 'sigv4'
+
+export interface PostFormServerOptions {
+  /** The S3 endpoint the files are stored in, scheme://host[:port], used path-style: `${endpoint}/${bucket}/${key}`. */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly credentials: Credentials;
+  /** Port on 127.0.0.1. Default 0: a free one. */
+  readonly port?: number;
+  /** The largest file the policy allows, in bytes. Default 10 MiB. */
+  readonly maxBytes?: number;
+  /** Seconds each form stays valid. Default 600. */
+  readonly expiresIn?: number;
+}
+
+export interface PostFormServer {
+  /** `http://127.0.0.1:PORT/`: the form. */
+  readonly url: string;
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/** A key as a URL path: the library encodes everything else, but `%`, `?` and `#` in a key must be escaped. */
+const keyPath = (key: string): string => key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
+const html = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The S3 error each verification failure answers with, as S3 would: status and code. */
+const S3_ERRORS: Partial<Record<SigV4ErrorCode, [number, string]>> = {
+  ERR_SIGV4_MALFORMED: [400, 'MalformedPOSTRequest'],
+  ERR_SIGV4_ENTITY_TOO_SMALL: [400, 'EntityTooSmall'],
+  ERR_SIGV4_ENTITY_TOO_LARGE: [400, 'EntityTooLarge'],
+  ERR_SIGV4_POLICY: [400, 'InvalidPolicyDocument'],
+  ERR_SIGV4_SIGNATURE_MISMATCH: [403, 'SignatureDoesNotMatch'],
+  ERR_SIGV4_UNKNOWN_ACCESS_KEY: [403, 'InvalidAccessKeyId'],
+};
+
+/** Starts the form's server on 127.0.0.1. */
+export async function startPostFormServer(options: PostFormServerOptions): Promise<PostFormServer> {
+  const { endpoint, bucket, region, credentials } = options;
+  const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  let origin = '';
+
+  /** The form: fresh fields for each page view. */
+  async function page(): Promise<string> {
+    const post = await createPresignedPost({
+      url: `${origin}/upload`, // with S3: the bucket's URL
+      bucket,
+      key: `uploads/${randomUUID()}/\${filename}`,
+      conditions: [
+        ['content-length-range', 1, maxBytes],
+        ['starts-with', '$x-amz-meta-title', ''], // any title the user types
+      ],
+      fields: { success_action_redirect: `${origin}/done` },
+      region,
+      credentials,
+      expiresIn: options.expiresIn ?? 600,
+    });
+    const hidden = Object.entries(post.fields)
+      .map(([name, value]) => `  <input type="hidden" name="${html(name)}" value="${html(value)}">`)
+      .join('\n');
+    return `<!doctype html>
+<meta charset="utf-8">
+<title>Upload through a POST policy</title>
+<h1>Upload a file (1 byte to ${maxBytes} bytes)</h1>
+<form id="form" method="post" action="${html(post.url)}" enctype="multipart/form-data">
+${hidden}
+  <label>Title <input id="title" name="x-amz-meta-title"></label>
+  <input id="file" type="file" name="file">
+  <button id="upload" type="submit">Upload</button>
+</form>
+<p>The form expires at ${html(post.expiresAt.toISOString())}.</p>
+`;
+  }
+
+  /** Reads the body, up to `limit` bytes; undefined past it. */
+  async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return undefined;
+      chunks.push(chunk);
+    }
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return body;
+  }
+
+  const sendError = (response: ServerResponse, status: number, code: string, message: string, sigv4Code?: string): void => {
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message>${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
+    response.writeHead(status, { 'content-type': 'application/xml', 'cache-control': 'no-store' }).end(body);
+  };
+
+  /** POST /upload: what S3 does with a POST Object, on a store that cannot. */
+  async function upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The form's fields are a few KB: anything much past the largest file allowed is refused unread.
+    const body = await readBody(request, maxBytes + 64 * 1024);
+    if (body === undefined) {
+      response.setHeader('connection', 'close');
+      return sendError(response, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${maxBytes} bytes).`);
+    }
+    let form: FormData;
+    try {
+      form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body }).formData();
+    } catch {
+      return sendError(response, 400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+    }
+    let verified;
+    try {
+      verified = await verifyPresignedPost({
+        form,
+        bucket,
+        region,
+        getCredentials: (id) => (id === credentials.accessKeyId ? credentials : undefined),
+      });
+    } catch (error) {
+      if (!isSigV4Error(error)) throw error;
+      const [status, code] = S3_ERRORS[error.code] ?? [403, 'AccessDenied'];
+      return sendError(response, status, code, error.message, error.code);
+    }
+
+    // Verified: store the file as S3 would, with its Content-Type and metadata.
+    const file = form.get('file');
+    const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : new Uint8Array(await file!.arrayBuffer());
+    const headers: Record<string, string> = { 'content-type': verified.fields['content-type'] ?? 'binary/octet-stream' };
+    for (const [name, value] of Object.entries(verified.fields)) {
+      if (!name.startsWith('x-amz-meta-')) continue;
+      // Header values are ASCII: other text is stored percent-encoded.
+      headers[name] = /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+    }
+    const put = await signRequest({ url: `${endpoint}/${bucket}/${keyPath(verified.key)}`, method: 'PUT', service: 's3', region, credentials, headers, body: bytes });
+    const stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes });
+    if (!stored.ok) return sendError(response, 502, 'InternalError', `the bucket answered ${stored.status}`);
+    const etag = stored.headers.get('etag') ?? '';
+
+    const redirect = verified.fields['success_action_redirect'] ?? verified.fields['redirect'];
+    if (redirect) {
+      const to = new URL(redirect);
+      to.searchParams.set('bucket', bucket);
+      to.searchParams.set('key', verified.key);
+      to.searchParams.set('etag', etag);
+      response.writeHead(303, { location: to.href }).end();
+      return;
+    }
+    const status = Number(verified.fields['success_action_status'] ?? 204);
+    if (status !== 201) return void response.writeHead(status === 200 ? 200 : 204, { etag }).end();
+    const location = `${endpoint}/${bucket}/${keyPath(verified.key)}`;
+    response
+      .writeHead(201, { 'content-type': 'application/xml', etag, location })
+      .end(`<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${xml(location)}</Location><Bucket>${xml(bucket)}</Bucket><Key>${xml(verified.key)}</Key><ETag>${xml(etag)}</ETag></PostResponse>`);
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const send = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    const failed = (error: unknown) => {
+      if (!response.headersSent) sendError(response, 500, 'InternalError', String(error));
+      else response.destroy();
+    };
+    if (request.method === 'GET' && url.pathname === '/') return void page().then((text) => send(200, text), failed);
+    if (request.method === 'POST' && url.pathname === '/upload') return void upload(request, response).catch(failed);
+    if (request.method === 'GET' && url.pathname === '/done') {
+      const key = url.searchParams.get('key') ?? '';
+      return send(200, `<!doctype html>\n<meta charset="utf-8">\n<title>Uploaded</title>\n<p id="result" data-key="${html(key)}">Uploaded ${html(key)} (ETag ${html(url.searchParams.get('etag') ?? '')}).</p>\n<p><a href="/">Upload another</a></p>\n`);
+    }
+    send(404, 'not found');
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/`,
+    origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
+  const env = process.env;
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    console.error(`set ${missing.join(', ')} (see examples/post-form/README.md)`);
+    process.exit(2);
+  }
+  const server = await startPostFormServer({
+    endpoint: env['S3_ENDPOINT']!.replace(/\/$/, ''),
+    bucket: env['S3_BUCKET']!,
+    region: env['AWS_REGION'] ?? 'us-east-1',
+    credentials: {
+      accessKeyId: env['AWS_ACCESS_KEY_ID']!,
+      secretAccessKey: env['AWS_SECRET_ACCESS_KEY']!,
+      ...(env['AWS_SESSION_TOKEN'] ? { sessionToken: env['AWS_SESSION_TOKEN'] } : {}),
+    },
+    port: Number(env['PORT'] ?? 0),
+  });
+  console.log(`upload form: ${server.url}`);
+}
