@@ -91,6 +91,28 @@ const oursSync: Implementation = {
     }).url,
 };
 
+// The synchronous path with node:crypto injected (the `crypto` option): the same pipeline, native hashing.
+const nodeSyncCrypto = {
+  sha256Hex: (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex'),
+  hmacSha256: (key: Uint8Array, data: string) => createHmac('sha256', key).update(data).digest(),
+};
+const oursSyncNode: Implementation = {
+  name: 'sigv4 presignUrlSync + node:crypto',
+  packages: [OURS],
+  crypto: 'node:crypto (injected)',
+  sync: true,
+  presign: (key, when) =>
+    presignUrlSync({
+      url: BASE_URL + key.enc,
+      service: SERVICE,
+      region: REGION,
+      credentials: CREDENTIALS,
+      signingDate: when.date,
+      expiresIn: DOC_EXPIRES,
+      crypto: nodeSyncCrypto,
+    }).url,
+};
+
 // -------------------------------------------------------------------------------------------------- aws4fetch
 
 // AwsClient shares one Map of signing keys across its signers; it never evicts, so the bench clears it past 1,000.
@@ -257,10 +279,11 @@ const floorJs: Implementation = {
   },
 };
 
-export const SIGNERS: readonly Implementation[] = [ours, oursSync, aws4fetch, aws4Impl, smithyBrowser, smithyJs, smithyNode, sdk];
+export const SIGNERS: readonly Implementation[] = [ours, oursSync, oursSyncNode, aws4fetch, aws4Impl, smithyBrowser, smithyJs, smithyNode, sdk];
 export const FLOORS: readonly Implementation[] = [floorSubtle, floorNode, floorJs];
 export const OURS_ASYNC = ours.name;
 export const OURS_SYNC = oursSync.name;
+export const OURS_SYNC_NODE = oursSyncNode.name;
 export const AWS4FETCH = aws4fetch.name;
 export const AWS4 = aws4Impl.name;
 export const FLOOR_SUBTLE = floorSubtle.name;

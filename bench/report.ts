@@ -1,8 +1,8 @@
 // Puts RESULTS.md together from the sections the other scripts left in results/*.tmp, with the machine, the
-// versions and a summary of the targets on top; and writes docs/performance.md, the README's size and speed
+// versions and a summary of the targets on top; and writes the README's size and speed
 // section, from the same run.
 //
-//   tsx report.ts [--out RESULTS.md] [--docs ../docs/performance.md]
+//   tsx report.ts [--out RESULTS.md] [--docs ../README.md]
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +133,7 @@ function docs(m: Record<string, string>): string | undefined {
 
 function main(): void {
   const { values: args } = parseArgs({
-    options: { out: { type: 'string', default: join(BENCH_DIR, 'RESULTS.md') }, docs: { type: 'string', default: join(ROOT_DIR, 'docs', 'performance.md') } },
+    options: { out: { type: 'string', default: join(BENCH_DIR, 'RESULTS.md') }, docs: { type: 'string', default: join(ROOT_DIR, 'README.md') } },
   });
   const m = machine();
   const v = { 'sigv4 (this repo)': ownVersion(), ...versions(PEERS) };
@@ -160,9 +160,17 @@ function main(): void {
   console.log(`wrote ${args.out}`);
   const section = docs(m);
   if (section) {
-    writeFileSync(args.docs, section);
+    // The README's section sits between two markers; everything else in the README is left as it is.
+    const readme = readFileSync(args.docs, 'utf8');
+    const begin = readme.indexOf(PERF_BEGIN);
+    const end = readme.indexOf(PERF_END);
+    if (begin < 0 || end < begin) throw new Error(`${args.docs} has no ${PERF_BEGIN} … ${PERF_END} markers`);
+    writeFileSync(args.docs, readme.slice(0, begin + PERF_BEGIN.length) + '\n' + section.replace(/^## Size and speed\n+/, '').trimEnd() + '\n' + readme.slice(end));
     console.log(`wrote ${args.docs}`);
   }
 }
+
+const PERF_BEGIN = '<!-- perf:begin (written by bench/report.ts from the last `cd bench && npm run bench`) -->';
+const PERF_END = '<!-- perf:end -->';
 
 main();

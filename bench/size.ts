@@ -8,7 +8,7 @@
 // `ownSizes()` and `BUDGETS` are exported for a test. This file imports nothing but esbuild and Node built-ins
 // (esbuild resolves from bench/node_modules, else from the root's devDependencies).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -17,7 +17,22 @@ import { build, transform, type Metafile } from 'esbuild';
 import { BENCH_DIR, isMain, ROOT_DIR, saveSection, table } from './common.js';
 
 /** Budgets from issue 4, in bytes of minified + gzip -9 output. */
+/** Issue 4's targets (min+gzip bytes): not met yet; `--check` reports them. */
 export const BUDGETS: Readonly<Record<string, number>> = { presignUrl: 1400, everything: 3000 };
+
+/**
+ * Ceilings (min+gzip bytes) that `npm test` enforces (test/size.test.ts): today's sizes with a little room, so a
+ * change that grows the bundle fails until it is justified here. Lower them as the bundle shrinks.
+ */
+export const CEILINGS: Readonly<Record<string, number>> = {
+  presignUrl: 6300,
+  presignUrlSync: 6600,
+  signRequest: 6200,
+  'verify (verifyPresignedUrl + verifyRequest)': 8600,
+  createPresignedPost: 6500,
+  verifyPresignedPost: 7100,
+  everything: 17600,
+};
 
 export interface SizeRow {
   readonly name: string;
@@ -120,30 +135,18 @@ const packageOf = (path: string): string => {
 const SRC = join(ROOT_DIR, 'src');
 const INDEX = join(SRC, 'index.ts');
 
-/** Our entry points: each public function alone, verification alone (once src/verify.ts exists), everything. */
+/** Our entry points: each public function alone, the verifiers, the POST policy functions, everything. */
 export function ownEntries(): Entry[] {
-  const at = (name: string, contents: string): Entry => ({ name, contents, resolveDir: ROOT_DIR });
-  const from = JSON.stringify(INDEX);
-  const entries = [
-    at('presignUrl', `export { presignUrl } from ${from};`),
-    at('presignUrlSync', `export { presignUrlSync } from ${from};`),
-    at('signRequest', `export { signRequest } from ${from};`),
+  const at = (name: string, names: string): Entry => ({ name, contents: `export { ${names} } from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR });
+  return [
+    at('presignUrl', 'presignUrl'),
+    at('presignUrlSync', 'presignUrlSync'),
+    at('signRequest', 'signRequest'),
+    at('verify (verifyPresignedUrl + verifyRequest)', 'verifyPresignedUrl, verifyRequest'),
+    at('createPresignedPost', 'createPresignedPost'),
+    at('verifyPresignedPost', 'verifyPresignedPost'),
+    { name: 'everything', contents: `export * from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR },
   ];
-  const verifyFile = join(SRC, 'verify.ts');
-  const indexText = readFileSync(INDEX, 'utf8');
-  const verifyInIndex = /from '\.\/verify\.js'/.test(indexText);
-  if (existsSync(verifyFile)) {
-    const verifyFrom = verifyInIndex ? from : JSON.stringify(verifyFile);
-    const names = ['verifyPresignedUrl', 'verifyRequest'].filter((n) => new RegExp(`export (?:async )?function ${n}\\b`).test(readFileSync(verifyFile, 'utf8')));
-    if (names.length > 0) entries.push(at(`verify (${names.join(' + ')})`, `export { ${names.join(', ')} } from ${verifyFrom};`));
-  }
-  const everything = at('everything', `export * from ${from};` + (existsSync(verifyFile) && !verifyInIndex ? `\nexport * from ${JSON.stringify(verifyFile)};` : ''));
-  entries.push(
-    existsSync(verifyFile) && !verifyInIndex
-      ? { ...everything, note: 'src/index.ts does not export src/verify.ts yet; both are included' }
-      : everything,
-  );
-  return entries;
 }
 
 /** Sizes of sigv4's entry points (see {@link ownEntries}); what `--check` compares with {@link BUDGETS}. */

@@ -31,6 +31,7 @@ import {
   gate,
   OURS_ASYNC,
   OURS_SYNC,
+  OURS_SYNC_NODE,
   prepareFloors,
   SIGNERS,
   type Implementation,
@@ -203,6 +204,7 @@ export function targets(warm: ModeResult): Target[] {
     { target: '`presignUrl` time ≤ 1.25 × Web Crypto floor', ...both(OURS_ASYNC, FLOOR_SUBTLE), met: (r) => r <= 1.25 },
     { target: '`presignUrl` ≥ 2 × aws4fetch throughput', ...both(AWS4FETCH, OURS_ASYNC), met: (r) => r >= 2 },
     { target: '`presignUrlSync` ≥ 2 × aws4 throughput', ...both(AWS4, OURS_SYNC), met: (r) => r >= 2 },
+    { target: '`presignUrlSync` + injected node:crypto ≥ 2 × aws4 throughput', ...both(AWS4, OURS_SYNC_NODE), met: (r) => r >= 2 },
   ];
 }
 
