@@ -92,9 +92,12 @@ const oursSync: Implementation = {
 };
 
 // The synchronous path with node:crypto injected (the `crypto` option): the same pipeline, native hashing.
+// The cached signing key comes back as the same Uint8Array each time: its KeyObject is made once.
+const keyObjects = new WeakMap<Uint8Array, ReturnType<typeof createSecretKey>>();
+const keyObject = (key: Uint8Array) => keyObjects.get(key) ?? keyObjects.set(key, createSecretKey(key)).get(key)!;
 const nodeSyncCrypto = {
   sha256Hex: (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex'),
-  hmacSha256: (key: Uint8Array, data: string) => createHmac('sha256', key).update(data).digest(),
+  hmacSha256: (key: Uint8Array, data: string) => createHmac('sha256', keyObject(key)).update(data).digest(),
 };
 const oursSyncNode: Implementation = {
   name: 'sigv4 presignUrlSync + node:crypto',

@@ -37,6 +37,7 @@ export const createCanonicalUri = (encodedPath: string, uriEscapePath: boolean):
  */
 export function parseQuery(rawQuery: string): [string, string][] {
   const pairs: [string, string][] = [];
+  if (rawQuery === '') return pairs;
   for (const piece of rawQuery.split('&')) {
     if (piece === '') continue;
     const eq = piece.indexOf('=');
@@ -50,7 +51,11 @@ export function parseQuery(rawQuery: string): [string, string][] {
 
 /** Encoded `[key, value]` pairs sorted by key, then by value (byte order: encoded text is ASCII). */
 export const sortQuery = (pairs: readonly (readonly [string, string])[]): (readonly [string, string])[] =>
-  pairs.slice().sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
+  pairs.slice().sort(byKeyThenValue);
+
+// Index access, not destructuring: the comparator runs n log n times per signature.
+const byKeyThenValue = (a: readonly [string, string], b: readonly [string, string]): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 
 /** CanonicalQueryString: encoded pairs, sorted, as `key=value` joined by `&` (an empty value gives `key=`). */
 export const createCanonicalQuery = (pairs: readonly (readonly [string, string])[]): string =>

@@ -55,10 +55,11 @@ export function draftPresign(options: PresignOptions): PresignDraft {
   const credentialScope = createCredentialScope(amzDate.slice(0, 8), region, service);
   query.push(
     ['X-Amz-Algorithm', ALGORITHM],
-    ['X-Amz-Credential', uriEncode(`${credentials.accessKeyId}/${credentialScope}`)],
+    // Encoded part by part: each part is usually unreserved text already, and "/" is always %2F.
+    ['X-Amz-Credential', `${uriEncode(credentials.accessKeyId)}%2F${amzDate.slice(0, 8)}%2F${uriEncode(region)}%2F${uriEncode(service)}%2Faws4_request`],
     ['X-Amz-Date', amzDate],
     ['X-Amz-Expires', String(expiresIn)],
-    ['X-Amz-SignedHeaders', uriEncode(signedHeaderList)],
+    ['X-Amz-SignedHeaders', signedHeaders.map(uriEncode).join('%3B')],
   );
   const token = credentials.sessionToken;
   let urlSuffix = '';

@@ -19,7 +19,8 @@ export async function deriveSigningKey(secretAccessKey: string, date: string, re
 // The cache tells secrets apart by their SHA-256, so it never holds a secret, and two secrets for one access key
 // id (a rotated key, or a forged one) can never share a derived key. Plain-JS SHA-256 of a 40-byte secret is
 // one compression, a microsecond: far less than the Web Crypto call it saves.
-const fingerprint = (secret: string): string => toHex(sha256(utf8(secret)));
+// 128 of the 256 bits are plenty to tell secrets apart, and keep the cache's keys short.
+const fingerprint = (secret: string): string => toHex(sha256(utf8(secret)).subarray(0, 16));
 
 /** On a validated copy of credentials: the caller's object it was copied from. */
 export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource');
@@ -33,6 +34,7 @@ export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource
 export class SigningKeyCache {
   readonly maxEntries: number;
   readonly #entries = new Map<string, unknown>();
+  #last = '';
   // The fingerprint last computed for a credentials object, with the secret it was computed from: a caller who
   // reuses one credentials object pays for the hash once, and one who changes its secret gets a new hash.
   readonly #fingerprints = new WeakMap<object, { readonly secret: string; readonly fingerprint: string }>();
@@ -74,6 +76,7 @@ export class SigningKeyCache {
     const entries = this.#entries;
     let entry = entries.get(id) as T | undefined;
     if (entry !== undefined) {
+      if (id === this.#last) return entry; // already the most recent: nothing to reorder
       entries.delete(id); // re-inserted below: a Map iterates in insertion order, so its first key is the least recent
     } else {
       // `forget` drops this entry, and only this one (a derivation that failed must not stay cached).
@@ -82,9 +85,9 @@ export class SigningKeyCache {
       if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
     }
     entries.set(id, entry);
+    this.#last = id;
     return entry;
   }
-
 
   /** The imported Web Crypto signing key for this scope, derived on a miss. */
   get(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
