@@ -37,6 +37,7 @@ export type {
   VerifyPresignedUrlOptions,
   VerifyRequestOptions,
   VerifiedRequest,
+  VerifiedSigner,
 } from './verify.js';
 export { createPresignedPost, signPostPolicy } from './post-policy.js';
 export type { PostPolicyCondition, PostPolicyField, PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post-policy.js';

@@ -10,7 +10,7 @@ import { MAX_EXPIRES_IN } from './presign.js';
 import { createSignature } from './signature.js';
 import { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { DEFAULT_CLOCK_SKEW, checkAccepted, readFoundCredentials, type CredentialLookup } from './verify.js';
+import { DEFAULT_CLOCK_SKEW, checkAccepted, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
 import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
 import { isExemptField, postSigningKey, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
@@ -55,17 +55,7 @@ export interface VerifyPresignedPostOptions {
 }
 
 /** A verified POST upload: who signed, and what the policy allowed and the form holds. */
-export interface VerifiedPost {
-  /** The access key id that signed. */
-  readonly accessKeyId: string;
-  /** `YYYYMMDD/region/service/aws4_request` */
-  readonly credentialScope: string;
-  readonly region: string;
-  readonly service: string;
-  /** The signing time (`x-amz-date`). */
-  readonly signingDate: Date;
-  /** `YYYYMMDD'T'HHMMSS'Z'` */
-  readonly amzDate: string;
+export interface VerifiedPost extends VerifiedSigner {
   /** The policy's expiration. */
   readonly expiresAt: Date;
   /** The bucket checked against the policy: the `bucket` option, else the form's `bucket` field. */

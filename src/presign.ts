@@ -132,15 +132,6 @@ export function finishPresign(draft: PresignDraft, stringToSign: string, signatu
  */
 export async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
   const draft = draftPresign(options);
-  const { read } = draft;
-  const { stringToSign, signature } = await signCanonicalRequest(
-    draft.stages.canonicalRequest,
-    read.amzDate,
-    draft.stages.credentialScope,
-    read.credentials,
-    read.region,
-    read.service,
-    options.cache,
-  );
+  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, draft.read, options.cache);
   return finishPresign(draft, stringToSign, signature);
 }

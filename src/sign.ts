@@ -117,14 +117,6 @@ export async function signRequest(options: SignRequestOptions): Promise<SignedRe
   const input = readSignRequest(options);
   const { read } = input;
   const draft = draftSignRequest(input, read.payloadHash ?? (await sha256Hex(input.body ?? '')));
-  const { stringToSign, signature } = await signCanonicalRequest(
-    draft.stages.canonicalRequest,
-    read.amzDate,
-    draft.stages.credentialScope,
-    read.credentials,
-    read.region,
-    read.service,
-    options.cache,
-  );
+  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, options.cache);
   return finishSignRequest(read, draft, stringToSign, signature);
 }

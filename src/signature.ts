@@ -18,11 +18,8 @@ export async function createSignature(signingKey: Uint8Array | CryptoKey, string
  */
 export async function signCanonicalRequest(
   canonicalRequest: string,
-  amzDate: string,
   credentialScope: string,
-  credentials: Credentials,
-  region: string,
-  service: string,
+  { credentials, amzDate, region, service }: { credentials: Credentials; amzDate: string; region: string; service: string },
   cache: SigningKeyCache | false | undefined,
 ): Promise<{ stringToSign: string; signature: string }> {
   const date = amzDate.slice(0, 8);

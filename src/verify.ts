@@ -110,8 +110,8 @@ export interface VerifyRequestOptions extends VerifyOptions {
   readonly headers: HeadersInput;
 }
 
-/** A verified request: who signed it and what the signature covers, for the server to authorize. */
-export interface VerifiedRequest {
+/** Who signed, and when: what every verifier returns. */
+export interface VerifiedSigner {
   /** The access key id that signed. */
   readonly accessKeyId: string;
   /** `YYYYMMDD/region/service/aws4_request` */
@@ -122,6 +122,10 @@ export interface VerifiedRequest {
   readonly signingDate: Date;
   /** `YYYYMMDD'T'HHMMSS'Z'` */
   readonly amzDate: string;
+}
+
+/** A verified request: who signed it and what the signature covers, for the server to authorize. */
+export interface VerifiedRequest extends VerifiedSigner {
   /** X-Amz-Expires of a presigned URL; `undefined` for a header-signed request. */
   readonly expiresIn: number | undefined;
   /**
@@ -315,7 +319,7 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   const credentialScope = createCredentialScope(claim.date, claim.region, claim.service);
   const sign = (method: string) => {
     const canonicalRequest = createCanonicalRequest(method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash);
-    return signCanonicalRequest(canonicalRequest, claim.amzDate, credentialScope, credentials, claim.region, claim.service, settings.cache).then(
+    return signCanonicalRequest(canonicalRequest, credentialScope, { ...claim, credentials }, settings.cache).then(
       (stages) => ({ ...stages, canonicalRequest }),
     );
   };
