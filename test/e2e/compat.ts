@@ -54,6 +54,7 @@ function fileCount(file: string): { passed: number; failed: number; skipped: num
 }
 const s3 = fileCount('test/e2e/s3.e2e.ts');
 const upload = fileCount('test/e2e/upload.e2e.ts');
+const post = fileCount('test/e2e/post.e2e.ts');
 
 // The table: one row per runtime. `version` is what the table shows, `key` what is checked exactly.
 interface Row {
@@ -96,7 +97,7 @@ const rows: Row[] = [
     key: major(chromiumVersion),
     pinned: false,
     from: `Debian \`chromium\`, driven by playwright-core ${version('playwright-core')}`,
-    runs: `${core('chromium')}, dist/ as native ES modules; upload page end to end against Swift (${upload.passed} tests)`,
+    runs: `${core('chromium')}, dist/ as native ES modules; upload page end to end against Swift (${upload.passed} tests); POST policy form end to end (${post.passed} tests)`,
   },
 ];
 const swiftVersion = swiftInfo?.swift ?? '?';

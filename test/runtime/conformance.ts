@@ -320,6 +320,28 @@ export async function runConformance(
     equal(lib.presignUrlSync({ ...options, cache }).url, fresh.url, 'sync (cached)');
   });
 
+  await check('POST policy: create → verify, and the size range enforced', async () => {
+    const post = await lib.createPresignedPost({
+      url: base,
+      bucket: 'examplebucket',
+      key: 'uploads/${filename}',
+      conditions: [['content-length-range', 1, 1024]],
+      fields: { 'Content-Type': 'image/jpeg' },
+      credentials,
+      region: 'us-east-1',
+      signingDate: now,
+      expiresIn: 60,
+    });
+    const options = { form: Object.entries(post.fields), fileName: 'a b.jpg', bucket: 'examplebucket', getCredentials: lookup, region: 'us-east-1', now };
+    const verified = await lib.verifyPresignedPost({ ...options, fileSize: 1024 });
+    equal(verified.key, 'uploads/a b.jpg', 'the key, ${filename} replaced');
+    equal(verified.accessKeyId, credentials.accessKeyId, 'who signed');
+    await rejectsWith(lib, 'ERR_SIGV4_ENTITY_TOO_LARGE', () => lib.verifyPresignedPost({ ...options, fileSize: 1025 }));
+    await rejectsWith(lib, 'ERR_SIGV4_POLICY_CONDITION', () =>
+      lib.verifyPresignedPost({ ...options, fileSize: 10, form: Object.entries({ ...post.fields, 'Content-Type': 'text/html' }) }),
+    );
+  });
+
   // 3. Verification failures: each tampering gives its code, and never leaks the secret.
   const good = await lib.presignUrl({ ...s3, url: base + 'photos/a b+c.jpg', method: 'PUT', credentials, expiresIn: 60, headers: { 'content-type': 'image/jpeg' } });
   const putOptions = { ...accept, url: good.url, method: 'PUT', headers: good.headers };
