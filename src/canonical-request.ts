@@ -10,8 +10,9 @@ import { normalizeEscapes } from './encoding.js';
  * `a//b`, `.` and `..` can be part of an object key.
  */
 export function encodePath(rawPath: string, normalize: boolean): string {
-  // The common path, unreserved characters and "/" with no empty, "." or ".." segment, is already canonical.
-  if (/^(?:\/[\w~-]*(?:\.+[\w~-]+)*[\w~-]*)+$/.test(rawPath) && !/\/\.*\//.test(rawPath + '/')) return rawPath;
+  // The common path, unreserved characters and "/" only, is already canonical, unless normalization has an
+  // empty, "." or ".." segment to remove. (Both patterns are linear: no nested quantifiers.)
+  if (/^\/[\w.~\/-]*$/.test(rawPath) && !(normalize && /\/\.{0,2}(?=\/|$)/.test(rawPath))) return rawPath;
   const segments = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url'));
   if (!normalize) return segments.join('/') || '/';
   const kept: string[] = [];
