@@ -13,7 +13,7 @@ import { defaultSigningKeyCache, deriveSigningKey, type SigningKeyCache } from '
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
 import type { Credentials } from './types.js';
 
-// ---- Base64 (RFC 4648, with padding), without Buffer or btoa ----
+// ---- Base64 (RFC 4648, with padding), by hand: the core uses no runtime-specific encoder ----
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

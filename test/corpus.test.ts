@@ -10,11 +10,10 @@ import {
   presignUrlSync,
   signRequest,
   signRequestSync,
-  type PresignedUrl,
   type PresignOptions,
-  type SignedRequest,
   type SignRequestOptions,
 } from '../src/index.js';
+import { observe } from './support/observe.js';
 
 interface Observed {
   signature: string;
@@ -47,26 +46,6 @@ interface Corpus {
 }
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/differential.json', import.meta.url), 'utf8')) as Corpus;
-
-const SIGNER_ADDED = ['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
-
-/** Our result in the corpus' shape; the URL is read back as emitted, never re-encoded. */
-function observe(kind: CorpusCase['kind'], result: PresignedUrl | SignedRequest): Observed {
-  const m = /^(https?:\/\/[^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(result.url);
-  if (!m) throw new Error(`not an absolute URL with a path: ${result.url}`);
-  const common = {
-    signature: result.signature,
-    canonicalRequest: result.canonicalRequest,
-    stringToSign: result.stringToSign,
-    origin: m[1]!,
-    path: m[2]!,
-    query: m[3] ? m[3].split('&').sort() : [],
-  };
-  if (kind === 'presign') return { ...common, headers: Object.keys(result.headers).sort() };
-  const headers: Record<string, string> = {};
-  for (const name of SIGNER_ADDED) if (result.headers[name] !== undefined) headers[name] = result.headers[name];
-  return { ...common, authorization: (result as SignedRequest).authorization, headers };
-}
 
 describe('vectors/differential.json (requests signed by smithy and aws4, replayed without them)', () => {
   it('holds a few hundred cases of every kind, each produced by a named peer version', () => {

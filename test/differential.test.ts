@@ -11,38 +11,19 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { presignUrl, presignUrlSync, signRequest, signRequestSync, type PresignedUrl, type SignedRequest } from '../src/index.js';
+import { presignUrl, presignUrlSync, signRequest, signRequestSync } from '../src/index.js';
+import { observe } from './support/observe.js';
 import {
   PEER_VERSIONS,
-  SIGNER_ADDED,
   caseArbitrary,
   ourOptions,
   peerExpectations,
   type Case,
-  type Expected,
   type Family,
   type Kind,
 } from './support/peers.js';
 
 const aws4 = createRequire(import.meta.url)('aws4') as typeof import('aws4');
-
-/** Our result in the peers' shape (see Expected): the URL is read back as it is emitted, never re-encoded. */
-function observe(kind: Kind, result: PresignedUrl | SignedRequest): Expected {
-  const m = /^(https?:\/\/[^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(result.url);
-  if (!m) throw new Error(`not an absolute URL with a path: ${result.url}`);
-  const common = {
-    signature: result.signature,
-    canonicalRequest: result.canonicalRequest,
-    stringToSign: result.stringToSign,
-    origin: m[1]!,
-    path: m[2]!,
-    query: m[3] ? m[3].split('&').sort() : [],
-  };
-  if (kind === 'presign') return { ...common, headers: Object.keys(result.headers).sort() };
-  const headers: Record<string, string> = {};
-  for (const name of SIGNER_ADDED) if (result.headers[name] !== undefined) headers[name] = result.headers[name];
-  return { ...common, authorization: (result as SignedRequest).authorization, headers };
-}
 
 // What the issue asks the random requests to hold; each must turn up in at least MIN_FEATURE cases.
 const FEATURES: readonly (readonly [string, (c: Case) => boolean])[] = [

@@ -23,16 +23,11 @@ import {
   queryParams,
   read,
   reportMissing,
+  awsCAuthOptions,
+  rawBytesOnRequestLine,
+  type AwsCAuthContext,
 } from './support/vectors.js';
 
-// get-space and get-utf8 put raw bytes (a space, UTF-8) on the request line and encode the path once: in those
-// suites the request line *is* the wire path, and these bytes are on it unencoded. This library reads a URL's
-// raw characters as text to encode, so its wire path is already the once-encoded form (`/example%20space/`),
-// and a service that double-encodes would sign `%2520`, as smithy and aws4 do for that wire path (the
-// differential tests prove it). The suites' canonical path is our wire path encoded once, so for a target with
-// raw bytes the harness signs with `uriEscapePath: false`; for every other target the service default (double
-// encoding) is used, and it gives the same canonical path since none of them holds a `%`.
-const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
 
 // Every case runs through the three paths, Web Crypto, plain JavaScript and an injected node:crypto backend,
 // which must agree to the byte.
@@ -55,16 +50,6 @@ async function signRequest(options: SignRequestOptions): Promise<SignedRequest> 
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  expiration_in_seconds: number;
-  normalize: boolean;
-  region: string;
-  service: string;
-  sign_body: boolean;
-  timestamp: string;
-  omit_session_token?: boolean;
-}
 
 if (!VECTORS_PRESENT) {
   const message = reportMissing('AWS vector', '38×2 aws-c-auth + 31 AWS 2015 suite + 6 S3 documentation');
@@ -91,36 +76,15 @@ describe.runIf(VECTORS_PRESENT)('aws-signing-test-suite/v4 (aws-c-auth)', () => 
   for (const name of cases) {
     const file = (f: string): string => read('aws-signing-test-suite', 'v4', name, f);
     const load = () => {
-      const context = JSON.parse(file('context.json')) as Context;
+      const context = JSON.parse(file('context.json')) as AwsCAuthContext;
       const request = parseRequest(file('request.txt'));
-      const host = request.headers.find(([n]) => n.toLowerCase() === 'host')![1];
-      return {
-        context,
-        request,
-        common: {
-          url: `https://${host}${request.target}`,
-          method: request.method,
-          service: context.service,
-          region: context.region,
-          credentials: {
-            accessKeyId: context.credentials.access_key_id,
-            secretAccessKey: context.credentials.secret_access_key,
-            ...(context.credentials.token ? { sessionToken: context.credentials.token } : {}),
-          },
-          signingDate: context.timestamp,
-          normalizePath: context.normalize,
-          ...(rawBytesOnRequestLine(request.target) ? { uriEscapePath: false } : {}),
-          signSessionToken: !context.omit_session_token,
-          cache: false as const,
-        },
-      };
+      return { context, request, common: { ...awsCAuthOptions(context, request), cache: false as const } };
     };
 
     it(`v4/${name} (header)`, async () => {
       const { context, request, common } = load();
       const signed = await signRequest({
         ...common,
-        headers: request.headers,
         ...(context.sign_body ? { body: request.body ?? '', contentSha256Header: true } : { payloadHash: EMPTY_SHA256 }),
       });
       expect(signed.canonicalRequest).toBe(file('header-canonical-request.txt'));
@@ -137,7 +101,6 @@ describe.runIf(VECTORS_PRESENT)('aws-signing-test-suite/v4 (aws-c-auth)', () => 
       const { context, request, common } = load();
       const presigned = await presignUrl({
         ...common,
-        headers: request.headers,
         expiresIn: context.expiration_in_seconds,
         payloadHash: context.sign_body ? sha256(request.body ?? '') : EMPTY_SHA256,
       });

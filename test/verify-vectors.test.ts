@@ -5,11 +5,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSigV4Error, verifyPresignedUrl, verifyRequest, type VerifiedRequest, type VerifyOptions } from '../src/index.js';
-import { VECTORS_PRESENT, exists, listDirs, parseRequest, read } from './support/vectors.js';
+import { VECTORS_PRESENT, exists, listDirs, parseRequest, rawBytesOnRequestLine, read, type AwsCAuthContext } from './support/vectors.js';
 
-// As in vectors.test.ts: a target with raw bytes (a space, UTF-8) on the request line was encoded once by the
-// suite, so it verifies with `uriEscapePath: false`; every other target with the service default.
-const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const seconds = (n: number): number => n * 1000;
 
@@ -22,16 +19,6 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; mes
   return { code: error.code, message: error.message };
 }
 
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  expiration_in_seconds: number;
-  normalize: boolean;
-  region: string;
-  service: string;
-  sign_body: boolean;
-  timestamp: string;
-  omit_session_token?: boolean;
-}
 
 const headerValue = (headers: [string, string][], name: string): string | undefined =>
   headers.find(([n]) => n.toLowerCase() === name)?.[1];
@@ -43,7 +30,7 @@ describe.runIf(VECTORS_PRESENT)('verify aws-signing-test-suite/v4 (aws-c-auth), 
   for (const name of cases) {
     const file = (f: string): string => read('aws-signing-test-suite', 'v4', name, f);
     const setup = (variant: 'query' | 'header') => {
-      const context = JSON.parse(file('context.json')) as Context;
+      const context = JSON.parse(file('context.json')) as AwsCAuthContext;
       const request = parseRequest(file(`${variant}-signed-request.txt`));
       const host = headerValue(request.headers, 'host')!;
       const signedAt = Date.parse(context.timestamp);

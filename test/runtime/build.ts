@@ -11,7 +11,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ConformanceData, VectorCase, VectorOptions } from './conformance.js';
-import { VECTORS_DIR, VECTORS_PRESENT, VECTORS_REQUIRED, listDirs, parseRequest, read } from '../support/vectors.js';
+import {
+  VECTORS_DIR,
+  VECTORS_PRESENT,
+  VECTORS_REQUIRED,
+  awsCAuthOptions,
+  listDirs,
+  parseRequest,
+  read,
+  type AwsCAuthContext,
+} from '../support/vectors.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'sigv4-runtime');
@@ -19,45 +28,17 @@ export const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'sigv4-runtime');
 const VECTOR_COUNT = 38 * 2 + 6;
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-// As in test/vectors.test.ts: raw bytes on a suite's request line were encoded once by the suite.
-const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
 const EMPTY_SHA256 = sha256('');
 
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  expiration_in_seconds: number;
-  normalize: boolean;
-  region: string;
-  service: string;
-  sign_body: boolean;
-  timestamp: string;
-  omit_session_token?: boolean;
-}
 
 /** aws-c-auth's v4 suite, both variants, translated to signing options exactly as test/vectors.test.ts does. */
 function awsCAuthCases(): VectorCase[] {
   const cases: VectorCase[] = [];
   for (const name of listDirs('aws-signing-test-suite', 'v4')) {
     const file = (f: string): string => read('aws-signing-test-suite', 'v4', name, f);
-    const context = JSON.parse(file('context.json')) as Context;
+    const context = JSON.parse(file('context.json')) as AwsCAuthContext;
     const request = parseRequest(file('request.txt'));
-    const host = request.headers.find(([n]) => n.toLowerCase() === 'host')![1];
-    const common = {
-      url: `https://${host}${request.target}`,
-      method: request.method,
-      service: context.service,
-      region: context.region,
-      credentials: {
-        accessKeyId: context.credentials.access_key_id,
-        secretAccessKey: context.credentials.secret_access_key,
-        ...(context.credentials.token ? { sessionToken: context.credentials.token } : {}),
-      },
-      signingDate: context.timestamp,
-      headers: request.headers,
-      normalizePath: context.normalize,
-      ...(rawBytesOnRequestLine(request.target) ? { uriEscapePath: false } : {}),
-      signSessionToken: !context.omit_session_token,
-    } satisfies VectorOptions;
+    const common = awsCAuthOptions(context, request) satisfies VectorOptions;
     const expected = (variant: string) => ({
       canonicalRequest: file(`${variant}-canonical-request.txt`),
       stringToSign: file(`${variant}-string-to-sign.txt`),

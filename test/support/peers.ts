@@ -211,30 +211,9 @@ export function ourOptions(c: Case, json: boolean): OurOptions {
 // ---------------------------------------------------------------------------------------------------------
 // What a signer produced, in a form that does not depend on which signer it was.
 
-interface Common {
-  readonly signature: string;
-  readonly canonicalRequest: string;
-  readonly stringToSign: string;
-  /** `scheme://host[:port]` the URL starts with. */
-  readonly origin: string;
-  /** The URL's path. */
-  readonly path: string;
-  /** The URL's query parameters as `key=value` in RFC 3986 form, sorted. */
-  readonly query: readonly string[];
-}
-export interface PresignExpected extends Common {
-  /** Names of the headers the holder of the URL must send (besides host), sorted. */
-  readonly headers: readonly string[];
-}
-export interface SignExpected extends Common {
-  readonly authorization: string;
-  /** The headers the signer adds: authorization, x-amz-date, and where they apply x-amz-security-token and x-amz-content-sha256. */
-  readonly headers: Readonly<Record<string, string>>;
-}
-export type Expected = PresignExpected | SignExpected;
-
-/** The headers a header signer adds, read from its output (names lower-cased). */
-export const SIGNER_ADDED = ['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'] as const;
+export type { Expected, PresignExpected, SignExpected } from './observe.js';
+export { SIGNER_ADDED } from './observe.js';
+import { SIGNER_ADDED, type Expected, type PresignExpected, type SignExpected } from './observe.js';
 
 function signerAdded(headers: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -93,3 +93,45 @@ export function reportMissing(what: string, count: string): string {
     `!!! Put the aws-sigv4-vectors folder there (or set SIGV4_VECTORS to its path) to run them.\n`
   );
 }
+
+/** An aws-c-auth case's context.json (see the vector folder's README for each field). */
+export interface AwsCAuthContext {
+  credentials: { access_key_id: string; secret_access_key: string; token?: string };
+  expiration_in_seconds: number;
+  normalize: boolean;
+  region: string;
+  service: string;
+  sign_body: boolean;
+  timestamp: string;
+  omit_session_token?: boolean;
+}
+
+// get-space and get-utf8 put raw bytes (a space, UTF-8) on the request line and encode the path once: in those
+// suites the request line *is* the wire path, and these bytes are on it unencoded. This library reads a URL's
+// raw characters as text to encode, so its wire path is already the once-encoded form (`/example%20space/`),
+// and a service that double-encodes would sign `%2520`, as smithy and aws4 do for that wire path (the
+// differential tests prove it). The suites' canonical path is our wire path encoded once, so for a target with
+// raw bytes the harness signs with `uriEscapePath: false`; for every other target the service default (double
+// encoding) is used, and it gives the same canonical path since none of them holds a `%`.
+export const rawBytesOnRequestLine = (target: string): boolean => /[^\x21-\x7e]/.test(target.split('?')[0]!);
+
+/** The signing options an aws-c-auth case and its unsigned request give, shared by both variants. */
+export function awsCAuthOptions(context: AwsCAuthContext, request: RawRequest) {
+  const host = request.headers.find(([n]) => n.toLowerCase() === 'host')![1];
+  return {
+    url: `https://${host}${request.target}`,
+    method: request.method,
+    service: context.service,
+    region: context.region,
+    credentials: {
+      accessKeyId: context.credentials.access_key_id,
+      secretAccessKey: context.credentials.secret_access_key,
+      ...(context.credentials.token ? { sessionToken: context.credentials.token } : {}),
+    },
+    signingDate: context.timestamp,
+    headers: request.headers,
+    normalizePath: context.normalize,
+    ...(rawBytesOnRequestLine(request.target) ? { uriEscapePath: false } : {}),
+    signSessionToken: !context.omit_session_token,
+  };
+}
