@@ -7,12 +7,12 @@ import { timingSafeEqual } from './crypto.js';
 import { utf8 } from './encoding.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { MAX_EXPIRES_IN } from './presign.js';
-import { createSignature } from './signature.js';
+import { createSignature, signingKeyFor } from './signature.js';
 import { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { DEFAULT_CLOCK_SKEW, checkAccepted, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
+import { DEFAULT_CLOCK_SKEW, checkAccepted, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
 import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
-import { isExemptField, postSigningKey, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
+import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
 /**
  * The most text a verifier reads from the fields before the file: names and values, in characters. S3 refuses
@@ -255,7 +255,6 @@ function readPolicy(bytes: Uint8Array): { text: string; expiresAt: Date; rules: 
 
 const REQUIRED = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature', 'key'] as const;
 const FILENAME = '${filename}';
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Verifies a browser upload made with a presigned POST ({@link createPresignedPost}, or any SigV4 POST policy):
@@ -328,7 +327,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   const found: unknown = await settings.getCredentials(credential.accessKeyId);
   if (found === undefined || found === null) fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(credential.accessKeyId)} is unknown`);
   const credentials = readFoundCredentials(found, credential.accessKeyId);
-  const key = await postSigningKey(credentials, credential.date, credential.region, credential.service, settings.cache);
+  const key = await signingKeyFor(credentials, credential.date, credential.region, credential.service, settings.cache);
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
     fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');
   }

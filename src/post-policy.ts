@@ -2,14 +2,13 @@
 // that lists what the form may hold, signed with the same SigV4 signing key as any request (no canonical request).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 
-import { importHmacKey } from './crypto.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, utf8 } from './encoding.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { MAX_EXPIRES_IN } from './presign.js';
-import { checkCredentials, checkScopePart, parseUrl } from './request.js';
-import { createSignature } from './signature.js';
-import { defaultSigningKeyCache, deriveSigningKey, type SigningKeyCache } from './signing-key.js';
+import { checkCache, checkCredentials, checkScopePart, parseUrl } from './request.js';
+import { createSignature, signingKeyFor } from './signature.js';
+import type { SigningKeyCache } from './signing-key.js';
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
 import type { Credentials } from './types.js';
 
@@ -123,20 +122,6 @@ export const showRule = (rule: Rule): string =>
 
 // ---- Signing ----
 
-/** The imported signing key for a scope: from the cache, or derived when `cache` is false. */
-export function postSigningKey(credentials: Credentials, date: string, region: string, service: string, cache: SigningKeyCache | false | undefined): Promise<CryptoKey> {
-  return cache === false
-    ? deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey)
-    : (cache ?? defaultSigningKeyCache).get(credentials, date, region, service);
-}
-
-function checkCache(value: unknown): SigningKeyCache | false | undefined {
-  if (value !== undefined && value !== false && typeof (value as { lookup?: unknown } | null)?.lookup !== 'function') {
-    invalidType('cache', 'a SigningKeyCache or false', value);
-  }
-  return value as SigningKeyCache | false | undefined;
-}
-
 /** Options of {@link signPostPolicy}. */
 export interface SignPostPolicyOptions {
   /** The policy: JSON text (signed as its UTF-8 bytes, exactly as given, line endings included) or its bytes. */
@@ -190,7 +175,7 @@ async function sign(policyBytes: Uint8Array, scope: Scope): Promise<SignedPostPo
   const amzDate = toAmzDate(scope.signingDate);
   const credentialScope = createCredentialScope(amzDate.slice(0, 8), scope.region, scope.service);
   const policy = toBase64(policyBytes);
-  const key = await postSigningKey(scope.credentials, amzDate.slice(0, 8), scope.region, scope.service, scope.cache);
+  const key = await signingKeyFor(scope.credentials, amzDate.slice(0, 8), scope.region, scope.service, scope.cache);
   return {
     policy,
     signature: await createSignature(key, policy),

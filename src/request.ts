@@ -5,7 +5,7 @@ import { encodePath, parseQuery } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, uriEncode } from './encoding.js';
 import { describe, invalidType } from './errors.js';
-import { CREDENTIALS_SOURCE } from './signing-key.js';
+import { CREDENTIALS_SOURCE, type SigningKeyCache } from './signing-key.js';
 import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
 
 /** A request, validated and encoded, ready for the canonical request. */
@@ -81,6 +81,14 @@ function checkBoolean(name: string, value: unknown, fallback: boolean): boolean 
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') invalidType(name, 'a boolean', value);
   return value;
+}
+
+/** The `cache` option: a SigningKeyCache (or anything with its `lookup`), `false`, or undefined for the shared one. */
+export function checkCache(value: unknown): SigningKeyCache | false | undefined {
+  if (value !== undefined && value !== false && typeof (value as { lookup?: unknown } | null)?.lookup !== 'function') {
+    invalidType('cache', 'a SigningKeyCache or false', value);
+  }
+  return value as SigningKeyCache | false | undefined;
 }
 
 /** The `payloadHash` option: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or `STREAMING-…`. */
@@ -207,10 +215,7 @@ export function readRequest(options: SigningOptions): RequestParts {
     payloadHash = fromHeader;
   }
 
-  const { cache } = options;
-  if (cache !== undefined && cache !== false && typeof (cache as { lookup?: unknown } | null)?.lookup !== 'function') {
-    invalidType('cache', 'a SigningKeyCache or false', cache);
-  }
+  checkCache(options.cache);
   const signingDate = toSigningDate(options.signingDate);
   return {
     method,

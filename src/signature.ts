@@ -12,6 +12,19 @@ export async function createSignature(signingKey: Uint8Array | CryptoKey, string
   return toHex(await hmac(key, stringToSign));
 }
 
+/** The imported signing key for a scope: from the cache (the shared one by default), or derived when `cache` is false. */
+export function signingKeyFor(
+  credentials: Credentials,
+  date: string,
+  region: string,
+  service: string,
+  cache: SigningKeyCache | false | undefined,
+): Promise<CryptoKey> {
+  return cache === false
+    ? deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey)
+    : (cache ?? defaultSigningKeyCache).get(credentials, date, region, service);
+}
+
 /**
  * Hashes the canonical request, builds the string to sign and signs it: two Web Crypto calls when the signing
  * key is cached.
@@ -22,11 +35,7 @@ export async function signCanonicalRequest(
   { credentials, amzDate, region, service }: { credentials: Credentials; amzDate: string; region: string; service: string },
   cache: SigningKeyCache | false | undefined,
 ): Promise<{ stringToSign: string; signature: string }> {
-  const date = amzDate.slice(0, 8);
-  const keyPromise =
-    cache === false
-      ? deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey)
-      : (cache ?? defaultSigningKeyCache).get(credentials, date, region, service);
+  const keyPromise = signingKeyFor(credentials, amzDate.slice(0, 8), region, service, cache);
   const [key, hash] = await Promise.all([keyPromise, sha256Hex(canonicalRequest)]);
   const stringToSign = createStringToSign(amzDate, credentialScope, hash);
   return { stringToSign, signature: await createSignature(key, stringToSign) };

@@ -271,7 +271,8 @@ function checkScope(settings: Settings, { region, service }: CredentialParts): v
   }
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** Epoch milliseconds as ISO 8601, for messages. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** now ∈ [signing time − clock skew, notAfter], to the millisecond. */
 function checkTime(settings: Settings, signingDate: Date, notAfter: number, late: string): void {
