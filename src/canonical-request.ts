@@ -68,6 +68,13 @@ export const createCanonicalQuery = (pairs: readonly (readonly [string, string])
 export const canonicalHeaderValue = (value: string): string => value.trim().replace(/[ \t]+/g, ' ');
 
 /**
+ * The one value to send for a header given as several: its parts trimmed and joined with `,`, so that a server
+ * canonicalizes it to what was signed (`a ,b` would stay `a ,b`; `a,b` stays `a,b`). A single value is sent as given.
+ */
+export const headerValueToSend = (values: readonly string[]): string =>
+  values.length > 1 ? values.map((v) => v.trim()).join(',') : values[0]!;
+
+/**
  * CanonicalHeaders and SignedHeaders from lowercase names and their values in request order (repeated
  * headers are joined with `,`).
  */

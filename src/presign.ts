@@ -1,6 +1,6 @@
 // Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri, headerValueToSend } from './canonical-request.js';
 import { uriEncode } from './encoding.js';
 import { invalidType, outOfRange } from './errors.js';
 import { readRequest, SIGNER_PARAMS } from './request.js';
@@ -79,10 +79,7 @@ export function draftPresign(options: PresignOptions): PresignDraft {
   );
 
   const mustSend: Record<string, string> = {};
-  for (const [name, values] of headers) {
-    // Values trimmed before joining, so that the header sent canonicalizes to what was signed.
-    if (name !== 'host' || read.headers.has('host')) mustSend[name] = values.length > 1 ? values.map((v) => v.trim()).join(',') : values[0]!;
-  }
+  for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = headerValueToSend(values);
   return {
     stages: {
       method: read.method,

@@ -1,6 +1,6 @@
 // Header signing: the signature travels in the Authorization header.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri } from './canonical-request.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri, headerValueToSend } from './canonical-request.js';
 import { sha256Hex } from './crypto.js';
 import { invalidType } from './errors.js';
 import { readRequest, type RequestParts } from './request.js';
@@ -84,8 +84,7 @@ export function finishSignRequest(
 ): SignedRequest {
   const authorization = `${ALGORITHM} Credential=${read.credentials.accessKeyId}/${stages.credentialScope}, SignedHeaders=${stages.signedHeaders.join(';')}, Signature=${signature}`;
   const headers: Record<string, string> = {};
-  // Values trimmed before joining: a server canonicalizes `a ,b` to `a ,b`, but `a,b` to what was signed.
-  for (const [name, values] of sent) headers[name] = values.length > 1 ? values.map((v) => v.trim()).join(',') : values[0]!;
+  for (const [name, values] of sent) headers[name] = headerValueToSend(values);
   headers['authorization'] = authorization;
   const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
   return {
