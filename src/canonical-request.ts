@@ -59,10 +59,19 @@ const byKeyThenValue = (a: readonly [string, string], b: readonly [string, strin
   a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 
 /** CanonicalQueryString: encoded pairs, sorted, as `key=value` joined by `&` (an empty value gives `key=`). */
-export const createCanonicalQuery = (pairs: readonly (readonly [string, string])[]): string =>
-  sortQuery(pairs)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+export function createCanonicalQuery(pairs: readonly (readonly [string, string])[]): string {
+  let sorted = pairs;
+  // Pairs often come already in order (a presigned URL's own X-Amz-* parameters are): check before sorting.
+  for (let i = 1; i < pairs.length; i++) {
+    if (byKeyThenValue(pairs[i - 1]!, pairs[i]!) > 0) {
+      sorted = sortQuery(pairs);
+      break;
+    }
+  }
+  let query = '';
+  for (let i = 0; i < sorted.length; i++) query += `${i ? '&' : ''}${sorted[i]![0]}=${sorted[i]![1]}`;
+  return query;
+}
 
 /** A header value in canonical form: trimmed, each run of spaces and tabs made one space. */
 export const canonicalHeaderValue = (value: string): string => value.trim().replace(/[ \t]+/g, ' ');

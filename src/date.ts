@@ -4,10 +4,16 @@ import { invalidType, outOfRange } from './errors.js';
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
+// The last second formatted: a run of signatures made in one second formats it once.
+let lastSecond = NaN;
+let lastAmzDate = '';
+
 /** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form (for years 0 to 9999). */
 export function toAmzDate(date: Date): string {
-  // Field by field: several times cheaper than toISOString() and slicing, and this runs once per signature.
-  return (
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastSecond) return lastAmzDate;
+  // Field by field: several times cheaper than toISOString() and slicing.
+  lastAmzDate =
     String(date.getUTCFullYear()).padStart(4, '0') +
     two(date.getUTCMonth() + 1) +
     two(date.getUTCDate()) +
@@ -15,8 +21,9 @@ export function toAmzDate(date: Date): string {
     two(date.getUTCHours()) +
     two(date.getUTCMinutes()) +
     two(date.getUTCSeconds()) +
-    'Z'
-  );
+    'Z';
+  lastSecond = second;
+  return lastAmzDate;
 }
 
 /** `YYYYMMDD'T'HHMMSS'Z'` → `Date`, or undefined when the text is not a valid date of that form. */

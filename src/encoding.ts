@@ -5,7 +5,8 @@ const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array => utf8Encoder.encode(text);
 
-const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+/** The two lowercase hex digits of each byte value. */
+export const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
 
 /** Lowercase hex of bytes. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {

@@ -2,6 +2,8 @@
 // Web Crypto is asynchronous only, and each call costs a hop to another thread. Checked against the NIST
 // examples, node:crypto on random inputs, and every AWS vector.
 
+import { HEX } from './encoding.js';
+
 // The constants are the first 32 bits of the fractional parts of the square roots (initial hash) and cube roots
 // (round constants) of the first primes (FIPS 180-4 sections 4.2.2 and 5.3.3); computing them is shorter than
 // writing them out, and a test compares them with the published values.
@@ -17,9 +19,11 @@ export const IV: Int32Array = /* @__PURE__ */ roots(Math.sqrt, 8);
 
 const W = new Int32Array(64);
 
-/** Runs the compression function over each whole 64-byte block of `data[0..end)`. */
-function compress(state: Int32Array, data: Uint8Array, end: number): void {
-  for (let offset = 0; offset < end; offset += 64) {
+/** Runs the compression function over each whole 64-byte block of `data[start..end)`. */
+function compress(state: Int32Array, data: Uint8Array, end: number, start = 0): void {
+  // The state lives in locals across blocks and is written back once: V8 keeps them in registers.
+  let s0 = state[0]!, s1 = state[1]!, s2 = state[2]!, s3 = state[3]!, s4 = state[4]!, s5 = state[5]!, s6 = state[6]!, s7 = state[7]!; // prettier-ignore
+  for (let offset = start; offset < end; offset += 64) {
     for (let i = 0, j = offset; i < 16; i++, j += 4) {
       W[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!;
     }
@@ -33,11 +37,12 @@ function compress(state: Int32Array, data: Uint8Array, end: number): void {
           W[i - 16]!) |
         0;
     }
-    let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!, h = state[7]!; // prettier-ignore
+    let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7; // prettier-ignore
+    // Ch and Maj in their three-operation forms: g ^ (e & (f ^ g)) and (a & b) ^ (c & (a ^ b)).
     for (let i = 0; i < 64; i++) {
       const t1 =
-        (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
-      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + K[i]! + W[i]!) | 0;
+      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (c & (a ^ b)))) | 0;
       h = g;
       g = f;
       f = e;
@@ -47,32 +52,80 @@ function compress(state: Int32Array, data: Uint8Array, end: number): void {
       b = a;
       a = (t1 + t2) | 0;
     }
-    state[0] = (state[0]! + a) | 0;
-    state[1] = (state[1]! + b) | 0;
-    state[2] = (state[2]! + c) | 0;
-    state[3] = (state[3]! + d) | 0;
-    state[4] = (state[4]! + e) | 0;
-    state[5] = (state[5]! + f) | 0;
-    state[6] = (state[6]! + g) | 0;
-    state[7] = (state[7]! + h) | 0;
+    s0 = (s0 + a) | 0;
+    s1 = (s1 + b) | 0;
+    s2 = (s2 + c) | 0;
+    s3 = (s3 + d) | 0;
+    s4 = (s4 + e) | 0;
+    s5 = (s5 + f) | 0;
+    s6 = (s6 + g) | 0;
+    s7 = (s7 + h) | 0;
   }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+  state[4] = s4;
+  state[5] = s5;
+  state[6] = s6;
+  state[7] = s7;
 }
 
 const H = new Int32Array(8);
 const TAIL = new Uint8Array(128);
+const DIGEST = new Uint8Array(32);
 let scratch = new Uint8Array(1024);
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
- * The UTF-8 bytes of a string, in a buffer reused from call to call (valid until the next call). ASCII, which
- * every canonical request and string to sign is, is copied a character at a time without a TextEncoder.
+ * Hashes `data[start..length)` (`start` a multiple of 64), continuing from `state` after `before` bytes were
+ * hashed (0 and {@link IV} for a plain hash; a precomputed state otherwise), and leaves the digest in `H`.
  */
-export function utf8Scratch(text: string): Uint8Array {
-  const n = text.length;
-  if (scratch.length < n) scratch = new Uint8Array(n * 2);
-  let ascii = 0;
-  for (let i = 0; i < n; i++) ascii |= scratch[i] = text.charCodeAt(i);
-  // A code unit above 0x7f was truncated: encode properly.
-  return ascii < 0x80 ? scratch.subarray(0, n) : new TextEncoder().encode(text);
+function run(data: Uint8Array, length: number, state: Int32Array, before: number, start = 0): void {
+  H.set(state);
+  const whole = length & ~63;
+  compress(H, data, whole, start);
+  const rest = length - whole;
+  const end = rest < 56 ? 64 : 128;
+  for (let i = 0; i < rest; i++) TAIL[i] = data[whole + i]!;
+  TAIL[rest] = 0x80;
+  for (let i = rest + 1; i < end - 8; i++) TAIL[i] = 0;
+  const bits = (before + length - start) * 8;
+  const high = bits / 2 ** 32;
+  for (let i = 0; i < 4; i++) {
+    TAIL[end - 8 + i] = high >>> (24 - 8 * i);
+    TAIL[end - 4 + i] = bits >>> (24 - 8 * i);
+  }
+  compress(H, TAIL, end);
+}
+
+/** `H` as 32 bytes, into `out`. */
+const digestInto = (out: Uint8Array): Uint8Array => {
+  for (let i = 0; i < 32; i++) out[i] = H[i >> 2]! >>> (24 - 8 * (i & 3));
+  return out;
+};
+
+/** `H` as lowercase hex. */
+const digestHex = (): string => {
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    const w = H[i]!;
+    out += HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
+  }
+  return out;
+};
+
+// The UTF-8 bytes of the text last encoded, and the reused buffer they are written to when they fit in 48 KiB
+// (a canonical request almost always does; a longer one gets a buffer of its own, not kept).
+let encoded = scratch;
+
+/** Encodes text as UTF-8 into `encoded` (valid until the next call); returns the byte count. */
+function encodeText(text: string): number {
+  const most = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  if (most > 49152) return (encoded = encoder.encode(text)).length;
+  if (scratch.length < most) scratch = new Uint8Array(49152);
+  encoded = scratch;
+  return encoder.encodeInto(text, scratch).written;
 }
 
 /**
@@ -80,30 +133,27 @@ export function utf8Scratch(text: string): Uint8Array {
  * hash; a precomputed HMAC pad state otherwise). Returns the 32-byte digest.
  */
 export function sha256(data: Uint8Array, state: Int32Array = IV, before = 0): Uint8Array {
-  H.set(state);
-  const whole = data.length & ~63;
-  compress(H, data, whole);
-  const rest = data.length - whole;
-  const end = rest < 56 ? 64 : 128;
-  TAIL.fill(0);
-  TAIL.set(data.subarray(whole));
-  TAIL[rest] = 0x80;
-  const bits = (before + data.length) * 8;
-  const high = bits / 2 ** 32;
-  for (let i = 0; i < 4; i++) {
-    TAIL[end - 8 + i] = high >>> (24 - 8 * i);
-    TAIL[end - 4 + i] = bits >>> (24 - 8 * i);
-  }
-  compress(H, TAIL, end);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = H[i >> 2]! >>> (24 - 8 * (i & 3));
-  return out;
+  run(data, data.length, state, before);
+  return digestInto(new Uint8Array(32));
+}
+
+/** Lowercase hex SHA-256 of text (as UTF-8). */
+export function sha256TextHex(text: string): string {
+  const length = encodeText(text); // before reading `encoded`, which it sets
+  run(encoded, length, IV, 0);
+  return digestHex();
 }
 
 /** An HMAC-SHA256 key with its inner and outer pad blocks already hashed. */
 export interface HmacKey {
   readonly inner: Int32Array;
   readonly outer: Int32Array;
+  /**
+   * The first block of the last text longer than a block signed with this key, and the inner state after it.
+   * Strings to sign made at one time for one scope share their first 64 bytes (algorithm, date and scope), so a
+   * run of presigned URLs hashes that block once.
+   */
+  first?: { readonly block: Uint8Array; readonly state: Int32Array };
 }
 
 /** Prepares an HMAC-SHA256 key (RFC 2104): two compressions, done once per key. */
@@ -120,3 +170,27 @@ export function hmacKey(key: Uint8Array): HmacKey {
 
 /** HMAC-SHA256 of `data` with a prepared key. */
 export const hmacSync = (key: HmacKey, data: Uint8Array): Uint8Array => sha256(sha256(data, key.inner, 64), key.outer, 64);
+
+function startsWith(data: Uint8Array, block: Uint8Array): boolean {
+  for (let i = 0; i < 64; i++) if (data[i] !== block[i]) return false;
+  return true;
+}
+
+/** Lowercase hex HMAC-SHA256 of text (as UTF-8) with a prepared key. */
+export function hmacTextHex(key: HmacKey, text: string): string {
+  const length = encodeText(text);
+  const data = encoded;
+  if (length < 64) {
+    run(data, length, key.inner, 64);
+  } else {
+    let first = key.first;
+    if (first === undefined || !startsWith(data, first.block)) {
+      const state = key.inner.slice();
+      compress(state, data, 64);
+      key.first = first = { block: data.slice(0, 64), state };
+    }
+    run(data, length, first.state, 128, 64);
+  }
+  run(digestInto(DIGEST), 32, key.outer, 64);
+  return digestHex();
+}

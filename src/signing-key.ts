@@ -1,8 +1,7 @@
 // Task 3 of the SigV4 signing process: derive the signing key, and cache it without ever keying by the secret.
 
-import { hmacRaw, importHmacKey } from './crypto.js';
-import { toHex, utf8 } from './encoding.js';
-import { sha256 } from './sha256.js';
+import { hmacRaw, importHmacKey, sha256Hex } from './crypto.js';
+import { utf8 } from './encoding.js';
 import type { Credentials } from './types.js';
 
 /**
@@ -17,10 +16,10 @@ export async function deriveSigningKey(secretAccessKey: string, date: string, re
 }
 
 // The cache tells secrets apart by their SHA-256, so it never holds a secret, and two secrets for one access key
-// id (a rotated key, or a forged one) can never share a derived key. Plain-JS SHA-256 of a 40-byte secret is
-// one compression, a microsecond: far less than the Web Crypto call it saves.
-// 128 of the 256 bits are plenty to tell secrets apart, and keep the cache's keys short.
-const fingerprint = (secret: string): string => toHex(sha256(utf8(secret)).subarray(0, 16));
+// id (a rotated key, or a forged one) can never share a derived key. The hash is computed once per credentials
+// object (and again when its secret changes): with Web Crypto on the asynchronous path, with the plain-JS SHA-256
+// on the synchronous one. 128 of the 256 bits (32 hex digits) are plenty to tell secrets apart.
+const FINGERPRINT_HEX_DIGITS = 32;
 
 /** On a validated copy of credentials: the caller's object it was copied from. */
 export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource');
@@ -34,20 +33,26 @@ export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource
 export class SigningKeyCache {
   readonly maxEntries: number;
   readonly #entries = new Map<string, unknown>();
-  #last = '';
+  // The entry last looked up, with what it was looked up by: a run of signatures with one key (the common case)
+  // is served from here without building the entry's id.
+  #last: { kind: string; accessKeyId: string; date: string; region: string; service: string; fingerprint: string; id: string; value: unknown } | undefined;
   // The fingerprint last computed for a credentials object, with the secret it was computed from: a caller who
   // reuses one credentials object pays for the hash once, and one who changes its secret gets a new hash.
   readonly #fingerprints = new WeakMap<object, { readonly secret: string; readonly fingerprint: string }>();
 
-  #fingerprint(credentials: Credentials): string {
-    const secret = credentials.secretAccessKey;
-    // The signing functions validate a copy of the caller's credentials; the caller's object is what recurs.
-    const owner = (credentials as { [CREDENTIALS_SOURCE]?: object })[CREDENTIALS_SOURCE] ?? credentials;
-    const known = this.#fingerprints.get(owner);
-    if (known?.secret === secret) return known.fingerprint;
-    const made = fingerprint(secret);
-    this.#fingerprints.set(owner, { secret, fingerprint: made });
-    return made;
+  /** The caller's object a validated copy of credentials was made from: what recurs from call to call. */
+  static #owner = (credentials: Credentials): object => (credentials as { [CREDENTIALS_SOURCE]?: object })[CREDENTIALS_SOURCE] ?? credentials;
+
+  /** The fingerprint already computed for these credentials, if their secret has not changed since. */
+  #known(credentials: Credentials): string | undefined {
+    const known = this.#fingerprints.get(SigningKeyCache.#owner(credentials));
+    return known?.secret === credentials.secretAccessKey ? known.fingerprint : undefined;
+  }
+
+  #remember(credentials: Credentials, sha256Hex: string): string {
+    const fingerprint = sha256Hex.slice(0, FINGERPRINT_HEX_DIGITS);
+    this.#fingerprints.set(SigningKeyCache.#owner(credentials), { secret: credentials.secretAccessKey, fingerprint });
+    return fingerprint;
   }
 
   constructor(maxEntries = 100) {
@@ -65,37 +70,81 @@ export class SigningKeyCache {
   /** Drops every cached key. */
   clear(): void {
     this.#entries.clear();
+    this.#last = undefined;
   }
 
   /**
-   * The cached value for this scope and `kind`, or the one `derive` makes on a miss. Used by the signing
-   * functions; `kind` separates the Web Crypto key from the synchronous one.
+   * The cached value for this scope and `kind`, or the one `derive` makes on a miss. Used by the synchronous
+   * signing functions, which pass their own SHA-256 (lowercase hex of UTF-8 text); `kind` separates the Web
+   * Crypto key from the synchronous ones.
    */
-  lookup<T>(credentials: Credentials, date: string, region: string, service: string, kind: string, derive: (forget: () => void) => T): T {
-    const id = `${kind}\n${credentials.accessKeyId}\n${date}\n${region}\n${service}\n${this.#fingerprint(credentials)}`;
+  lookup<T>(
+    credentials: Credentials,
+    date: string,
+    region: string,
+    service: string,
+    kind: string,
+    derive: (forget: () => void) => T,
+    sha256HexSync: (text: string) => string,
+  ): T {
+    const fingerprint = this.#known(credentials) ?? this.#remember(credentials, sha256HexSync(credentials.secretAccessKey));
+    return this.#lookup(fingerprint, credentials, date, region, service, kind, derive);
+  }
+
+  #lookup<T>(
+    fingerprint: string,
+    credentials: Credentials,
+    date: string,
+    region: string,
+    service: string,
+    kind: string,
+    derive: (forget: () => void) => T,
+  ): T {
+    const accessKeyId = credentials.accessKeyId;
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      last.fingerprint === fingerprint &&
+      last.accessKeyId === accessKeyId &&
+      last.date === date &&
+      last.region === region &&
+      last.service === service &&
+      last.kind === kind
+    ) {
+      return last.value as T; // already the most recent: nothing to reorder
+    }
+    const id = `${kind}\n${accessKeyId}\n${date}\n${region}\n${service}\n${fingerprint}`;
     const entries = this.#entries;
     let entry = entries.get(id) as T | undefined;
     if (entry !== undefined) {
-      if (id === this.#last) return entry; // already the most recent: nothing to reorder
       entries.delete(id); // re-inserted below: a Map iterates in insertion order, so its first key is the least recent
     } else {
-      // `forget` drops this entry, and only this one (a derivation that failed must not stay cached).
-      const made: T = derive(() => entries.get(id) === made && entries.delete(id));
+      const made: T = derive(() => {
+        if (entries.get(id) !== made) return;
+        entries.delete(id);
+        if (this.#last?.id === id) this.#last = undefined;
+      });
       entry = made;
       if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
     }
     entries.set(id, entry);
-    this.#last = id;
+    this.#last = { kind, accessKeyId, date, region, service, fingerprint, id, value: entry };
     return entry;
   }
 
   /** The imported Web Crypto signing key for this scope, derived on a miss. */
   get(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
-    return this.lookup(credentials, date, region, service, 'subtle', (forget) => {
+    const derive = (forget: () => void): Promise<CryptoKey> => {
       const key = deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey);
       key.catch(forget);
       return key;
-    });
+    };
+    const known = this.#known(credentials);
+    if (known !== undefined) return this.#lookup(known, credentials, date, region, service, 'subtle', derive);
+    // A credentials object seen for the first time: one more Web Crypto call, to fingerprint its secret.
+    return sha256Hex(credentials.secretAccessKey).then((hex) =>
+      this.#lookup(this.#remember(credentials, hex), credentials, date, region, service, 'subtle', derive),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
 import { toHex, utf8 } from './encoding.js';
 import { draftPresign, finishPresign } from './presign.js';
 import type { RequestParts } from './request.js';
-import { hmacKey, hmacSync, sha256, utf8Scratch, type HmacKey } from './sha256.js';
+import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from './sha256.js';
 import { draftSignRequest, finishSignRequest, readSignRequest } from './sign.js';
 import { defaultSigningKeyCache } from './signing-key.js';
 import { createStringToSign } from './string-to-sign.js';
@@ -54,7 +54,7 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
   const { credentials, amzDate, region, service } = read;
   const date = amzDate.slice(0, 8);
   const lookup = <T>(kind: string, derive: () => T): T =>
-    cache === false ? derive() : (cache ?? defaultSigningKeyCache).lookup(credentials, date, region, service, kind, derive);
+    cache === false ? derive() : (cache ?? defaultSigningKeyCache).lookup(credentials, date, region, service, kind, derive, sha256TextHex);
   if (crypto) {
     // A caller's backend: the derived key is kept as raw bytes.
     const key = lookup('raw', () => {
@@ -66,8 +66,8 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
     return { stringToSign, signature: toHex(crypto.hmacSha256(key, stringToSign)) };
   }
   const key = lookup('sync', (): HmacKey => hmacKey(deriveSigningKeySync(credentials.secretAccessKey, date, region, service)));
-  const stringToSign = createStringToSign(amzDate, credentialScope, toHex(sha256(utf8Scratch(canonicalRequest))));
-  return { stringToSign, signature: toHex(hmacSync(key, utf8Scratch(stringToSign))) };
+  const stringToSign = createStringToSign(amzDate, credentialScope, sha256TextHex(canonicalRequest));
+  return { stringToSign, signature: hmacTextHex(key, stringToSign) };
 }
 
 /**

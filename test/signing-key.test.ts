@@ -73,18 +73,29 @@ describe('SigningKeyCache', () => {
     const key = await first;
     const importKey = vi.spyOn(crypto.subtle, 'importKey');
     const sign = vi.spyOn(crypto.subtle, 'sign');
-    const second = cache.get({ ...alice }, ...scope);
-    expect(second).toBe(first);
-    expect(await second).toBe(key);
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    // The same credentials object: the cached promise itself, and no Web Crypto call at all.
+    const again = cache.get(alice, ...scope);
+    expect(cache.get(alice, ...scope)).toBe(again);
+    expect(await again).toBe(key);
+    expect(digest).not.toHaveBeenCalled();
+    // An equal object seen for the first time: its secret is fingerprinted (one digest), then the key is found.
+    expect(await cache.get({ ...alice }, ...scope)).toBe(key);
+    expect(digest).toHaveBeenCalledTimes(1);
     expect(importKey).not.toHaveBeenCalled();
     expect(sign).not.toHaveBeenCalled();
     expect(cache.size).toBe(1);
   });
 
-  it('shares one derivation between concurrent misses', () => {
+  it('shares one derivation between concurrent misses', async () => {
     const cache = new SigningKeyCache();
-    expect(cache.get(alice, ...scope)).toBe(cache.get(alice, ...scope));
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    const [a, b, c] = await Promise.all([cache.get(alice, ...scope), cache.get(alice, ...scope), cache.get({ ...alice }, ...scope)]);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    expect(sign).toHaveBeenCalledTimes(4); // one HMAC chain: date, region, service, aws4_request
     expect(cache.size).toBe(1);
+    expect(cache.get(alice, ...scope)).toBe(cache.get(alice, ...scope));
   });
 
   it('keeps one entry per access key, day, region and service', async () => {
@@ -123,37 +134,36 @@ describe('SigningKeyCache', () => {
 
   it('evicts the least recently used entry at maxEntries', async () => {
     const cache = new SigningKeyCache(2);
-    const a = cache.get(alice, '20130501', 'us-east-1', 's3');
-    const b = cache.get(alice, '20130502', 'us-east-1', 's3');
+    const day = (d: string): Promise<CryptoKey> => cache.get(alice, d, 'us-east-1', 's3');
+    const a = await day('20130501');
+    const b = await day('20130502');
     expect(cache.size).toBe(2);
-    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).toBe(a); // a is now the most recent
-    const c = cache.get(alice, '20130503', 'us-east-1', 's3'); // evicts b
+    expect(await day('20130501')).toBe(a); // a is now the most recent
+    const c = await day('20130503'); // evicts b
     expect(cache.size).toBe(2);
-    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).toBe(a);
-    expect(cache.get(alice, '20130503', 'us-east-1', 's3')).toBe(c);
-    const b2 = cache.get(alice, '20130502', 'us-east-1', 's3'); // a miss again: evicts a, the least recent now
+    expect(await day('20130501')).toBe(a);
+    expect(await day('20130503')).toBe(c);
+    const b2 = await day('20130502'); // a miss again: evicts a, the least recent now
     expect(b2).not.toBe(b);
     expect(cache.size).toBe(2);
-    expect(cache.get(alice, '20130501', 'us-east-1', 's3')).not.toBe(a);
-    await Promise.all([a, b, c, b2]);
+    expect(await day('20130501')).not.toBe(a);
   });
 
   it('with maxEntries 1 holds only the last key', async () => {
     const cache = new SigningKeyCache(1);
-    const a = cache.get(alice, ...scope);
-    cache.get(alice, '20130525', 'us-east-1', 's3');
+    const a = await cache.get(alice, ...scope);
+    await cache.get(alice, '20130525', 'us-east-1', 's3');
     expect(cache.size).toBe(1);
-    expect(cache.get(alice, ...scope)).not.toBe(a);
-    await a;
+    expect(await cache.get(alice, ...scope)).not.toBe(a);
   });
 
   it('clear() drops every key', async () => {
     const cache = new SigningKeyCache();
-    const a = cache.get(alice, ...scope);
+    const a = await cache.get(alice, ...scope);
     cache.clear();
     expect(cache.size).toBe(0);
-    expect(cache.get(alice, ...scope)).not.toBe(a);
-    await a;
+    expect(await cache.get(alice, ...scope)).not.toBe(a);
+    expect(cache.size).toBe(1);
   });
 
   it('does not keep a failed derivation', async () => {
@@ -171,14 +181,17 @@ describe('SigningKeyCache', () => {
   it('defaults to 100 entries and evicts the 101st oldest', async () => {
     const cache = new SigningKeyCache();
     expect(cache.maxEntries).toBe(100);
-    const first = cache.get({ accessKeyId: 'AKID0', secretAccessKey: 's' }, ...scope);
-    const pending = [first];
-    for (let i = 1; i <= 100; i++) pending.push(cache.get({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }, ...scope));
+    const credentials = Array.from({ length: 101 }, (_, i) => ({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }));
+    const first = await cache.get(credentials[0]!, ...scope);
+    for (let i = 1; i <= 99; i++) await cache.get(credentials[i]!, ...scope);
     expect(cache.size).toBe(100);
-    await Promise.all(pending);
-    const again = cache.get({ accessKeyId: 'AKID0', secretAccessKey: 's' }, ...scope);
-    expect(again).not.toBe(first);
-    await again;
+    expect(await cache.get(credentials[0]!, ...scope)).toBe(first); // still there; now the most recent
+    await cache.get(credentials[100]!, ...scope); // evicts AKID1, the least recent
+    expect(cache.size).toBe(100);
+    expect(await cache.get(credentials[0]!, ...scope)).toBe(first);
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    await cache.get(credentials[1]!, ...scope);
+    expect(sign).toHaveBeenCalledTimes(4); // derived again
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -Infinity])('rejects maxEntries %s with a RangeError', (n) => {
