@@ -8,7 +8,8 @@ import { utf8 } from './encoding.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { MAX_EXPIRES_IN } from './presign.js';
 import { createSignature, signingKeyFor } from './signature.js';
-import { SigningKeyCache } from './signing-key.js';
+import { checkCache } from './request.js';
+import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
 import { DEFAULT_CLOCK_SKEW, checkAccepted, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
 import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
@@ -111,7 +112,7 @@ function readOptions(options: VerifyPresignedPostOptions): Settings {
   const clockSkew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
   if (typeof clockSkew !== 'number') invalidType('clockSkew', 'a number of seconds', clockSkew);
   if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN)) outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
-  if (cache !== undefined && cache !== false && !(cache instanceof SigningKeyCache)) invalidType('cache', 'a SigningKeyCache or false', cache);
+  checkCache(cache);
   return { form, fileSize, fileName, bucket, getCredentials, regions, services, now, clockSkew, cache };
 }
 

@@ -83,9 +83,13 @@ function checkBoolean(name: string, value: unknown, fallback: boolean): boolean 
   return value;
 }
 
-/** The `cache` option: a SigningKeyCache (or anything with its `lookup`), `false`, or undefined for the shared one. */
+/**
+ * The `cache` option: `false`, undefined for the shared cache, or a SigningKeyCache — one made by another copy of
+ * this library too, so it is recognized by its `get` and `lookup` methods, not by `instanceof`.
+ */
 export function checkCache(value: unknown): SigningKeyCache | false | undefined {
-  if (value !== undefined && value !== false && typeof (value as { lookup?: unknown } | null)?.lookup !== 'function') {
+  const c = value as Partial<SigningKeyCache> | null | undefined;
+  if (value !== undefined && value !== false && (typeof c?.get !== 'function' || typeof c.lookup !== 'function')) {
     invalidType('cache', 'a SigningKeyCache or false', value);
   }
   return value as SigningKeyCache | false | undefined;

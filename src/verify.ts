@@ -12,9 +12,9 @@ import { sha256Hex, timingSafeEqual } from './crypto.js';
 import { toAmzDate } from './date.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
-import { STANDARD_METHODS, TOKEN, checkPayloadHash, forEachPair } from './request.js';
+import { STANDARD_METHODS, TOKEN, checkCache, checkPayloadHash, forEachPair } from './request.js';
 import { signCanonicalRequest } from './signature.js';
-import { SigningKeyCache } from './signing-key.js';
+import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
 import type { Credentials, HeadersInput } from './types.js';
 import {
@@ -205,8 +205,7 @@ function readOptions(options: VerifyOptions, headersRequired: boolean): Settings
   const payloadHash = options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
   const isBody = (v: unknown): boolean => typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer;
   const body = checkOptional<string | Uint8Array | ArrayBuffer>('body', options.body, isBody, 'a string, Uint8Array or ArrayBuffer');
-  const isCache = (v: unknown): boolean => v === false || v instanceof SigningKeyCache;
-  const cache = checkOptional<SigningKeyCache | false>('cache', options.cache, isCache, 'a SigningKeyCache or false');
+  const cache = checkCache(options.cache);
 
   if (headersRequired && (options.headers === undefined || options.headers === null)) {
     invalidType('headers', 'the headers received (they carry the signature)', options.headers);

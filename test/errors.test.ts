@@ -288,6 +288,7 @@ const cases: Case[] = [
   typeCase('cache null', { ...base, cache: null }, /^"cache" expected a SigningKeyCache or false, got null$/),
   typeCase('cache an object', { ...base, cache: { get: () => undefined } }, /^"cache" expected a SigningKeyCache or false, got an object \(Object\)$/),
   typeCase('cache a Map', { ...base, cache: new Map() }, /^"cache" expected a SigningKeyCache or false, got an object \(Map\)$/),
+  typeCase('cache with lookup only', { ...base, cache: { lookup: () => undefined } }, /^"cache" expected a SigningKeyCache or false, got an object \(Object\)$/),
 ];
 
 describe('the crypto spies see crypto', () => {

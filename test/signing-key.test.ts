@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, SigningKeyCache } from '../src/index.js';
+import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, SigningKeyCache, verifyPresignedUrl } from '../src/index.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -231,6 +231,27 @@ describe('cache option of the signing functions', () => {
     expect(a.signature).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-east-1', 's3'), a.stringToSign));
     const cached = await presignUrl({ ...options, cache: new SigningKeyCache() });
     expect(cached.signature).toBe(a.signature);
+  });
+
+  it('a cache from another copy of the library (same methods, another class) is used by signers and verifiers alike', async () => {
+    const real = new SigningKeyCache();
+    // Delegates to a real cache, as an instance of the same class loaded twice (ESM and CJS, two bundles) would.
+    const foreign = { get: real.get.bind(real), lookup: real.lookup.bind(real) } as unknown as SigningKeyCache;
+    const presigned = await presignUrl({ ...options, cache: foreign, expiresIn: 60 });
+    expect(real.size).toBe(1);
+    expect(presignUrlSync({ ...options, cache: foreign, expiresIn: 60 }).url).toBe(presigned.url);
+    expect(real.size).toBe(2); // the synchronous key is kept next to the Web Crypto one
+    const verified = await verifyPresignedUrl({
+      url: presigned.url,
+      method: 'GET',
+      getCredentials: () => ({ secretAccessKey: alice.secretAccessKey }),
+      region: 'us-east-1',
+      service: 's3',
+      now: new Date('2013-05-24T00:00:30Z'),
+      cache: foreign,
+    });
+    expect(verified.accessKeyId).toBe(alice.accessKeyId);
+    expect(real.size).toBe(2);
   });
 
   it('a given cache is used instead of the default one', async () => {
