@@ -9,10 +9,13 @@ import { normalizeEscapes } from './encoding.js';
  * empty segments dropped, as RFC 3986 section 5.2.4 and AWS's signing rules describe; S3 keeps them, since
  * `a//b`, `.` and `..` can be part of an object key.
  */
+// The common path, unreserved characters and "/" only, is already canonical, unless normalization has an empty,
+// "." or ".." segment to remove. (Both patterns are linear: no nested quantifiers.)
+const CANONICAL_PATH = /^\/[\w.~\/-]*$/;
+const DOT_OR_EMPTY_SEGMENT = /\/\.{0,2}(?=\/|$)/;
+
 export function encodePath(rawPath: string, normalize: boolean): string {
-  // The common path, unreserved characters and "/" only, is already canonical, unless normalization has an
-  // empty, "." or ".." segment to remove. (Both patterns are linear: no nested quantifiers.)
-  if (/^\/[\w.~\/-]*$/.test(rawPath) && !(normalize && /\/\.{0,2}(?=\/|$)/.test(rawPath))) return rawPath;
+  if (CANONICAL_PATH.test(rawPath) && !(normalize && DOT_OR_EMPTY_SEGMENT.test(rawPath))) return rawPath;
   const segments = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url'));
   if (!normalize) return segments.join('/') || '/';
   const kept: string[] = [];
@@ -74,7 +77,8 @@ export function createCanonicalQuery(pairs: readonly (readonly [string, string])
 }
 
 /** A header value in canonical form: trimmed, each run of spaces and tabs made one space. */
-export const canonicalHeaderValue = (value: string): string => value.trim().replace(/[ \t]+/g, ' ');
+const SPACES = /[ \t]+/g;
+export const canonicalHeaderValue = (value: string): string => value.trim().replace(SPACES, ' ');
 
 /**
  * The one value to send for a header given as several: its parts trimmed and joined with `,`, so that a server

@@ -103,15 +103,20 @@ export function checkPayloadHash(name: string, value: unknown): string {
   return value;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+const ABSOLUTE_URL = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
+// A DNS name whose last label starts with a letter, and an optional port without leading zeros (see parseUrl).
+const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;
+
 /** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
 export function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
   if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
-  // eslint-disable-next-line no-control-regex
-  const control = /[\x00-\x1f\x7f]/.exec(text);
+  const control = CONTROL.exec(text);
   if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
   if (hasLoneSurrogate(text)) throw new TypeError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
-  const m = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i.exec(text);
+  const m = ABSOLUTE_URL.exec(text);
   if (!m) invalidType('url', 'an absolute http(s) URL', text);
   const authority = m[2]!;
   if (authority.includes('@')) {
@@ -123,7 +128,7 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
   // The common host, a DNS name whose last label starts with a letter (so never an IPv4 number such as 0x7f.1),
   // with an optional port without leading zeros, is already in the form the URL parser would give: lower-case it
   // and drop the scheme's default port. Every other host (IDN, IPv4, IPv6, odd ports) goes through URL.
-  const plain = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i.exec(authority);
+  const plain = PLAIN_HOST.exec(authority);
   if (plain && !(plain[2] && +plain[2] > 65535)) {
     const port = plain[2] && plain[2] !== (scheme === 'https' ? '443' : '80') ? ':' + plain[2] : '';
     const host = plain[1]!.toLowerCase() + port;
