@@ -14,7 +14,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import { build, transform, type Metafile } from 'esbuild';
 
-import { BENCH_DIR, isMain, ROOT_DIR, saveSection, table } from './common.js';
+import { BENCH_DIR, CREDENTIALS, DOC_DATE, DOC_EXPIRES, DOC_SIGNATURE, HOST, isMain, REGION, ROOT_DIR, saveSection, SERVICE, table } from './common.js';
 
 /** Budgets from issue 4, in bytes of minified + gzip -9 output. */
 /** Issue 4's targets (min+gzip bytes): not met yet; `--check` reports them. */
@@ -152,6 +152,58 @@ export function ownEntries(): Entry[] {
 /** Sizes of sigv4's entry points (see {@link ownEntries}); what `--check` compares with {@link BUDGETS}. */
 export async function ownSizes(): Promise<SizeRow[]> {
   return Promise.all(ownEntries().map(measure));
+}
+
+/**
+ * Reference bundles for the budgets: a presign assembled from sigv4's exported stage functions with no option
+ * reading at all (no validation, no error messages, no URL parsing beyond a split, no hoisting, no session
+ * token), with a signing key derived every call, and with the LRU key cache. Not usable signers: the floor under
+ * what `presignUrl` can weigh while it is built from these stages.
+ */
+export function referenceEntries(): Entry[] {
+  const stages = (withCache: boolean): string => `import {
+  createCanonicalQuery, createCanonicalRequest, createCredentialScope, createSignature, createStringToSign, deriveSigningKey,
+  defaultSigningKeyCache, encodePath, toAmzDate, uriEncode,
+} from ${JSON.stringify(INDEX)};
+export async function presign(origin, path, credentials, region, service, date, expiresIn) {
+  const amzDate = toAmzDate(date);
+  const day = amzDate.slice(0, 8);
+  const scope = createCredentialScope(day, region, service);
+  const host = origin.slice(origin.indexOf('//') + 2);
+  const query = createCanonicalQuery([
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', uriEncode(credentials.accessKeyId + '/' + scope)],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(expiresIn)],
+    ['X-Amz-SignedHeaders', 'host'],
+  ]);
+  const encodedPath = encodePath(path, false);
+  const canonicalRequest = createCanonicalRequest('GET', encodedPath, query, 'host:' + host + '\\n', 'host', 'UNSIGNED-PAYLOAD');
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalRequest)));
+  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const key = ${withCache ? 'await defaultSigningKeyCache.get(credentials, day, region, service)' : 'await deriveSigningKey(credentials.secretAccessKey, day, region, service)'};
+  const signature = await createSignature(key, createStringToSign(amzDate, scope, hash));
+  return origin + encodedPath + '?' + query + '&X-Amz-Signature=' + signature;
+}`;
+  return [
+    { name: 'reference: stages only, key derived every call', contents: stages(false), resolveDir: ROOT_DIR },
+    { name: 'reference: stages + SigningKeyCache', contents: stages(true), resolveDir: ROOT_DIR },
+  ];
+}
+
+/** Measures the reference bundles, after checking that each minified bundle presigns the S3 documentation example. */
+export async function referenceSizes(): Promise<SizeRow[]> {
+  return Promise.all(
+    referenceEntries().map(async (entry) => {
+      const row = await measure(entry);
+      const mod = (await import(`data:text/javascript;base64,${Buffer.from(row.code!).toString('base64')}`)) as {
+        presign: (...args: unknown[]) => Promise<string>;
+      };
+      const url = await mod.presign(`https://${HOST}`, '/test.txt', CREDENTIALS, REGION, SERVICE, DOC_DATE, DOC_EXPIRES);
+      if (!url.endsWith(`&X-Amz-Signature=${DOC_SIGNATURE}`)) throw new Error(`${entry.name} does not presign the documentation example: ${url}`);
+      return row;
+    }),
+  );
 }
 
 /** Budget failures, as messages; empty when every budget is met. */
@@ -297,6 +349,8 @@ async function main(): Promise<void> {
   }
   const peers = await peerSizes();
   console.log('\n' + sizeTable(peers, false));
+  const references = await referenceSizes();
+  console.log('\n' + sizeTable(references, false));
   const md = [
     '## Bundle size',
     '',
@@ -311,6 +365,15 @@ async function main(): Promise<void> {
     '### Peers',
     '',
     sizeTable(peers, false),
+    '',
+    '### What the budgets leave room for',
+    '',
+    'A presign assembled from sigv4\'s own exported stage functions with no option reading at all (no validation or ' +
+      'error messages, no URL parsing, no header signing, hoisting or session token; source in `bench/size.ts`): the ' +
+      'floor under `presignUrl` while it is built from these stages. The difference to `presignUrl` above is what reading ' +
+      'and validating the options costs.',
+    '',
+    sizeTable(references, false),
     '',
     'Largest packages in each peer bundle (minified bytes):',
     '',
