@@ -15,8 +15,9 @@ export async function deriveSigningKey(secretAccessKey: string, date: string, re
   return new Uint8Array(await hmacRaw(key, 'aws4_request'));
 }
 
-// The cache tells secrets apart by their SHA-256, so it never holds a secret, and two secrets for one access key
-// id (a rotated key, or a forged one) can never share a derived key. The hash is computed once per credentials
+// The cache tells secrets apart by their SHA-256, so no entry is keyed by a secret, and two secrets for one access
+// key id (a rotated key, or a forged one) can never share a derived key. The fingerprint is remembered next to its
+// secret in a WeakMap keyed by the caller's credentials object, so a secret is held no longer than that object. The hash is computed once per credentials
 // object (and again when its secret changes): with Web Crypto on the asynchronous path, with the plain-JS SHA-256
 // on the synchronous one. 128 of the 256 bits (32 hex digits) are plenty to tell secrets apart.
 const FINGERPRINT_HEX_DIGITS = 32;

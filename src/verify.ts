@@ -14,7 +14,7 @@ import { describe, invalidType, outOfRange } from './errors.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
 import { STANDARD_METHODS, TOKEN, checkCache, checkPayloadHash, forEachPair } from './request.js';
 import { signCanonicalRequest } from './signature.js';
-import type { SigningKeyCache } from './signing-key.js';
+import { CREDENTIALS_SOURCE, type SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
 import type { Credentials, HeadersInput } from './types.js';
 import {
@@ -386,7 +386,8 @@ export function readFoundCredentials(found: unknown, accessKeyId: string): Crede
   if (sessionToken !== undefined && typeof sessionToken !== 'string') {
     invalidType('getCredentials().sessionToken', 'a string or undefined', sessionToken, true);
   }
-  return { accessKeyId, secretAccessKey, sessionToken };
+  // Tied to the caller's object, so the key cache fingerprints a secret once per object it comes in (see signing-key.ts).
+  return { accessKeyId, secretAccessKey, sessionToken, [CREDENTIALS_SOURCE]: found } as Credentials;
 }
 
 const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;

@@ -3,7 +3,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   EMPTY_SHA256,
   SigningKeyCache,
@@ -105,6 +105,10 @@ function signHeadersRaw(r: RawRequest & { amzDate?: string; credential?: string;
 }
 
 const keys = new Map([[ACCESS, { secretAccessKey: SECRET }]]);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 const base = {
   method: 'GET',
   service: 'svc',
@@ -217,6 +221,19 @@ describe('verifyPresignedUrl: round trip with presignUrl', () => {
     await verifyPresignedUrl({ ...base, url, cache });
     expect(cache.size).toBe(1);
     await verifyPresignedUrl({ ...base, url, cache: false });
+  });
+
+  it('fingerprints a secret once per credentials object that getCredentials returns', async () => {
+    const cache = new SigningKeyCache(4);
+    const url = presignRaw();
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    await verifyPresignedUrl({ ...base, url, cache }); // the canonical request, and the secret of a new object
+    expect(digest).toHaveBeenCalledTimes(2);
+    await verifyPresignedUrl({ ...base, url, cache }); // the same object from keys.get(): the canonical request only
+    expect(digest).toHaveBeenCalledTimes(3);
+    await verifyPresignedUrl({ ...base, url, cache, getCredentials: () => ({ secretAccessKey: SECRET }) }); // a new object
+    expect(digest).toHaveBeenCalledTimes(5);
+    expect(cache.size).toBe(1);
   });
 });
 
