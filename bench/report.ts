@@ -35,8 +35,8 @@ interface Ratio {
   q3: number;
 }
 
-function summary(): string[] {
-  const lines: string[] = [];
+/** Issue 4's targets against this run, as a table (empty when the run left no results). */
+function targetTable(): string | undefined {
   const tp = read('throughput.json.tmp');
   const rows: string[][] = [];
   if (tp) {
@@ -63,8 +63,25 @@ function summary(): string[] {
       rows.push([`${label} ≤ ${max.toLocaleString('en-US')} B min+gzip`, cell, cell, cell]);
     }
   }
-  if (rows.length) lines.push('## Targets (issue 4)', '', table(['target', 'wall clock (median of rounds)', 'CPU time (median of rounds)', 'best rounds (wall clock)'], rows, 'llll'), '');
-  return lines;
+  return rows.length ? table(['target', 'wall clock (median of rounds)', 'CPU time (median of rounds)', 'best rounds (wall clock)'], rows, 'llll') : undefined;
+}
+
+/** The sizes of the reference bundles (a presign from the bare stage functions), as a sentence. */
+function referenceNote(): string | undefined {
+  const size = read('size.json.tmp');
+  const refs = size ? (JSON.parse(size) as { references?: { name: string; gzip: number }[] }).references : undefined;
+  if (!refs?.length) return undefined;
+  const [bare, cached] = refs.map((r) => r.gzip.toLocaleString('en-US'));
+  return (
+    `For scale: a presign assembled from sigv4's exported stage functions with no option reading at all (no validation, ` +
+    `no error messages) weighs ${bare} B min+gzip with the key derived on every call, and ${cached} B with the key cache ` +
+    '(source in `bench/size.ts`); what `presignUrl` weighs beyond that is reading and validating its options.'
+  );
+}
+
+function summary(): string[] {
+  const t = targetTable();
+  return t ? ['## Targets (issue 4)', '', t, '', ...(referenceNote() ? [referenceNote()!, ''] : [])] : [];
 }
 
 interface ThroughputJson {
@@ -128,6 +145,10 @@ function docs(m: Record<string, string>): string | undefined {
         'and parameter count, and a profile are in [bench/RESULTS.md](bench/RESULTS.md).',
     );
   }
+  const targets = targetTable();
+  if (targets) lines.push('', "Issue 4's targets in this run (ratios of medians over the interleaved rounds):", '', targets);
+  const note = referenceNote();
+  if (note) lines.push('', note);
   return lines.join('\n') + '\n';
 }
 

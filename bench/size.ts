@@ -391,7 +391,7 @@ async function main(): Promise<void> {
     '',
     ...(await literalNotes(own)),
   ].join('\n');
-  if (!process.argv.includes('--no-save')) saveSection('size', md, { own: own.map(({ code: _, ...r }) => r), peers: peers.map(({ code: _, ...r }) => r), budgets: BUDGETS, over });
+  if (!process.argv.includes('--no-save')) saveSection('size', md, { own: own.map(({ code: _, ...r }) => r), peers: peers.map(({ code: _, ...r }) => r), references: references.map(({ code: _, ...r }) => r), budgets: BUDGETS, over });
   console.log('\n' + (await moduleTable(own)));
   if (over.length) console.error(over.map((m) => `size budget exceeded: ${m}`).join('\n'));
 }
