@@ -75,9 +75,9 @@ export class SigningKeyCache {
   }
 
   /**
-   * The cached value for this scope and `kind`, or the one `derive` makes on a miss. Used by the synchronous
-   * signing functions, which pass their own SHA-256 (lowercase hex of UTF-8 text); `kind` separates the Web
-   * Crypto key from the synchronous ones.
+   * The cached value for this scope and `kind`, or the one `derive` makes on a miss. `sha256HexSync` (lowercase
+   * hex SHA-256 of UTF-8 text) fingerprints a secret not seen before; `kind` separates the Web Crypto key from the
+   * synchronous ones.
    */
   lookup<T>(
     credentials: Credentials,
@@ -89,18 +89,6 @@ export class SigningKeyCache {
     sha256HexSync: (text: string) => string,
   ): T {
     const fingerprint = this.#known(credentials) ?? this.#remember(credentials, sha256HexSync(credentials.secretAccessKey));
-    return this.#lookup(fingerprint, credentials, date, region, service, kind, derive);
-  }
-
-  #lookup<T>(
-    fingerprint: string,
-    credentials: Credentials,
-    date: string,
-    region: string,
-    service: string,
-    kind: string,
-    derive: (forget: () => void) => T,
-  ): T {
     const accessKeyId = credentials.accessKeyId;
     const last = this.#last;
     if (
@@ -141,11 +129,9 @@ export class SigningKeyCache {
       return key;
     };
     const known = this.#known(credentials);
-    if (known !== undefined) return this.#lookup(known, credentials, date, region, service, 'subtle', derive);
+    if (known !== undefined) return this.lookup(credentials, date, region, service, 'subtle', derive, () => known);
     // A credentials object seen for the first time: one more Web Crypto call, to fingerprint its secret.
-    return sha256Hex(credentials.secretAccessKey).then((hex) =>
-      this.#lookup(this.#remember(credentials, hex), credentials, date, region, service, 'subtle', derive),
-    );
+    return sha256Hex(credentials.secretAccessKey).then((hex) => this.lookup(credentials, date, region, service, 'subtle', derive, () => hex));
   }
 }
 
