@@ -57,22 +57,22 @@ const OURS = 'sigv4 (this repo)';
 
 // -------------------------------------------------------------------------------------------------- sigv4
 
+/** sigv4's options for the documentation example's bucket, credentials and expiry, for one key and time. */
+const docOptions = (key: Key, date: Date) => ({
+  url: BASE_URL + key.enc,
+  service: SERVICE,
+  region: REGION,
+  credentials: CREDENTIALS,
+  signingDate: date,
+  expiresIn: DOC_EXPIRES,
+});
+
 const ours: Implementation = {
   name: 'sigv4 presignUrl',
   packages: [OURS],
   crypto: 'Web Crypto',
   sync: false,
-  presign: async (key, when) =>
-    (
-      await presignUrl({
-        url: BASE_URL + key.enc,
-        service: SERVICE,
-        region: REGION,
-        credentials: CREDENTIALS,
-        signingDate: when.date,
-        expiresIn: DOC_EXPIRES,
-      })
-    ).url,
+  presign: async (key, when) => (await presignUrl(docOptions(key, when.date))).url,
 };
 
 const oursSync: Implementation = {
@@ -80,15 +80,7 @@ const oursSync: Implementation = {
   packages: [OURS],
   crypto: 'plain JS (src/sha256.ts)',
   sync: true,
-  presign: (key, when) =>
-    presignUrlSync({
-      url: BASE_URL + key.enc,
-      service: SERVICE,
-      region: REGION,
-      credentials: CREDENTIALS,
-      signingDate: when.date,
-      expiresIn: DOC_EXPIRES,
-    }).url,
+  presign: (key, when) => presignUrlSync(docOptions(key, when.date)).url,
 };
 
 // The synchronous path with node:crypto injected (the `crypto` option): the same pipeline, native hashing.
@@ -104,16 +96,7 @@ const oursSyncNode: Implementation = {
   packages: [OURS],
   crypto: 'node:crypto (injected)',
   sync: true,
-  presign: (key, when) =>
-    presignUrlSync({
-      url: BASE_URL + key.enc,
-      service: SERVICE,
-      region: REGION,
-      credentials: CREDENTIALS,
-      signingDate: when.date,
-      expiresIn: DOC_EXPIRES,
-      crypto: nodeSyncCrypto,
-    }).url,
+  presign: (key, when) => presignUrlSync({ ...docOptions(key, when.date), crypto: nodeSyncCrypto }).url,
 };
 
 // -------------------------------------------------------------------------------------------------- aws4fetch
@@ -237,7 +220,7 @@ const canonical = new Map<string, string>();
 const canonicalRequest = (key: Key): string => {
   let cr = canonical.get(key.enc);
   if (cr === undefined) {
-    cr = draftPresign({ url: BASE_URL + key.enc, service: SERVICE, region: REGION, credentials: CREDENTIALS, signingDate: DOC_DATE, expiresIn: DOC_EXPIRES }).stages.canonicalRequest;
+    cr = draftPresign(docOptions(key, DOC_DATE)).stages.canonicalRequest;
     if (canonical.size > 100_000) canonical.clear();
     canonical.set(key.enc, cr);
   }

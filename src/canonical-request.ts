@@ -26,13 +26,17 @@ export function encodePath(rawPath: string, normalize: boolean): string {
   return '/' + kept.join('/') + (kept.length > 0 && rawPath.endsWith('/') ? '/' : '');
 }
 
+const PERCENT = /%/g;
+
 /**
  * CanonicalURI from the encoded path: as it is for S3, encoded a second time for the other services
  * (`uriEscapePath`). The encoded path holds only unreserved characters, `/` and `%XX`, so encoding it again
  * only turns each `%` into `%25`.
  */
 export const createCanonicalUri = (encodedPath: string, uriEscapePath: boolean): string =>
-  uriEscapePath ? encodedPath.replace(/%/g, '%25') : encodedPath;
+  uriEscapePath ? encodedPath.replace(PERCENT, '%25') : encodedPath;
+
+const PLUS = /\+/g;
 
 /**
  * The `[key, value]` pairs of a URL's query text, each in canonical encoded form. `+` is read as a space, as
@@ -46,7 +50,7 @@ export function parseQuery(rawQuery: string): [string, string][] {
     if (piece === '') continue;
     const eq = piece.indexOf('=');
     const [key, value] = (eq < 0 ? [piece, ''] : [piece.slice(0, eq), piece.slice(eq + 1)]).map((text) =>
-      normalizeEscapes(text.replace(/\+/g, '%20'), 'url'),
+      normalizeEscapes(text.replace(PLUS, '%20'), 'url'),
     );
     pairs.push([key!, value!]);
   }
@@ -76,8 +80,9 @@ export function createCanonicalQuery(pairs: readonly (readonly [string, string])
   return query;
 }
 
-/** A header value in canonical form: trimmed, each run of spaces and tabs made one space. */
 const SPACES = /[ \t]+/g;
+
+/** A header value in canonical form: trimmed, each run of spaces and tabs made one space. */
 export const canonicalHeaderValue = (value: string): string => value.trim().replace(SPACES, ' ');
 
 /**

@@ -33,10 +33,12 @@ const escapeSubDelim = (c: string): string => '%' + c.charCodeAt(0).toString(16)
 export function uriEncode(text: string): string {
   if (UNRESERVED.test(text)) return text; // the common case, and the cheapest test
   // encodeURIComponent keeps ! ' ( ) * as they are; RFC 3986 (section 2.2) counts them as reserved.
-  return encodeURIComponent(text).replace(/[!'()*]/g, escapeSubDelim);
+  return encodeURIComponent(text).replace(SUB_DELIMS, escapeSubDelim);
 }
 
 const UNRESERVED = /^[\w.~-]*$/;
+const SUB_DELIMS = /[!'()*]/g;
+const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
 const isUnreservedByte = (b: number): boolean =>
   (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
@@ -59,7 +61,7 @@ export function normalizeEscapes(text: string, name: string): string {
   for (let i = 0; i < text.length; ) {
     if (text.charCodeAt(i) === 0x25) {
       const hex = text.slice(i + 1, i + 3);
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      if (!HEX_PAIR.test(hex)) {
         throw new TypeError(
           `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${JSON.stringify(text.slice(i, i + 3))} at index ${i}`,
         );

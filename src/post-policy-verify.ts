@@ -6,12 +6,11 @@
 import { timingSafeEqual } from './crypto.js';
 import { utf8 } from './encoding.js';
 import { describe, invalidType, outOfRange } from './errors.js';
-import { MAX_EXPIRES_IN } from './presign.js';
 import { createSignature, signingKeyFor } from './signature.js';
 import { checkCache } from './request.js';
 import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { DEFAULT_CLOCK_SKEW, checkAccepted, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
+import { checkAccepted, readClock, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
 import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
 import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
@@ -106,12 +105,7 @@ function readOptions(options: VerifyPresignedPostOptions): Settings {
   if (typeof getCredentials !== 'function') invalidType('getCredentials', 'a function (accessKeyId) => credentials | undefined', getCredentials);
   const regions = checkAccepted('region', options.region);
   const services = options.service === undefined ? ['s3'] : checkAccepted('service', options.service);
-  const now = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now;
-  if (typeof now !== 'number') invalidType('now', 'a Date or epoch milliseconds', options.now);
-  if (!(Math.abs(now) <= 8.64e15)) outOfRange('now', 'a valid Date or epoch milliseconds', options.now);
-  const clockSkew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
-  if (typeof clockSkew !== 'number') invalidType('clockSkew', 'a number of seconds', clockSkew);
-  if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN)) outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
+  const { now, clockSkew } = readClock(options);
   checkCache(cache);
   return { form, fileSize, fileName, bucket, getCredentials, regions, services, now, clockSkew, cache };
 }

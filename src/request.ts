@@ -107,6 +107,7 @@ export function checkPayloadHash(name: string, value: unknown): string {
 const CONTROL = /[\x00-\x1f\x7f]/;
 const ABSOLUTE_URL = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
 // A DNS name whose last label starts with a letter, and an optional port without leading zeros (see parseUrl).
+const HOST_SPACE_OR_BACKSLASH = /[\\\s]/;
 const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;
 
 /** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
@@ -123,7 +124,7 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
     // Not echoed: user info is a password more often than not.
     throw new TypeError('"url" expected a host[:port] without user info (user:password@), got a URL with user info');
   }
-  if (/[\\\s]/.test(authority)) invalidType('url', 'a host[:port] without spaces or backslashes', authority);
+  if (HOST_SPACE_OR_BACKSLASH.test(authority)) invalidType('url', 'a host[:port] without spaces or backslashes', authority);
   const scheme = m[1]!.toLowerCase();
   // The common host, a DNS name whose last label starts with a letter (so never an IPv4 number such as 0x7f.1),
   // with an optional port without leading zeros, is already in the form the URL parser would give: lower-case it

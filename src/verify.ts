@@ -186,6 +186,17 @@ function checkOptional<T>(name: string, value: unknown, ok: (v: unknown) => bool
 const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
 
 /** Validates the options (caller misuse is a TypeError or RangeError) and reads the received headers. */
+/** The `now` and `clockSkew` options of the verifiers: epoch milliseconds, and seconds from 0 to 7 days. */
+export function readClock(options: { readonly now?: unknown; readonly clockSkew?: unknown }): { now: number; clockSkew: number } {
+  const now = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now;
+  if (typeof now !== 'number') invalidType('now', 'a Date or epoch milliseconds', options.now);
+  if (!(Math.abs(now) <= 8.64e15)) outOfRange('now', 'a valid Date or epoch milliseconds', options.now);
+  const clockSkew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
+  if (typeof clockSkew !== 'number') invalidType('clockSkew', 'a number of seconds', clockSkew);
+  if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN)) outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
+  return { now, clockSkew };
+}
+
 function readOptions(options: VerifyOptions, headersRequired: boolean): Settings {
   if (typeof options !== 'object' || options === null) invalidType('options', 'an object', options);
   const { url, method, getCredentials } = options;
@@ -195,12 +206,7 @@ function readOptions(options: VerifyOptions, headersRequired: boolean): Settings
   const regions = checkAccepted('region', options.region);
   const services = checkAccepted('service', options.service);
 
-  const now = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now;
-  if (typeof now !== 'number') invalidType('now', 'a Date or epoch milliseconds', options.now);
-  if (!(Math.abs(now) <= 8.64e15)) outOfRange('now', 'a valid Date or epoch milliseconds', options.now);
-  const clockSkew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
-  if (typeof clockSkew !== 'number') invalidType('clockSkew', 'a number of seconds', clockSkew);
-  if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN)) outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
+  const { now, clockSkew } = readClock(options);
 
   const payloadHash = options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
   const isBody = (v: unknown): boolean => typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer;

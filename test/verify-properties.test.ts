@@ -70,19 +70,23 @@ const credentialsOf = (r: RequestInputs) => ({
   secretAccessKey: r.secret,
   ...(r.sessionToken === undefined ? {} : { sessionToken: r.sessionToken }),
 });
+/** The request's own options, as both signers take them. */
+const requestOf = (r: RequestInputs) => ({
+  url: `https://${r.host}${r.path}`,
+  method: r.method,
+  service: r.service,
+  region: r.region,
+  credentials: credentialsOf(r),
+  signingDate: r.signingDate,
+  headers: r.headers,
+  query: r.query,
+});
 const lookupOf = (r: RequestInputs) => (id: string) =>
   id === r.accessKeyId ? { secretAccessKey: r.secret, sessionToken: r.sessionToken } : undefined;
 
 const presignInputs = (r: RequestInputs, expiresIn: number, hoistAmzHeaders: boolean) =>
   presignUrl({
-    url: `https://${r.host}${r.path}`,
-    method: r.method,
-    service: r.service,
-    region: r.region,
-    credentials: credentialsOf(r),
-    signingDate: r.signingDate,
-    headers: r.headers,
-    query: r.query,
+    ...requestOf(r),
     expiresIn,
     hoistAmzHeaders,
     signSessionToken: r.signSessionToken,
@@ -137,14 +141,7 @@ describe('round trips', () => {
         fc.integer({ min: -SKEW, max: SKEW }),
         async (r, body, contentSha256Header, skew) => {
           const signed = await signRequest({
-            url: `https://${r.host}${r.path}`,
-            method: r.method,
-            service: r.service,
-            region: r.region,
-            credentials: credentialsOf(r),
-            signingDate: r.signingDate,
-            headers: r.headers,
-            query: r.query,
+            ...requestOf(r),
             body,
             signSessionToken: r.signSessionToken,
             ...(contentSha256Header === undefined ? {} : { contentSha256Header }),
@@ -343,16 +340,7 @@ describe('single-character changes fail, unless they are the same request', () =
     for (const { r, signedHeader } of mutationInputs.slice(0, 12)) {
       const withHeader = { ...r, headers: { ...r.headers, 'x-signed': signedHeader } };
       const presigned = await presignInputs(withHeader, 3600, false);
-      const signed = await signRequest({
-        url: `https://${r.host}${r.path}`,
-        method: r.method,
-        service: r.service,
-        region: r.region,
-        credentials: credentialsOf(r),
-        signingDate: r.signingDate,
-        headers: withHeader.headers,
-        query: r.query,
-      });
+      const signed = await signRequest(requestOf(withHeader));
       const now = Date.UTC(2015, 7, 30, 12, 40);
       const variants = [
         {
