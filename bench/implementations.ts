@@ -15,6 +15,7 @@ import aws4 from 'aws4';
 import { AwsV4Signer } from 'aws4fetch';
 
 import { draftPresign, presignUrl, presignUrlSync } from '../src/index.js';
+import { presignUrl as presignUrlLite } from '../src/lite.js';
 import { hmacKey, hmacTextHex, sha256TextHex } from '../src/sha256.js';
 import {
   BASE_URL,
@@ -73,6 +74,14 @@ const ours: Implementation = {
   crypto: 'Web Crypto',
   sync: false,
   presign: async (key, when) => (await presignUrl(docOptions(key, when.date))).url,
+};
+
+const oursLite: Implementation = {
+  name: 'sigv4/lite presignUrl',
+  packages: [OURS],
+  crypto: 'Web Crypto',
+  sync: false,
+  presign: async (key, when) => (await presignUrlLite(docOptions(key, when.date))).url,
 };
 
 const oursSync: Implementation = {
@@ -267,7 +276,7 @@ const floorJs: Implementation = {
   },
 };
 
-export const SIGNERS: readonly Implementation[] = [ours, oursSync, oursSyncNode, aws4fetch, aws4Impl, smithyBrowser, smithyJs, smithyNode, sdk];
+export const SIGNERS: readonly Implementation[] = [ours, oursLite, oursSync, oursSyncNode, aws4fetch, aws4Impl, smithyBrowser, smithyJs, smithyNode, sdk];
 export const FLOORS: readonly Implementation[] = [floorSubtle, floorNode, floorJs];
 export const OURS_ASYNC = ours.name;
 export const OURS_SYNC = oursSync.name;

@@ -18,7 +18,13 @@ import { BENCH_DIR, CREDENTIALS, DOC_DATE, DOC_EXPIRES, DOC_SIGNATURE, HOST, isM
 
 /** Budgets from issue 4, in bytes of minified + gzip -9 output. */
 /** Issue 4's targets (min+gzip bytes): not met yet; `--check` reports them. */
-export const BUDGETS: Readonly<Record<string, number>> = { presignUrl: 1400, everything: 3000 };
+export const BUDGETS: Readonly<Record<string, number>> = {
+  presignUrl: 1400,
+  everything: 3000,
+  // The same targets, for the small entry (which keeps every check, in fewer words, for fewer options).
+  'sigv4/lite presignUrl': 1400,
+  'sigv4/lite everything': 3000,
+};
 
 /**
  * Ceilings (min+gzip bytes) that `npm test` enforces (test/size.test.ts): today's sizes with a little room, so a
@@ -32,6 +38,9 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   createPresignedPost: 5900,
   verifyPresignedPost: 6450,
   everything: 17750,
+  // Kept below aws4fetch's presign bundle (2,527 bytes in the same measurement): the reason the entry exists.
+  'sigv4/lite presignUrl': 2520,
+  'sigv4/lite everything': 3550,
 };
 
 export interface SizeRow {
@@ -134,6 +143,7 @@ const packageOf = (path: string): string => {
 
 const SRC = join(ROOT_DIR, 'src');
 const INDEX = join(SRC, 'index.ts');
+const LITE = join(SRC, 'lite.ts');
 
 /** Our entry points: each public function alone, the verifiers, the POST policy functions, everything. */
 export function ownEntries(): Entry[] {
@@ -146,6 +156,8 @@ export function ownEntries(): Entry[] {
     at('createPresignedPost', 'createPresignedPost'),
     at('verifyPresignedPost', 'verifyPresignedPost'),
     { name: 'everything', contents: `export * from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR },
+    { name: 'sigv4/lite presignUrl', contents: `export { presignUrl } from ${JSON.stringify(LITE)};`, resolveDir: ROOT_DIR },
+    { name: 'sigv4/lite everything', contents: `export * from ${JSON.stringify(LITE)};`, resolveDir: ROOT_DIR },
   ];
 }
 

@@ -34,17 +34,17 @@ export interface RequestParts {
 }
 
 export const TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 section 5.6.2
-const HEADER_VALUE = /^[\t\x20-\x7e]*$/; // visible US-ASCII, space and tab: the only bytes every client sends as-is
+export const HEADER_VALUE: RegExp = /^[\t\x20-\x7e]*$/; // visible US-ASCII, space and tab: the only bytes every client sends as-is
 // Visible ASCII without "/" (which separates the credential scope's parts) or "," (which separates the
 // Authorization header's): for the access key id, region and service.
-const SCOPE_PART = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
+export const SCOPE_PART: RegExp = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
 // Visible ASCII: a session token travels in a header, whose surrounding spaces HTTP strips, and in the query.
-const SESSION_TOKEN = /^[\x21-\x7e]+$/;
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
+export const SESSION_TOKEN: RegExp = /^[\x21-\x7e]+$/;
+export const PAYLOAD_HASH: RegExp = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
 // The methods fetch upper-cases (Fetch standard, "normalize a method"); it sends every other method as written.
 export const STANDARD_METHODS: RegExp = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
 // Query parameters that carry a SigV4 signature: the signer writes them, the caller may not.
-export const SIGNER_PARAMS: RegExp = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
+export const SIGNER_PARAMS: RegExp = /^X-Amz-(?:Algorithm|Credential|Date|Expires|SignedHeaders|Signature|Security-Token)$/i; // spelled as the signer writes them
 const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
 export function checkString(name: string, value: unknown, secret = false): string {
@@ -104,8 +104,8 @@ export function checkPayloadHash(name: string, value: unknown): string {
 }
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
-const ABSOLUTE_URL = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
+export const CONTROL: RegExp = /[\x00-\x1f\x7f]/;
+export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
 // A DNS name whose last label starts with a letter, and an optional port without leading zeros (see parseUrl).
 const HOST_SPACE_OR_BACKSLASH = /[\\\s]/;
 const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;

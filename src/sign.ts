@@ -10,22 +10,8 @@ import type { SignatureStages, SignedRequest, SignRequestOptions } from './types
 
 // Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do). So are
 // proxy-* headers (a proxy consumes them) and sec-* headers (browsers set them and ignore a script's value).
-const UNSIGNABLE = new Set([
-  'cache-control',
-  'connection',
-  'expect',
-  'from',
-  'keep-alive',
-  'max-forwards',
-  'pragma',
-  'referer',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'user-agent',
-  'x-amzn-trace-id',
-]);
+export const UNSIGNABLE: RegExp =
+  /^(?:cache-control|connection|expect|from|keep-alive|max-forwards|pragma|referer|te|trailer|transfer-encoding|upgrade|user-agent|x-amzn-trace-id|(?:proxy|sec)-.*)$/;
 
 /** A header-signed request up to its signature: everything but the crypto. */
 export interface SignDraft {
@@ -56,7 +42,7 @@ export function draftSignRequest(
   const sent = new Map(read.headers);
   sent.set('x-amz-date', [amzDate]);
   if (addContentSha256 && !sent.has('x-amz-content-sha256')) sent.set('x-amz-content-sha256', [payloadHash]);
-  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.has(name) && !/^(?:proxy|sec)-/.test(name)));
+  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.test(name)));
   if (!signed.has('host')) signed.set('host', [read.host]);
   if (credentials.sessionToken !== undefined) {
     sent.set('x-amz-security-token', [credentials.sessionToken]);

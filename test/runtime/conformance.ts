@@ -4,13 +4,14 @@
 //
 // What it checks: AWS's vectors (embedded as data by test/runtime/build.ts) through presignUrl/signRequest and
 // their synchronous twins, stage by stage, then verified again by verifyPresignedUrl/verifyRequest; presign →
-// verify round trips over awkward S3 keys; and the error cases (caller misuse and every verification failure
+// verify round trips over awkward S3 keys (sigv4/lite presigning and header signing the same); and the error cases (caller misuse and every verification failure
 // code that a tampered request produces).
 
 import type * as Sigv4 from '../../src/index.js';
+import type * as Lite from '../../src/lite.js';
 
-/** The library under test: the built package's exports. */
-export type Library = typeof Sigv4;
+/** The library under test: the built package's exports, and its `sigv4/lite` entry as `lite`. */
+export type Library = typeof Sigv4 & { readonly lite: typeof Lite };
 
 /** A vector's signing options, as plain data. */
 export interface VectorOptions {
@@ -240,6 +241,7 @@ export async function runConformance(
         const options = { ...s3, url: base + key, method, credentials, expiresIn: 900 };
         const presigned = await lib.presignUrl(options);
         sameJson(lib.presignUrlSync(options), presigned, 'sync and async');
+        equal((await lib.lite.presignUrl(options)).url, presigned.url, 'sigv4/lite');
         const wirePath = presigned.url.slice(new URL(presigned.url).origin.length).split('?')[0]!;
         if (!RFC3986_PATH.test(wirePath)) fail(`URL path not RFC 3986-encoded: ${presigned.url}`);
         const verified = await lib.verifyPresignedUrl({ ...accept, url: presigned.url, method });
@@ -287,6 +289,7 @@ export async function runConformance(
       const options = { ...s3, url: base + 'object key', method: 'PUT', credentials, body, headers: { 'content-type': 'text/plain' } };
       const signed = await lib.signRequest(options);
       sameJson(lib.signRequestSync(options), signed, 'sync and async');
+      sameJson((await lib.lite.signRequest(options)).headers, signed.headers, 'sigv4/lite');
       equal(signed.headers['x-amz-content-sha256'], lib.sha256HexSync(text), 'x-amz-content-sha256');
       await lib.verifyRequest({ ...accept, url: signed.url, method: 'PUT', headers: signed.headers, body });
       await rejectsWith(lib, 'ERR_SIGV4_PAYLOAD_HASH', () =>

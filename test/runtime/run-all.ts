@@ -116,10 +116,11 @@ export function servePage(): Promise<Server> {
   const page = [
     '<!doctype html><meta charset="utf-8"><title>sigv4 conformance</title><pre id="log"></pre>',
     '<script type="module">',
-    "import * as lib from '/dist/index.js';",
+    "import * as full from '/dist/index.js';",
+    "import * as lite from '/dist/lite.js';",
     "import { describeRuntime, run } from '/core.mjs';",
     "const log = (line) => { document.getElementById('log').textContent += line + '\\n'; };",
-    'run(lib, log).then((result) => { window.__conformance = { ...describeRuntime(), ...result }; },',
+    'run({ ...full, lite }, log).then((result) => { window.__conformance = { ...describeRuntime(), ...result }; },',
     '  (error) => { window.__conformance = { error: String(error && error.stack || error) }; });',
     '</script>',
   ].join('\n');

@@ -1,0 +1,249 @@
+// sigv4/lite: presigned URLs and signed requests in about a kilobyte and a half, for bundles where every byte
+// counts. The same stages and the same patterns for what is valid as the full entry, so a request that both accept
+// gets the same signature from both (a property test holds them to it); fewer options, no key cache object, and
+// shorter messages. Bad input is still a TypeError or RangeError thrown before any crypto runs.
+
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './canonical-request.js';
+import { uriEncode } from './encoding.js';
+import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
+import { ABSOLUTE_URL, CONTROL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from './request.js';
+import { UNSIGNABLE } from './sign.js';
+import { ALGORITHM, createCredentialScope, createStringToSign } from './string-to-sign.js';
+import type { Credentials } from './types.js';
+
+/** What both lite functions take: the full entry's options of the same names, with these types. */
+export interface LiteOptions {
+  /** Absolute http(s) URL, its path taken as written (as in the full entry); query parameters go in it. */
+  readonly url: string | URL;
+  /** HTTP method. Default `GET`. */
+  readonly method?: string;
+  /** Service signing name. `s3` keeps the path as written and signs `UNSIGNED-PAYLOAD`; others normalize and encode it twice. */
+  readonly service: string;
+  readonly region: string;
+  readonly credentials: Credentials;
+  /** The signing time, a Date or epoch milliseconds. Default: now. */
+  readonly signingDate?: Date | number;
+}
+
+/** Options of the lite {@link presignUrl}. */
+export interface LitePresignOptions extends LiteOptions {
+  /** Seconds the URL stays valid: an integer from 1 to 604800 (7 days). Default 3600. */
+  readonly expiresIn?: number;
+}
+
+/** Options of the lite {@link signRequest}. */
+export interface LiteSignRequestOptions extends LiteOptions {
+  /** Headers to sign and send: a plain object, a `Headers`, or pairs. */
+  readonly headers?: Readonly<Record<string, string | number>> | Headers | Iterable<readonly [string, string]>;
+  /** The body whose SHA-256 is the payload hash. Default: empty. */
+  readonly body?: string | Uint8Array | ArrayBuffer;
+  /** The hex SHA-256 of the body, `UNSIGNED-PAYLOAD` or a `STREAMING-…` value, instead of hashing `body`. */
+  readonly payloadHash?: string;
+}
+
+/** What the lite functions return: the full entry's results, less the stages that need the options left out here. */
+export interface LiteSigned {
+  readonly url: string;
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+}
+
+/** What the lite {@link presignUrl} returns. */
+export interface LitePresignedUrl extends LiteSigned {
+  readonly expiresAt: Date;
+}
+
+/** What the lite {@link signRequest} returns. */
+export interface LiteSignedRequest extends LiteSigned {
+  /** The `Authorization` header value. */
+  readonly authorization: string;
+  /** Headers to send: the caller's, `x-amz-date`, `authorization`, and where they apply the token and the S3 payload hash. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+// `"name" expected …, got …`: the value received is shown (text cut at 99 characters), or only its type, or what
+// `shown` says instead (for a secret, or a URL with user info).
+function fail(
+  name: string,
+  expected: string,
+  value: unknown,
+  shown: string = typeof value == 'string' ? JSON.stringify(value).slice(0, 99) : typeof value == 'number' ? String(value) : typeof value,
+  E: typeof TypeError = TypeError,
+): never {
+  throw new E(`"${name}" expected ${expected}, got ${shown}`);
+}
+
+const scopePart = (name: string, v: unknown): string => (typeof v == 'string' && SCOPE_PART.test(v) ? v : fail(name, 'visible ASCII without "/" or ","', v));
+
+/** The canonical form of URL text: its %XX escapes decoded, then encoded as UriEncode() does. */
+function canonical(text: string): string {
+  try {
+    return uriEncode(decodeURIComponent(text));
+  } catch {
+    return fail('url', 'well-formed Unicode and %XX escapes of UTF-8 (a literal "%" as %25)', text);
+  }
+}
+
+// Per credentials object, the signing key of the last scope it signed for, with the secret and scope it is for.
+const keys = new WeakMap<object, [secretAndScope: string, key: Promise<CryptoKey>]>();
+const utf8 = (text: string): BufferSource => new TextEncoder().encode(text) as BufferSource;
+const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => (b | 256).toString(16).slice(1)).join('');
+const sha256Hex = async (data: BufferSource): Promise<string> => hex(await crypto.subtle.digest('SHA-256', data));
+const hmacKey = (raw: BufferSource): Promise<CryptoKey> => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+
+/**
+ * Validates the options both functions take, and encodes the request. An option of the full entry that this one
+ * lacks (in `others`) is refused rather than ignored, so code moved from "sigv4" never loses an option silently.
+ */
+function read(o: LiteOptions, others: string) {
+  if (typeof o != 'object' || !o) fail('options', 'an object', o);
+  for (const name of `query normalizePath uriEscapePath signSessionToken cache ${others}`.split(' ')) {
+    const v = (o as unknown as Record<string, unknown>)[name];
+    if (v !== undefined) fail(name, 'none in sigv4/lite ("sigv4" has it)', v);
+  }
+  const service = scopePart('service', o.service);
+  const region = scopePart('region', o.region);
+  const c = o.credentials;
+  if (typeof c != 'object' || !c) fail('credentials', 'an object', c, typeof c);
+  const id = scopePart('credentials.accessKeyId', c.accessKeyId);
+  const { secretAccessKey: secret, sessionToken: token } = c;
+  // Neither is ever shown. A secret with a lone surrogate (\p{Cs}) would be signed as if it held U+FFFD.
+  if (typeof secret != 'string' || !secret || /\p{Cs}/u.test(secret)) fail('credentials.secretAccessKey', 'a non-empty string of well-formed Unicode', 0, typeof secret);
+  if (token !== undefined && !(typeof token == 'string' && SESSION_TOKEN.test(token))) fail('credentials.sessionToken', 'visible ASCII', 0, typeof token);
+  const isS3 = service == 's3';
+  let method = o.method === undefined ? 'GET' : o.method;
+  if (typeof method != 'string' || !TOKEN.test(method)) fail('method', 'an HTTP method token', method);
+  if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
+
+  const text = o.url instanceof URL ? o.url.href : o.url;
+  const m = typeof text == 'string' && !CONTROL.test(text) ? ABSOLUTE_URL.exec(text) : null;
+  // The URL is not shown when it has user info: that is a password more often than not.
+  if (!m || /[@\\\s]/.test(m[2]!)) fail('url', 'an absolute http(s) URL without control characters or user info', text, m ? 'user info or an odd host' : undefined);
+  let host: URL;
+  try {
+    host = new URL(`${m[1]}://${m[2]}`);
+  } catch {
+    return fail('url', 'a valid host', m[2]);
+  }
+  // S3 keeps "//", "." and ".." as part of the key; other services resolve them, and encode the path twice.
+  let segments = m[3]!.split('/').map(canonical);
+  if (!isS3) {
+    const kept: string[] = [];
+    for (const s of segments.slice(1)) s == '..' ? kept.pop() : s && s != '.' && kept.push(s);
+    segments = ['', ...kept, ...(kept.length && m[3]!.endsWith('/') ? [''] : [])];
+  }
+  const path = segments.join('/') || '/';
+  const query: [string, string][] = [];
+  for (const piece of m[4]?.replace(/\+/g, '%20').split('&') ?? []) {
+    const eq = piece.indexOf('=') + 1 || piece.length + 1;
+    if (piece) query.push([canonical(piece.slice(0, eq - 1)), canonical(piece.slice(eq))]);
+  }
+  for (const [k] of query) if (SIGNER_PARAMS.test(k)) fail('url', 'no parameter the signer sets', k);
+
+  const d = o.signingDate;
+  const isDate = typeof d == 'number' || d instanceof Date;
+  const ms = d === undefined ? Date.now() : isDate ? +d : NaN;
+  // X-Amz-Date has a four-digit year.
+  if (!(ms >= 0 && ms < 2534023008e5)) fail('signingDate', 'a Date or epoch milliseconds from 1970 to 9999', isDate ? ms : d, undefined, isDate ? RangeError : TypeError);
+  const amzDate = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
+  return { c, id, secret, token, method, isS3, region, service, host, path, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
+}
+
+/** The string to sign and the signature of a canonical request: two Web Crypto calls once the key is known. */
+async function signCanonical(r: ReturnType<typeof read>, canonicalRequest: string): Promise<[stringToSign: string, signature: string]> {
+  let entry = keys.get(r.c);
+  // The scope ends in "/aws4_request" and holds no other "/" but its three, so secret + scope is unambiguous.
+  if (entry?.[0] !== r.secret + r.scope) {
+    let key: Promise<ArrayBuffer | BufferSource> = Promise.resolve(utf8('AWS4' + r.secret));
+    for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request']) key = key.then(hmacKey).then((k) => crypto.subtle.sign('HMAC', k, utf8(part)));
+    keys.set(r.c, (entry = [r.secret + r.scope, key.then(hmacKey)]));
+  }
+  const stringToSign = createStringToSign(r.amzDate, r.scope, await sha256Hex(utf8(canonicalRequest)));
+  return [stringToSign, hex(await crypto.subtle.sign('HMAC', await entry![1], utf8(stringToSign)))];
+}
+
+const canonicalUri = (r: ReturnType<typeof read>): string => (r.isS3 ? r.path : r.path.replace(/%/g, '%25'));
+
+/**
+ * Presigns a URL, as the full entry's `presignUrl` does, signing only the host header. Query parameters to sign
+ * (`response-content-disposition`, …) go in the URL.
+ * @throws TypeError or RangeError, before any crypto, for invalid options.
+ */
+export async function presignUrl(options: LitePresignOptions): Promise<LitePresignedUrl> {
+  const r = read(options, 'headers payloadHash hoistAmzHeaders');
+  const expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) fail('expiresIn', `an integer 1..${MAX_EXPIRES_IN}`, expiresIn, undefined, RangeError);
+  const query = sortQuery([
+    ...r.query,
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', uriEncode(`${r.id}/${r.scope}`)],
+    ['X-Amz-Date', r.amzDate],
+    ['X-Amz-Expires', String(expiresIn)],
+    ['X-Amz-SignedHeaders', 'host'],
+    ...(r.token ? [['X-Amz-Security-Token', uriEncode(r.token)] as const] : []),
+  ])
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonicalRequest = createCanonicalRequest(r.method, canonicalUri(r), query, `host:${r.host.host}\n`, 'host', r.isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
+  return {
+    url: `${r.host.origin}${r.path}?${query}&X-Amz-Signature=${signature}`,
+    expiresAt: new Date((Math.floor(r.ms / 1000) + expiresIn) * 1000),
+    canonicalRequest,
+    stringToSign,
+    signature,
+  };
+}
+
+/**
+ * Signs a request in the Authorization header, as the full entry's `signRequest` does: adds `x-amz-date`,
+ * `x-amz-security-token` with temporary credentials, and for S3 `x-amz-content-sha256`. The payload hash is
+ * `payloadHash`, the `x-amz-content-sha256` header, or the SHA-256 of `body` (empty when absent).
+ * @throws TypeError or RangeError, before any crypto, for invalid options.
+ */
+export async function signRequest(options: LiteSignRequestOptions): Promise<LiteSignedRequest> {
+  const r = read(options, 'contentSha256Header');
+  const { body, headers: given } = options;
+  if (body !== undefined && typeof body != 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) fail('body', 'a string, Uint8Array or ArrayBuffer', body);
+  if (given != null && typeof given != 'object') fail('headers', 'an object, a Headers or pairs', given);
+  const sent = new Map<string, string[]>();
+  for (const pair of given == null ? [] : Symbol.iterator in given ? [...(given as Iterable<unknown>)] : Object.entries(given)) {
+    const [name, value] = Array.isArray(pair) && pair.length == 2 ? pair : fail('headers', '[name, value] pairs', pair);
+    const lower = String(name).toLowerCase();
+    const text = typeof value == 'number' ? String(value) : value;
+    if (!TOKEN.test(name) || !(typeof text == 'string' && HEADER_VALUE.test(text)) || /^(authorization|x-amz-date|x-amz-security-token)$/.test(lower)) {
+      fail('headers', 'token names the signer does not set, with printable ASCII values', name);
+    }
+    sent.set(lower, [...(sent.get(lower) ?? []), text]);
+  }
+  const header = sent.get('x-amz-content-sha256')?.join(',');
+  const payloadHash = options.payloadHash === undefined ? header : options.payloadHash;
+  if (payloadHash !== undefined && !(PAYLOAD_HASH.test(payloadHash) && (header === undefined || header == payloadHash))) {
+    fail('payloadHash', 'a lowercase hex SHA-256, "UNSIGNED-PAYLOAD" or "STREAMING-…" (as any x-amz-content-sha256 header)', payloadHash);
+  }
+  const hash = payloadHash ?? (await sha256Hex(typeof body == 'string' ? utf8(body) : ((body as BufferSource | undefined) ?? utf8(''))));
+  sent.set('x-amz-date', [r.amzDate]);
+  if (r.isS3) sent.set('x-amz-content-sha256', [hash]);
+  const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.test(name)));
+  if (!signed.has('host')) signed.set('host', [r.host.host]);
+  if (r.token) {
+    sent.set('x-amz-security-token', [r.token]);
+    signed.set('x-amz-security-token', [r.token]);
+  }
+  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
+  const canonicalRequest = createCanonicalRequest(r.method, canonicalUri(r), createCanonicalQuery(r.query), canonicalHeaders, signedHeaders.join(';'), hash);
+  const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
+  const authorization = `${ALGORITHM} Credential=${r.id}/${r.scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
+  const headers: Record<string, string> = {};
+  for (const [name, values] of sent) headers[name] = headerValueToSend(values);
+  const search = r.query.map(([k, v]) => `${k}=${v}`).join('&');
+  return {
+    url: `${r.host.origin}${r.path}${search && '?' + search}`,
+    headers: { ...headers, authorization },
+    authorization,
+    canonicalRequest,
+    stringToSign,
+    signature,
+  };
+}
