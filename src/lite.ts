@@ -6,7 +6,7 @@
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './canonical-request.js';
 import { uriEncode } from './encoding.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
-import { ABSOLUTE_URL, CONTROL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from './request.js';
+import { ABSOLUTE_URL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from './request.js';
 import { UNSIGNABLE } from './sign.js';
 import { ALGORITHM, createCredentialScope, createStringToSign } from './string-to-sign.js';
 import type { Credentials } from './types.js';
@@ -117,7 +117,7 @@ function read(o: LiteOptions, others: string) {
   if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
 
   const text = o.url instanceof URL ? o.url.href : o.url;
-  const m = typeof text == 'string' && !CONTROL.test(text) ? ABSOLUTE_URL.exec(text) : null;
+  const m = typeof text == 'string' ? ABSOLUTE_URL.exec(text) : null;
   // The URL is not shown when it has user info: that is a password more often than not.
   if (!m || /[@\\\s]/.test(m[2]!)) fail('url', 'an absolute http(s) URL without control characters or user info', text, m ? 'user info or an odd host' : undefined);
   let host: URL;

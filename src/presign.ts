@@ -27,6 +27,10 @@ export interface PresignDraft {
   readonly read: ReturnType<typeof readRequest>;
 }
 
+// The last X-Amz-Credential value and the text it encodes: a run of URLs for one scope encodes it once.
+let lastCredential = ['', ''];
+const encodeCredential = (text: string): string => (lastCredential[0] === text ? lastCredential : (lastCredential = [text, uriEncode(text)]))[1]!;
+
 /** Validates the options and builds the canonical request of a presigned URL. Runs no crypto. */
 export function draftPresign(options: PresignOptions): PresignDraft {
   const read = readRequest(options);
@@ -39,24 +43,30 @@ export function draftPresign(options: PresignOptions): PresignDraft {
   const hoist = options.hoistAmzHeaders;
   if (hoist !== undefined && typeof hoist !== 'boolean') invalidType('hoistAmzHeaders', 'a boolean', hoist);
 
-  const headers = new Map(read.headers);
-  if (!headers.has('host')) headers.set('host', [read.host]);
-  if (hoist) {
-    for (const [name, values] of headers) {
-      if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
-        if (SIGNER_PARAMS.test(name)) throw new TypeError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
-        query.push([name, uriEncode(values.join(','))]);
-        headers.delete(name);
+  // With no header given (the common case), only host is signed and no header need be sent.
+  let canonicalHeaders = `host:${read.host}\n`;
+  let signedHeaders = ['host'];
+  const mustSend: Record<string, string> = {};
+  if (read.headers.size > 0) {
+    const headers = new Map(read.headers);
+    if (!headers.has('host')) headers.set('host', [read.host]);
+    if (hoist) {
+      for (const [name, values] of headers) {
+        if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
+          if (SIGNER_PARAMS.test(name)) throw new TypeError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
+          query.push([name, uriEncode(values.join(','))]);
+          headers.delete(name);
+        }
       }
     }
+    ({ canonicalHeaders, signedHeaders } = createCanonicalHeaders(headers));
+    for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = headerValueToSend(values);
   }
-  const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(headers);
   const signedHeaderList = signedHeaders.join(';');
   const credentialScope = createCredentialScope(amzDate.slice(0, 8), region, service);
   query.push(
     ['X-Amz-Algorithm', ALGORITHM],
-    // Encoded part by part: each part is usually unreserved text already, and "/" is always %2F.
-    ['X-Amz-Credential', `${uriEncode(credentials.accessKeyId)}%2F${amzDate.slice(0, 8)}%2F${uriEncode(region)}%2F${uriEncode(service)}%2Faws4_request`],
+    ['X-Amz-Credential', encodeCredential(`${credentials.accessKeyId}/${credentialScope}`)],
     ['X-Amz-Date', amzDate],
     ['X-Amz-Expires', String(expiresIn)],
     ['X-Amz-SignedHeaders', signedHeaders.map(uriEncode).join('%3B')],
@@ -78,8 +88,6 @@ export function draftPresign(options: PresignOptions): PresignDraft {
     payloadHash,
   );
 
-  const mustSend: Record<string, string> = {};
-  for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = headerValueToSend(values);
   return {
     stages: {
       method: read.method,

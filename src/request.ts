@@ -105,19 +105,26 @@ export function checkPayloadHash(name: string, value: unknown): string {
 
 // eslint-disable-next-line no-control-regex
 export const CONTROL: RegExp = /[\x00-\x1f\x7f]/;
-export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
+// An absolute http(s) URL without control characters: scheme, authority, path, query (and fragment, ignored).
+export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#\0-\x1f\x7f]*)([^?#\0-\x1f\x7f]*)(?:\?([^#\0-\x1f\x7f]*))?(?:#[^\0-\x1f\x7f]*)?$/i;
 // A DNS name whose last label starts with a letter, and an optional port without leading zeros (see parseUrl).
 const HOST_SPACE_OR_BACKSLASH = /[\\\s]/;
 const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;
+
+// The last `scheme://authority` read with a plain host, and its origin and host: a run of URLs on one host reads it once.
+let lastAuthority = ['', '', ''];
 
 /** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
 export function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
   if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
+  const m = ABSOLUTE_URL.exec(text);
+  if (m && `${m[1]}://${m[2]}` === lastAuthority[0] && !hasLoneSurrogate(text)) {
+    return { origin: lastAuthority[1]!, host: lastAuthority[2]!, rawPath: m[3]!, rawQuery: m[4] };
+  }
   const control = CONTROL.exec(text);
   if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
   if (hasLoneSurrogate(text)) throw new TypeError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
-  const m = ABSOLUTE_URL.exec(text);
   if (!m) invalidType('url', 'an absolute http(s) URL', text);
   const authority = m[2]!;
   if (authority.includes('@')) {
@@ -133,7 +140,8 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
   if (plain && !(plain[2] && +plain[2] > 65535)) {
     const port = plain[2] && plain[2] !== (scheme === 'https' ? '443' : '80') ? ':' + plain[2] : '';
     const host = plain[1]!.toLowerCase() + port;
-    return { origin: `${scheme}://${host}`, host, rawPath: m[3]!, rawQuery: m[4] };
+    lastAuthority = [`${m[1]}://${authority}`, `${scheme}://${host}`, host];
+    return { origin: lastAuthority[1]!, host, rawPath: m[3]!, rawQuery: m[4] };
   }
   let parsed: URL;
   try {
@@ -178,9 +186,11 @@ export function readRequest(options: SigningOptions): RequestParts {
   const credentials = checkCredentials(options.credentials);
   const isS3 = service === 's3';
   let method = options.method === undefined ? 'GET' : options.method;
-  if (typeof method !== 'string' || !TOKEN.test(method)) invalidType('method', 'an HTTP method token such as "GET"', method);
-  // Like fetch, standard methods are upper-cased (a server sees "GET" for "get"); others are case-sensitive.
-  if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
+  if (method !== 'GET') {
+    if (typeof method !== 'string' || !TOKEN.test(method)) invalidType('method', 'an HTTP method token such as "GET"', method);
+    // Like fetch, standard methods are upper-cased (a server sees "GET" for "get"); others are case-sensitive.
+    if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
+  }
 
   const { origin, host, rawPath, rawQuery } = parseUrl(options.url);
   const path = encodePath(rawPath, checkBoolean('normalizePath', options.normalizePath, !isS3));
