@@ -88,19 +88,23 @@ function canonical(text: string): string {
 // Per credentials object, the signing key of the last scope it signed for, with the secret and scope it is for.
 const keys = new WeakMap<object, [secretAndScope: string, key: Promise<CryptoKey>]>();
 const utf8 = (text: string): BufferSource => new TextEncoder().encode(text) as BufferSource;
-const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => (b | 256).toString(16).slice(1)).join('');
+const hex = (bytes: ArrayBuffer): string => {
+  let out = '';
+  for (const b of new Uint8Array(bytes)) out += (b < 16 ? '0' : '') + b.toString(16);
+  return out;
+};
 const sha256Hex = async (data: BufferSource): Promise<string> => hex(await crypto.subtle.digest('SHA-256', data));
 const hmacKey = (raw: BufferSource): Promise<CryptoKey> => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 
 /**
  * Validates the options both functions take, and encodes the request. An option of the full entry that this one
- * lacks (in `others`) is refused rather than ignored, so code moved from "sigv4" never loses an option silently.
+ * lacks (matched by `others`) is refused rather than ignored, so code moved from "sigv4" never loses one silently.
  */
-function read(o: LiteOptions, others: string) {
+function read(o: LiteOptions, others: RegExp) {
   if (typeof o != 'object' || !o) fail('options', 'an object', o);
-  for (const name of `query normalizePath uriEscapePath signSessionToken cache ${others}`.split(' ')) {
+  for (const name in o) {
     const v = (o as unknown as Record<string, unknown>)[name];
-    if (v !== undefined) fail(name, 'none in sigv4/lite ("sigv4" has it)', v);
+    if (others.test(name) && v !== undefined) fail(name, 'none in sigv4/lite ("sigv4" has it)', v);
   }
   const service = scopePart('service', o.service);
   const region = scopePart('region', o.region);
@@ -171,7 +175,7 @@ const canonicalUri = (r: ReturnType<typeof read>): string => (r.isS3 ? r.path : 
  * @throws TypeError or RangeError, before any crypto, for invalid options.
  */
 export async function presignUrl(options: LitePresignOptions): Promise<LitePresignedUrl> {
-  const r = read(options, 'headers payloadHash hoistAmzHeaders');
+  const r = read(options, /^(query|normalizePath|uriEscapePath|signSessionToken|cache|headers|payloadHash|hoistAmzHeaders)$/);
   const expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) fail('expiresIn', `an integer 1..${MAX_EXPIRES_IN}`, expiresIn, undefined, RangeError);
   const query = sortQuery([
@@ -203,7 +207,7 @@ export async function presignUrl(options: LitePresignOptions): Promise<LitePresi
  * @throws TypeError or RangeError, before any crypto, for invalid options.
  */
 export async function signRequest(options: LiteSignRequestOptions): Promise<LiteSignedRequest> {
-  const r = read(options, 'contentSha256Header');
+  const r = read(options, /^(query|normalizePath|uriEscapePath|signSessionToken|cache|contentSha256Header)$/);
   const { body, headers: given } = options;
   if (body !== undefined && typeof body != 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) fail('body', 'a string, Uint8Array or ArrayBuffer', body);
   if (given != null && typeof given != 'object') fail('headers', 'an object, a Headers or pairs', given);

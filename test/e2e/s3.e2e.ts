@@ -1,6 +1,6 @@
 // End to end against a real S3 server: OpenStack Swift's s3api middleware (started by test/e2e/global-setup.ts)
 // checks SigV4 headers and presigned URLs the way S3 does. Every request here is signed by this project's own
-// presigner; every request Swift accepts is also verified by this project's verifier, and every request Swift
+// presigner (the full entry, and sigv4/lite for the awkward keys); every request Swift accepts is also verified by this project's verifier, and every request Swift
 // refuses is refused by the verifier with the code that names the tampering.
 //
 // Learned from Swift (2.30, Debian bookworm): tempauth access keys are `account:user` (test:tester), so the ":"
@@ -19,6 +19,7 @@ import {
   type PresignOptions,
   type SignRequestOptions,
 } from '../../src/index.js';
+import * as lite from '../../src/lite.js';
 import { createBucket, swiftLogTail } from './swift.js';
 
 const swift = inject('swift');
@@ -171,7 +172,13 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
         const gotAgain = await send(get.url, 'GET', get.headers);
         expect(gotAgain.text).toBe(`signed again: ${key}`);
         expect(await localSigned(get.url, 'GET', get.headers)).toBe('ok');
-        const del = await sign('DELETE', key);
+        // And through sigv4/lite: a presigned PUT and GET, then a header-signed DELETE.
+        const small = bytesOf(`lite: ${key}`);
+        const litePut = await lite.presignUrl({ ...scope, url: objectUrl(key), method: 'PUT', credentials, expiresIn: 300 });
+        expect((await send(litePut.url, 'PUT', {}, small)).status).toBe(200);
+        const liteGet = await lite.presignUrl({ ...scope, url: objectUrl(key), credentials, expiresIn: 300 });
+        expect((await send(liteGet.url, 'GET')).text).toBe(`lite: ${key}`);
+        const del = await lite.signRequest({ ...scope, url: objectUrl(key), method: 'DELETE', credentials });
         expect((await send(del.url, 'DELETE', del.headers)).status).toBe(204);
         expect(await exists(key)).toBe(false);
       });
