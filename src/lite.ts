@@ -241,10 +241,11 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
   const authorization = `${ALGORITHM} Credential=${r.id}/${r.scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   const headers: Record<string, string> = {};
   for (const [name, values] of sent) headers[name] = headerValueToSend(values);
+  headers['authorization'] = authorization;
   const search = r.query.map(([k, v]) => `${k}=${v}`).join('&');
   return {
     url: `${r.host.origin}${r.path}${search && '?' + search}`,
-    headers: { ...headers, authorization },
+    headers,
     authorization,
     canonicalRequest,
     stringToSign,

@@ -73,8 +73,13 @@ export function finishSignRequest(
   for (const [name, values] of sent) headers[name] = headerValueToSend(values);
   headers['authorization'] = authorization;
   const search = read.query.map(([k, v]) => `${k}=${v}`).join('&');
+  // Spelled out rather than spread: a literal of known shape is several times cheaper than a spread followed by
+  // more properties (which was a quarter of signRequestSync's time).
   return {
-    ...stages,
+    canonicalRequest: stages.canonicalRequest,
+    credentialScope: stages.credentialScope,
+    signedHeaders: stages.signedHeaders,
+    amzDate: stages.amzDate,
     url: `${read.origin}${read.path}${search ? '?' + search : ''}`,
     method: read.method,
     headers,

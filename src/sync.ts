@@ -15,7 +15,8 @@ const bytes = (data: string | Uint8Array | ArrayBuffer): Uint8Array =>
   typeof data === 'string' ? utf8(data) : data instanceof Uint8Array ? data : new Uint8Array(data);
 
 /** Lowercase hex SHA-256, computed synchronously. */
-export const sha256HexSync = (data: string | Uint8Array | ArrayBuffer): string => toHex(sha256(bytes(data)));
+export const sha256HexSync = (data: string | Uint8Array | ArrayBuffer): string =>
+  typeof data === 'string' ? sha256TextHex(data) : toHex(sha256(bytes(data))); // text: encoded into a reused buffer
 
 /** {@link deriveSigningKey}, computed synchronously. Returns the 32 raw key bytes; treat them as a secret. */
 export function deriveSigningKeySync(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
