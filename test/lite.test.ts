@@ -171,6 +171,7 @@ describe('lite refuses what it does not take', () => {
     ['header value with LF', { ...base, headers: { a: 'b\nc' } }, TypeError, /^"headers" expected token names the signer does not set, with printable ASCII values, got "a"$/],
     ['header authorization', { ...base, headers: { Authorization: 'x' } }, TypeError, /^"headers" expected token names .*, got "Authorization"$/],
     ['header name with a space', { ...base, headers: [['a b', 'c']] }, TypeError, /^"headers" expected token names .*, got "a b"$/],
+    ['header name a number', { ...base, headers: [[1, 'c']] }, TypeError, /^"headers" expected token names .*, got 1$/],
     ['header pair of three', { ...base, headers: [['a', 'b', 'c']] }, TypeError, /^"headers" expected \[name, value\] pairs, got object$/],
     ['payloadHash upper case', { ...base, payloadHash: 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855' }, TypeError, /^"payloadHash" expected a lowercase hex SHA-256/],
     ['a full-entry option: contentSha256Header', { ...base, contentSha256Header: false }, TypeError, /^"contentSha256Header" expected none in sigv4\/lite/],
