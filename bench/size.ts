@@ -31,13 +31,13 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * change that grows the bundle fails until it is justified here. Lower them as the bundle shrinks.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  presignUrl: 5950,
-  presignUrlSync: 7200,
-  signRequest: 5800,
+  presignUrl: 6000,
+  presignUrlSync: 7250,
+  signRequest: 5850,
   'verify (verifyPresignedUrl + verifyRequest)': 8100,
-  createPresignedPost: 5900,
+  createPresignedPost: 6000,
   verifyPresignedPost: 6450,
-  everything: 17800,
+  everything: 17850,
   // Kept below aws4fetch's presign bundle (2,527 bytes in the same measurement): the reason the entry exists.
   'sigv4/lite presignUrl': 2520,
   'sigv4/lite everything': 3550,

@@ -55,7 +55,16 @@ export function checkString(name: string, value: unknown, secret = false): strin
   return value;
 }
 
+// The validated copy of a credentials object, kept with the object (so no longer than the caller keeps it): a run of
+// calls with one object validates it once, and again when a field changes.
+const validated = new WeakMap<object, Credentials>();
+
 export function checkCredentials(value: unknown): Credentials {
+  const known = typeof value === 'object' && value !== null ? validated.get(value) : undefined;
+  if (known) {
+    const c = value as Credentials;
+    if (c.accessKeyId === known.accessKeyId && c.secretAccessKey === known.secretAccessKey && c.sessionToken === known.sessionToken) return known;
+  }
   if (typeof value !== 'object' || value === null) {
     // Described by kind only: a caller who passed the secret here must not see it echoed.
     invalidType('credentials', 'an object { accessKeyId, secretAccessKey, sessionToken? }', value, true);
@@ -65,11 +74,12 @@ export function checkCredentials(value: unknown): Credentials {
   if (!SCOPE_PART.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
-  if (token === undefined) return { accessKeyId, secretAccessKey, [CREDENTIALS_SOURCE]: value } as Credentials;
-  if (!SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
+  if (token !== undefined && !SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
     throw new TypeError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
-  return { accessKeyId, secretAccessKey, sessionToken: token as string, [CREDENTIALS_SOURCE]: value } as Credentials;
+  const copy = (token === undefined ? { accessKeyId, secretAccessKey, [CREDENTIALS_SOURCE]: value } : { accessKeyId, secretAccessKey, sessionToken: token, [CREDENTIALS_SOURCE]: value }) as unknown as Credentials;
+  validated.set(value, copy);
+  return copy;
 }
 
 export function checkScopePart(name: string, value: unknown): string {

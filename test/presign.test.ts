@@ -381,3 +381,30 @@ describe('presignUrlSync with an injected crypto backend', () => {
     );
   });
 });
+
+describe('one credentials object across calls (its validated copy is kept with it)', () => {
+  const base = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', expiresIn: 86400 };
+  it('follows every change to the object: secret, access key id, session token; and refuses one made invalid', () => {
+    const mine: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    };
+    const fresh = () => presignUrlSync({ ...base, credentials: { ...mine }, cache: false }).url;
+    const again = () => presignUrlSync({ ...base, credentials: mine, cache: false }).url;
+    expect(again()).toContain('X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404');
+    mine.secretAccessKey = 'another secret';
+    expect(again()).toBe(fresh());
+    mine.accessKeyId = 'AKIDOTHER';
+    expect(again()).toContain('X-Amz-Credential=AKIDOTHER%2F');
+    mine.sessionToken = 'token/+=';
+    expect(again()).toContain('X-Amz-Security-Token=token%2F%2B%3D');
+    expect(again()).toBe(fresh());
+    mine.accessKeyId = 'AKID/BAD';
+    expect(again).toThrow(/^"credentials\.accessKeyId" expected visible ASCII without "\/", "," or spaces, got "AKID\/BAD"$/);
+    delete mine.sessionToken;
+    mine.accessKeyId = 'AKIAIOSFODNN7EXAMPLE';
+    mine.secretAccessKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    expect(again()).toContain('X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404');
+  });
+});
+
