@@ -77,6 +77,11 @@ function fail(
 
 const scopePart = (name: string, v: unknown): string => (typeof v == 'string' && SCOPE_PART.test(v) ? v : fail(name, 'visible ASCII without "/" or ","', v));
 
+// Why lite writes these few steps again instead of importing them: the full entry's encodePath/parseQuery (which
+// keep non-UTF-8 escapes byte by byte) add 346 B min+gzip to this bundle, toHex (with its table) 49 B, and
+// crypto.ts brings its Web Crypto check: any of them puts lite above aws4fetch's presigner. test/lite.test.ts holds
+// these steps to the full entry's results.
+
 /** The canonical form of URL text: its %XX escapes decoded, then encoded as UriEncode() does. */
 function canonical(text: string): string {
   try {
@@ -215,11 +220,11 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
   const sent = new Map<string, string[]>();
   for (const pair of given == null ? [] : Symbol.iterator in given ? [...(given as Iterable<unknown>)] : Object.entries(given)) {
     const [name, value] = Array.isArray(pair) && pair.length == 2 ? pair : fail('headers', '[name, value] pairs', pair);
-    const lower = String(name).toLowerCase();
     const text = typeof value == 'number' ? String(value) : value;
-    if (typeof name != 'string' || !TOKEN.test(name) || !(typeof text == 'string' && HEADER_VALUE.test(text)) || /^(authorization|x-amz-date|x-amz-security-token)$/.test(lower)) {
+    if (typeof name != 'string' || !TOKEN.test(name) || !(typeof text == 'string' && HEADER_VALUE.test(text)) || /^(authorization|x-amz-date|x-amz-security-token)$/i.test(name)) {
       fail('headers', 'token names the signer does not set, with printable ASCII values', name);
     }
+    const lower = name.toLowerCase();
     sent.set(lower, [...(sent.get(lower) ?? []), text]);
   }
   const header = sent.get('x-amz-content-sha256')?.join(',');

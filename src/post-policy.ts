@@ -6,7 +6,7 @@ import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, utf8 } from './encoding.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { MAX_EXPIRES_IN } from './presign.js';
-import { checkCache, checkCredentials, checkScopePart, parseUrl } from './request.js';
+import { CONTROL, checkCache, checkCredentials, checkScopePart, parseUrl } from './request.js';
 import { createSignature, signingKeyFor } from './signature.js';
 import type { SigningKeyCache } from './signing-key.js';
 import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
@@ -291,8 +291,6 @@ const CANNED_ACLS = [
   'log-delivery-write',
 ];
 const FILENAME = '${filename}';
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** Text for a form field or a condition: a string without control characters or lone surrogates. */
 function checkText(name: string, value: unknown, allowEmpty = true): string {
