@@ -135,8 +135,9 @@ function readForm(form: PostFormInput): ReadForm {
     const name = rawName.toLowerCase();
     // S3 takes the first part named "file" in any case and ignores what follows; a server that stored another part
     // than the one checked would store unchecked bytes, so a second file part is refused, like any part after it.
-    if (file !== undefined && name === 'file') fail('ERR_SIGV4_MALFORMED', `the form expected one file part, got another named ${describe(rawName)} (names are case-insensitive)`);
-    if (file !== undefined) fail('ERR_SIGV4_MALFORMED', `the form expected the file last, got the field ${describe(rawName)} after it`);
+    if (file !== undefined) {
+      fail('ERR_SIGV4_MALFORMED', name === 'file' ? `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)` : `the form expected the file last, got the field ${describe(rawName)} after it`);
+    }
     if (name === 'file') {
       if (isBlob(value)) {
         const fileName = (value as { name?: unknown }).name;

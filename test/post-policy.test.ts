@@ -691,7 +691,7 @@ describe('verifyPresignedPost: the file part checked is the file part returned',
         const form = rawForm(policy, {}, { file: null });
         form.push([first, a], [second, b]);
         expect(await expectCode(verify(form), 'ERR_SIGV4_MALFORMED'), `${first} then ${second}`).toBe(
-          `the form expected one file part, got another named "${second}" (names are case-insensitive)`,
+          `the form expected one "${second}" field, got more than one (names are case-insensitive)`,
         );
         const formData = new FormData();
         for (const [n, v] of form) formData.append(n, v);
@@ -700,7 +700,7 @@ describe('verifyPresignedPost: the file part checked is the file part returned',
     }
     // As an object (the two names differ only in case).
     expect(await expectCode(verify({ ...Object.fromEntries(rawForm(policy, {}, { file: null })), File: small, file: huge }), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the form expected one file part, got another named "file" (names are case-insensitive)',
+      'the form expected one "file" field, got more than one (names are case-insensitive)',
     );
   });
 });
