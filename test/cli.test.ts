@@ -33,7 +33,7 @@ beforeAll(async () => {
     outbase: join(root, 'src'),
     format: 'esm',
     platform: 'node',
-    target: 'node18',
+    target: 'node20',
     logLevel: 'error',
   });
   copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
