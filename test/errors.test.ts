@@ -162,6 +162,10 @@ const cases: Case[] = [
   typeCase('url with a space in the host', { ...base, url: 'https://example bucket/a.jpg' }, /^"url" expected a host\[:port\] without spaces or backslashes, got "example bucket"$/),
   typeCase('url with a backslash in the host', { ...base, url: 'https://examplebucket\\evil/a.jpg' }, /^"url" expected a host\[:port\] without spaces or backslashes, got "examplebucket\\\\evil"$/),
   typeCase('url with LF in the path', { ...base, url: 'https://examplebucket/a\n.jpg' }, /^"url" expected no control characters, got "\\n" at index 23$/),
+  // Issue 12: a long host then a control character took the URL pattern quadratic time; the check now comes first.
+  typeCase('url with a long host then a TAB', { ...base, url: `http://${'a'.repeat(65000)}\t` }, /^"url" expected no control characters, got "\\t" at index 65007$/),
+  typeCase('url with a TAB in the host', { ...base, url: 'https://example\tbucket/a.jpg' }, /^"url" expected no control characters, got "\\t" at index 15$/),
+  typeCase('url with a host over 255 characters and a port', { ...base, url: `https://${'a'.repeat(256)}:65535/a.jpg` }, /^"url" expected a host\[:port\] of at most 261 characters \(a host of 255 and a port\), got 262$/),
   typeCase('url with CR in the query', { ...base, url: 'https://examplebucket/a.jpg?x=\r' }, /^"url" expected no control characters, got "\\r" at index 30$/),
   typeCase('url with NUL', { ...base, url: 'https://examplebucket/\0' }, /^"url" expected no control characters, got "\\u0000" at index 22$/),
   typeCase('url with TAB', { ...base, url: 'https://examplebucket/a\tb' }, /^"url" expected no control characters, got "\\t" at index 23$/),
