@@ -10,8 +10,8 @@ import { createSignature, signingKeyFor } from './signature.js';
 import { checkCache } from './request.js';
 import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { checkAccepted, readClock, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
-import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
+import { checkAccepted, readClock, iso, lookUpCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
+import { checkAlgorithm, checkSignatureForm, fail, failSigV2, parseCredential, readAmzDate } from './verify-read.js';
 import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
 /**
@@ -292,6 +292,8 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   }
   const fileName = settings.fileName ?? file?.name;
 
+  // boto3's default generate_presigned_post signs with SigV2: AWSAccessKeyId, signature and policy fields.
+  if (!fields.has('x-amz-algorithm') && fields.has('awsaccesskeyid') && fields.has('signature')) failSigV2('AWSAccessKeyId/signature fields in the form');
   const missing = REQUIRED.filter((name) => !fields.has(name));
   if (missing.length > 0) fail('ERR_SIGV4_MALFORMED', `the form expected the fields ${missing.join(', ')}, got none (is it a presigned POST?)`);
   const field = (name: (typeof REQUIRED)[number] | 'x-amz-security-token'): string => fields.get(name)!;
@@ -319,9 +321,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   }
 
   // The key and the signature.
-  const found: unknown = await settings.getCredentials(credential.accessKeyId);
-  if (found === undefined || found === null) fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(credential.accessKeyId)} is unknown`);
-  const credentials = readFoundCredentials(found, credential.accessKeyId);
+  const credentials = await lookUpCredentials(settings.getCredentials, credential.accessKeyId);
   const key = await signingKeyFor(credentials, credential.date, credential.region, credential.service, settings.cache);
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
     fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');
