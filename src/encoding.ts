@@ -1,5 +1,7 @@
 // Encoding helpers: RFC 3986 percent-encoding as SigV4 defines UriEncode(), hex and UTF-8.
 
+import { quoteText } from './errors.js';
+
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 
 /** UTF-8 bytes of a string. */
@@ -68,7 +70,7 @@ export function normalizeEscapes(text: string, name: string): string {
       const hex = text.slice(i + 1, i + 3);
       if (!HEX_PAIR.test(hex)) {
         throw new TypeError(
-          `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${JSON.stringify(text.slice(i, i + 3))} at index ${i}`,
+          `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${quoteText(text.slice(i, i + 3))} at index ${i}`,
         );
       }
       const byte = parseInt(hex, 16);

@@ -5,7 +5,7 @@
 
 import { timingSafeEqual } from './crypto.js';
 import { utf8 } from './encoding.js';
-import { describe, invalidType, outOfRange } from './errors.js';
+import { describe, invalidType, outOfRange, quoteText } from './errors.js';
 import { createSignature, signingKeyFor } from './signature.js';
 import { checkCache } from './request.js';
 import type { SigningKeyCache } from './signing-key.js';
@@ -140,7 +140,7 @@ function readForm(form: PostFormInput): ReadForm {
       return;
     }
     if (isBlob(value)) fail('ERR_SIGV4_MALFORMED', `the field ${describe(rawName)} expected text, got a file (the file goes in the "file" field)`);
-    if (typeof value !== 'string') invalidType(`form[${JSON.stringify(rawName)}]`, 'a string, or a File or Blob for "file"', value);
+    if (typeof value !== 'string') invalidType(`form[${quoteText(rawName)}]`, 'a string, or a File or Blob for "file"', value);
     total += rawName.length + value.length;
     if (total > MAX_POST_FIELDS_LENGTH) {
       fail('ERR_SIGV4_MALFORMED', `the fields before the file expected at most ${MAX_POST_FIELDS_LENGTH} characters in all, got more`);
@@ -263,7 +263,7 @@ const FILENAME = '${filename}';
  *
  * @returns who signed, the key, the fields (names lowercased), the file size and the policy.
  * @throws TypeError or RangeError for invalid options.
- * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM`,
+ * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM` (also for a SigV2 form),
  * `ERR_SIGV4_DATE`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_REGION`, `ERR_SIGV4_SERVICE`,
  * `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_UNKNOWN_ACCESS_KEY`, `ERR_SIGV4_SIGNATURE_MISMATCH`,
  * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_POLICY`, `ERR_SIGV4_EXPIRED`, `ERR_SIGV4_POLICY_CONDITION`,
@@ -371,7 +371,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
     const ok = rule.kind === 'eq' ? value === rule.value : startsWith(rule.field, value, rule.value);
     if (!ok) {
       const got = rule.field === 'x-amz-security-token' ? 'another value' : fields.has(rule.field) || rule.field === 'key' || rule.field === 'bucket' ? describe(value) : 'no such field';
-      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${JSON.stringify(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`);
+      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${quoteText(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`);
     }
   }
   for (const name of fields.keys()) {

@@ -4,7 +4,7 @@
 import { encodePath, parseQuery } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, uriEncode } from './encoding.js';
-import { describe, invalidType } from './errors.js';
+import { describe, invalidType, quoteText } from './errors.js';
 import { CREDENTIALS_SOURCE, type SigningKeyCache } from './signing-key.js';
 import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
 
@@ -182,7 +182,7 @@ export function forEachPair(
   const one = (key: unknown, value: unknown): void => {
     if (typeof key !== 'string') invalidType(`${name} name`, 'a string', key);
     if (typeof value === 'number') value = String(value);
-    if (typeof value !== 'string') invalidType(`${name}[${JSON.stringify(key)}]`, 'a string', value);
+    if (typeof value !== 'string') invalidType(`${name}[${quoteText(key)}]`, 'a string', value);
     add(key, value as string);
   };
   if (Symbol.iterator in input) {

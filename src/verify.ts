@@ -427,8 +427,9 @@ const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X
  * `ERR_SIGV4_ALGORITHM`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_DATE`, `ERR_SIGV4_REGION`,
  * `ERR_SIGV4_SERVICE`, `ERR_SIGV4_EXPIRES`, `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_EXPIRED`,
  * `ERR_SIGV4_SIGNED_HEADERS`, `ERR_SIGV4_UNKNOWN_ACCESS_KEY`, `ERR_SIGV4_METHOD`, `ERR_SIGV4_SIGNATURE_MISMATCH`,
- * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_PAYLOAD_HASH`. No message holds a secret, a derived key or the
- * expected signature.
+ * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_PAYLOAD_HASH`, `ERR_SIGV4_AUTH_MECHANISM` (an `Authorization` header
+ * too: one auth mechanism per request). A SigV2 URL is `ERR_SIGV4_ALGORITHM`. No message holds a secret, a
+ * derived key or the expected signature.
  * @example
  * const verified = await verifyPresignedUrl({
  *   url: `https://${req.headers.host}${req.url}`, method: req.method, headers: req.headersDistinct,
@@ -494,7 +495,8 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
  * one.
  *
  * @throws TypeError or RangeError for invalid options; SigV4Error with a `code` for a request that does not
- * verify (the codes of {@link verifyPresignedUrl}).
+ * verify (the codes of {@link verifyPresignedUrl}; `ERR_SIGV4_AUTH_MECHANISM` when the query carries SigV4 auth
+ * parameters too, which is a presigned URL replayed as a header-signed request).
  * @example
  * const body = new Uint8Array(await request.arrayBuffer());
  * const verified = await verifyRequest({
