@@ -30,14 +30,18 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * Ceilings (min+gzip bytes) that `npm test` enforces (test/size.test.ts): today's sizes with a little room, so a
  * change that grows the bundle fails until it is justified here. Lower them as the bundle shrinks.
  */
+// Raised for issue 12 (measured after it: presignUrl 6117, presignUrlSync 7365, signRequest 5971, verify 8650,
+// createPresignedPost 6086, verifyPresignedPost 6720, everything 18396): messages escape every control, format and
+// separator character (describe/quoteText, in every entry), the linear URL pattern and host cap, and in the
+// verifiers the auth-mechanism, SigV2, access key id and Object.prototype checks with their messages.
 export const CEILINGS: Readonly<Record<string, number>> = {
-  presignUrl: 6000,
-  presignUrlSync: 7250,
-  signRequest: 5850,
-  'verify (verifyPresignedUrl + verifyRequest)': 8100,
-  createPresignedPost: 6000,
-  verifyPresignedPost: 6450,
-  everything: 17850,
+  presignUrl: 6150,
+  presignUrlSync: 7400,
+  signRequest: 6000,
+  'verify (verifyPresignedUrl + verifyRequest)': 8700,
+  createPresignedPost: 6150,
+  verifyPresignedPost: 6750,
+  everything: 18450,
   // Kept below aws4fetch's presign bundle (2,527 bytes in the same measurement): the reason the entry exists.
   'sigv4/lite presignUrl': 2520,
   'sigv4/lite everything': 3550,
