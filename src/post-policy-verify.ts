@@ -10,7 +10,7 @@ import { createSignature, signingKeyFor } from './signature.js';
 import { checkCache } from './request.js';
 import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { checkAccepted, readClock, iso, lookUpCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
+import { checkAccepted, checkSignal, readClock, iso, lookUpCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
 import { checkAlgorithm, checkSignatureForm, fail, failSigV2, parseCredential, readAmzDate } from './verify-read.js';
 import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
@@ -52,6 +52,8 @@ export interface VerifyPresignedPostOptions {
   readonly clockSkew?: number;
   /** Signing key cache. Default: the shared one; `false` derives the key every time. */
   readonly cache?: SigningKeyCache | false;
+  /** Ends the wait for `getCredentials` (see `VerifyOptions.signal`): the verifier rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
 }
 
 /** A verified POST upload: who signed, and what the policy allowed and the form holds. */
@@ -96,6 +98,7 @@ interface Settings {
   readonly now: number;
   readonly clockSkew: number;
   readonly cache: SigningKeyCache | false | undefined;
+  readonly signal: AbortSignal | undefined;
 }
 
 function readOptions(options: VerifyPresignedPostOptions): Settings {
@@ -113,7 +116,7 @@ function readOptions(options: VerifyPresignedPostOptions): Settings {
   const services = options.service === undefined ? ['s3'] : checkAccepted('service', options.service);
   const { now, clockSkew } = readClock(options);
   checkCache(cache);
-  return { form, fileSize, fileName, bucket, getCredentials, regions, services, now, clockSkew, cache };
+  return { form, fileSize, fileName, bucket, getCredentials, regions, services, now, clockSkew, cache, signal: checkSignal(options.signal) };
 }
 
 const isBlob = (value: unknown): value is Blob =>
@@ -332,7 +335,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   }
 
   // The key and the signature.
-  const credentials = await lookUpCredentials(settings.getCredentials, credential.accessKeyId);
+  const credentials = await lookUpCredentials(settings.getCredentials, credential.accessKeyId, settings.signal);
   const key = await signingKeyFor(credentials, credential.date, credential.region, credential.service, settings.cache);
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
     fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');

@@ -26,6 +26,14 @@ const FINGERPRINT_HEX_DIGITS = 32;
 export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource');
 
 /**
+ * Entries a cache holds by default: one per access key, day, region and service in use, so a server verifying for
+ * up to a thousand active keys keeps every key warm (past that, each request derives its key again: four more
+ * HMACs, about a quarter of the throughput). An entry takes about 1.5 KB of JS heap and 5 KB of process memory
+ * (measured on Node 20 with 10,000 entries), so a full default cache is about 5 MB.
+ */
+export const DEFAULT_MAX_ENTRIES = 1000;
+
+/**
  * A bounded least-recently-used cache of signing keys, one per access key, secret, day, region and service.
  * Entries are keyed by the access key id, the scope and a fingerprint of the secret, never by the secret; the
  * keys it holds are non-extractable `CryptoKey`s (and, for the synchronous functions, prepared HMAC states).
@@ -56,7 +64,7 @@ export class SigningKeyCache {
     return fingerprint;
   }
 
-  constructor(maxEntries = 100) {
+  constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`);
     }

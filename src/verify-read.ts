@@ -45,12 +45,12 @@ export interface QueryParam {
   readonly value: string;
 }
 
-/** The received URL: host, raw path (encoded later, once the service is known) and canonical query pairs
- * ({@link parseQuery}: `+` is a space). */
+/** The received URL: host, and the raw path and query, read later (the path once the service is known, the
+ * query once the cheap checks have passed). */
 export interface ReceivedUrl {
   readonly host: string;
   readonly rawPath: string;
-  readonly query: readonly QueryParam[];
+  readonly rawQuery: string;
 }
 
 // A host as it arrives in a Host header: ASCII name, IPv4 or [IPv6], optional port.
@@ -71,8 +71,28 @@ export function readReceivedUrl(input: string | URL): ReceivedUrl {
   if (authority !== host && authority !== `${host}:${m?.[1]?.toLowerCase() === 'https' ? 443 : 80}`) {
     fail('ERR_SIGV4_MALFORMED', `the URL expected a host[:port] in canonical form (${JSON.stringify(host)}), got ${describe(authority ?? text)}`);
   }
-  const query = asData(() => parseQuery(rawQuery ?? '')).map(([key, value]) => ({ key, value }));
-  return { host, rawPath, query };
+  return { host, rawPath, rawQuery: rawQuery ?? '' };
+}
+
+/** The received query's pairs in canonical encoded form ({@link parseQuery}: `+` is a space). */
+export const readReceivedQuery = (rawQuery: string): QueryParam[] => asData(() => parseQuery(rawQuery)).map(([key, value]) => ({ key, value }));
+
+// A key, as written, that may name an auth parameter (SigV4's X-Amz-*, or SigV2's) and so is read first.
+const AUTH_LIKE_KEY = /^(?:x-amz-|awsaccesskeyid$|signature$)/i;
+
+/**
+ * The pairs of the received query whose key, as written, may name an auth parameter, in canonical form. The rest
+ * of the query is left unread, so a request whose auth parameters, date or expiry fail costs no more than its
+ * length to split, however much the rest holds. (The verifiers read the whole query later and check it agrees.)
+ */
+export function scanAuthParams(rawQuery: string): QueryParam[] {
+  const found: QueryParam[] = [];
+  if (rawQuery === '') return found;
+  for (const piece of rawQuery.split('&')) {
+    const eq = piece.indexOf('=');
+    if (AUTH_LIKE_KEY.test(eq < 0 ? piece : piece.slice(0, eq))) found.push(...readReceivedQuery(piece));
+  }
+  return found;
 }
 
 /** Decodes canonical (percent-encoded) text; bytes that are not UTF-8 make it malformed. */

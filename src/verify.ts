@@ -31,10 +31,13 @@ import {
   readAuthorization,
   readExpires,
   readHttpDate,
+  readReceivedQuery,
   readReceivedUrl,
+  scanAuthParams,
   readSignedHeaders,
   trimOws,
   type CredentialParts,
+  type QueryParam,
   type ReceivedUrl,
 } from './verify-read.js';
 
@@ -54,6 +57,8 @@ export interface VerifierCredentials {
  */
 export type CredentialLookup = (
   accessKeyId: string,
+  /** The verifier's `signal` option, to pass on to the key store (a database query, a fetch). */
+  context: { readonly signal: AbortSignal | undefined },
 ) => VerifierCredentials | null | undefined | PromiseLike<VerifierCredentials | null | undefined>;
 
 /** What both verifiers take: the request as received, and what the server accepts. */
@@ -102,6 +107,19 @@ export interface VerifyOptions {
   readonly signSessionToken?: boolean;
   /** Signing key cache. Default: the shared one; `false` derives the key every time. */
   readonly cache?: SigningKeyCache | false;
+  /**
+   * Ends the wait for `getCredentials`, as it ends a `fetch`: once it aborts, the verifier rejects with
+   * `signal.reason` (a `TimeoutError` DOMException for `AbortSignal.timeout(ms)`), and the lookup gets it too, as
+   * `getCredentials(id, { signal })`. A server answers that with 503, not 403: the request was not judged.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * On a signature mismatch, also compute the signature for the six other standard methods, to report
+   * `ERR_SIGV4_METHOD` when one matches (a GET URL used to PUT). That is up to six more signatures for every
+   * request that fails, and anyone can send those: turn it on where failures are not an attacker's (development,
+   * the CLI, an internal service). Default `false`: a mismatch is `ERR_SIGV4_SIGNATURE_MISMATCH`.
+   */
+  readonly diagnoseMethod?: boolean;
 }
 
 /** Options of {@link verifyPresignedUrl}. */
@@ -169,9 +187,11 @@ interface Settings {
   readonly body: string | Uint8Array | ArrayBuffer | undefined;
   readonly signSessionToken: boolean;
   readonly cache: SigningKeyCache | false | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly diagnoseMethod: boolean;
 }
 
-// The methods a signature is tried with when it does not match the one received.
+// The methods a signature is tried with when it does not match the one received (with diagnoseMethod).
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
@@ -246,6 +266,8 @@ function readOptions(options: VerifyOptions, headersRequired: boolean): Settings
     body,
     signSessionToken: checkOptional<boolean>('signSessionToken', options.signSessionToken, isBoolean, 'a boolean') ?? true,
     cache,
+    signal: checkSignal(options.signal),
+    diagnoseMethod: checkOptional<boolean>('diagnoseMethod', options.diagnoseMethod, isBoolean, 'a boolean') ?? false,
   };
 }
 
@@ -322,7 +344,7 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
   if (headerHash !== undefined) asData(() => checkPayloadHash('the x-amz-content-sha256 header', headerHash));
 
-  const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId);
+  const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId, settings.signal);
 
   // The body is hashed only now, for a known key.
   const serverHash = settings.payloadHash ?? (settings.body === undefined ? undefined : await sha256Hex(settings.body));
@@ -340,11 +362,13 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   const computed = await sign(method);
   if (!timingSafeEqual(claim.signature, computed.signature)) {
     // The method is part of the signature, not of the URL: the one way to tell "signed for another method" from
-    // "tampered" is to try the others: six more signatures (in parallel), on failures only.
-    const others = OTHER_METHODS.filter((m) => m !== method);
-    const tried = await Promise.all(others.map(sign));
-    const match = tried.findIndex((t) => timingSafeEqual(claim.signature, t.signature));
-    if (match >= 0) fail('ERR_SIGV4_METHOD', `the request was signed for ${others[match]}, got ${describe(method)}`);
+    // "tampered" is to try the others: six more signatures (in parallel), on failures only, when asked.
+    if (settings.diagnoseMethod) {
+      const others = OTHER_METHODS.filter((m) => m !== method);
+      const tried = await Promise.all(others.map(sign));
+      const match = tried.findIndex((t) => timingSafeEqual(claim.signature, t.signature));
+      if (match >= 0) fail('ERR_SIGV4_METHOD', `the request was signed for ${others[match]}, got ${describe(method)}`);
+    }
     fail(
       'ERR_SIGV4_SIGNATURE_MISMATCH',
       'the signature does not match the request (check the secret, the URL as sent, the signed headers and the payload hash)',
@@ -396,8 +420,41 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
  * lookup returns as credentials. Anything else that is not credentials (a string, a number, an object without
  * a secretAccessKey) is a programming mistake, and stays a TypeError.
  */
-export async function lookUpCredentials(getCredentials: CredentialLookup, accessKeyId: string): Promise<Credentials> {
-  const found: unknown = await getCredentials(accessKeyId);
+/** The `signal` option: an AbortSignal (one from another realm too, so recognized by its shape), or undefined. */
+export function checkSignal(value: unknown): AbortSignal | undefined {
+  const s = value as Partial<AbortSignal> | undefined;
+  if (value !== undefined && (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
+    invalidType('signal', 'an AbortSignal', value);
+  }
+  return s as AbortSignal | undefined;
+}
+
+/**
+ * Calls the lookup and waits for it, or for `signal` to abort (then rejects with its reason, as fetch does, and
+ * lets go of the lookup: nothing of the request stays held by a lookup that never answers).
+ */
+function awaitLookup(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<unknown> {
+  if (signal === undefined) return Promise.resolve(getCredentials(accessKeyId, { signal }));
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    let settle: ((settled: () => void) => void) | undefined = (settled) => {
+      settle = undefined;
+      signal.removeEventListener('abort', onAbort);
+      settled();
+    };
+    const onAbort = () => settle?.(() => reject(signal.reason));
+    signal.addEventListener('abort', onAbort);
+    Promise.resolve()
+      .then(() => getCredentials(accessKeyId, { signal }))
+      .then(
+        (found) => settle?.(() => resolve(found)),
+        (error: unknown) => settle?.(() => reject(error)),
+      );
+  });
+}
+
+export async function lookUpCredentials(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<Credentials> {
+  const found: unknown = await awaitLookup(getCredentials, accessKeyId, signal);
   if (found === undefined || found === null || typeof found === 'function' || found === Object.prototype) {
     fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(accessKeyId)} is unknown`);
   }
@@ -451,8 +508,10 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   if (settings.headers.has('authorization')) {
     fail('ERR_SIGV4_AUTH_MECHANISM', 'a presigned URL expected no authorization header, got one (one auth mechanism per request)');
   }
-  const params = findAuthParams(url.query);
-  if (!params.has('X-Amz-Algorithm') && url.query.some(({ key }) => key === 'AWSAccessKeyId') && url.query.some(({ key }) => key === 'Signature')) {
+  // The auth parameters first, without reading the rest of the query: every check that needs no secret runs on them.
+  const scanned = scanAuthParams(url.rawQuery);
+  const params = findAuthParams(scanned);
+  if (!params.has('X-Amz-Algorithm') && scanned.some(({ key }) => key === 'AWSAccessKeyId') && scanned.some(({ key }) => key === 'Signature')) {
     failSigV2('AWSAccessKeyId/Signature in the query');
   }
   const missing = REQUIRED_PARAMS.filter((name) => !params.has(name));
@@ -472,10 +531,15 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   const expiresAt = signingDate.getTime() + expiresIn * 1000;
   checkTime(settings, signingDate, expiresAt, `the URL expired at ${iso(expiresAt)} (X-Amz-Date + ${expiresIn} s)`);
 
+  // Now the whole query. Its auth parameters must be the ones read above: one written another way (X-Amz-%53ignature)
+  // is one more, and malformed.
+  const query = readReceivedQuery(url.rawQuery);
+  if (findAuthParams(query).size !== params.size) {
+    fail('ERR_SIGV4_MALFORMED', 'the URL expected its X-Amz-* query parameter names written as they are, got one with escapes');
+  }
   // The canonical query is every parameter received but the signature (and an unsigned token).
   const token = params.get('X-Amz-Security-Token');
-  const skip = new Set([params.get('X-Amz-Signature')!.index]);
-  if (token !== undefined && !settings.signSessionToken) skip.add(token.index);
+  const unsigned = (key: string): boolean => key === 'X-Amz-Signature' || (key === 'X-Amz-Security-Token' && !settings.signSessionToken);
   return verifyClaim(
     settings,
     url,
@@ -487,7 +551,7 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
       signedHeaders,
       expiresIn,
       expiresAt: new Date(expiresAt),
-      query: url.query.filter((_, i) => !skip.has(i)).map(({ key, value }) => [key, value] as const),
+      query: query.filter(({ key }) => !unsigned(key)).map(({ key, value }) => [key, value] as const),
       sessionToken: token?.value,
     },
     true,
@@ -517,11 +581,13 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
   // One auth mechanism per request: a presigned URL's parameters moved into headers must not verify here, where
   // the URL's X-Amz-Expires would not apply. Every SigV4 query parameter counts, in any case (the signer never
   // writes one into a header-signed request); other query parameters are fine, and covered by the signature.
-  const queryAuth = url.query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
-  if (queryAuth.length > 0) {
+  const checkOneMechanism = (query: readonly QueryParam[]): void => {
+    const queryAuth = query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
+    if (queryAuth.length === 0) return;
     const names = [...new Set(queryAuth)].slice(0, 3).map((key) => describe(key)).join(', ');
     fail('ERR_SIGV4_AUTH_MECHANISM', `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`);
-  }
+  };
+  checkOneMechanism(scanAuthParams(url.rawQuery));
   const { headers } = settings;
   const authorization = oneHeader(headers, 'authorization');
   if (authorization === undefined) fail('ERR_SIGV4_MALFORMED', 'the request expected an authorization header, got none');
@@ -546,6 +612,9 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
       'the x-amz-security-token header expected to be signed, got it unsigned (pass signSessionToken: false to accept that)',
     );
   }
+  // Now the whole query (and again no auth parameter, however its name is written).
+  const query = readReceivedQuery(url.rawQuery);
+  checkOneMechanism(query);
   return verifyClaim(
     settings,
     url,
@@ -557,7 +626,7 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
       signedHeaders,
       expiresIn: undefined,
       expiresAt: new Date(expiresAt),
-      query: url.query.map(({ key, value }) => [key, value] as const),
+      query: query.map(({ key, value }) => [key, value] as const),
       sessionToken,
     },
     false,

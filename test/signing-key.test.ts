@@ -178,16 +178,17 @@ describe('SigningKeyCache', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('defaults to 100 entries and evicts the 101st oldest', async () => {
+  it('defaults to 1000 entries and evicts the 1001st oldest', async () => {
     const cache = new SigningKeyCache();
-    expect(cache.maxEntries).toBe(100);
-    const credentials = Array.from({ length: 101 }, (_, i) => ({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }));
+    expect(cache.maxEntries).toBe(1000);
+    expect(defaultSigningKeyCache.maxEntries).toBe(1000);
+    const credentials = Array.from({ length: 1001 }, (_, i) => ({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }));
     const first = await cache.get(credentials[0]!, ...scope);
-    for (let i = 1; i <= 99; i++) await cache.get(credentials[i]!, ...scope);
-    expect(cache.size).toBe(100);
+    for (let i = 1; i <= 999; i++) await cache.get(credentials[i]!, ...scope);
+    expect(cache.size).toBe(1000);
     expect(await cache.get(credentials[0]!, ...scope)).toBe(first); // still there; now the most recent
-    await cache.get(credentials[100]!, ...scope); // evicts AKID1, the least recent
-    expect(cache.size).toBe(100);
+    await cache.get(credentials[1000]!, ...scope); // evicts AKID1, the least recent
+    expect(cache.size).toBe(1000);
     expect(await cache.get(credentials[0]!, ...scope)).toBe(first);
     const sign = vi.spyOn(crypto.subtle, 'sign');
     await cache.get(credentials[1]!, ...scope);

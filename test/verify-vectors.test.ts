@@ -166,7 +166,8 @@ describe.runIf(VECTORS_PRESENT)('verify s3-docs.json (Amazon S3 API Reference ex
     expect(verified.expiresAt.toISOString()).toBe('2013-05-25T00:00:00.000Z');
     await verifyPresignedUrl({ ...options, now: signedAt + seconds(86400) });
     expect(await rejection(verifyPresignedUrl({ ...options, now: signedAt + seconds(86401) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
-    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt }))).toMatchObject({ code: 'ERR_SIGV4_METHOD' });
+    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt, diagnoseMethod: true }))).toMatchObject({ code: 'ERR_SIGV4_METHOD' });
+    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt }))).toMatchObject({ code: 'ERR_SIGV4_SIGNATURE_MISMATCH' });
   });
 
   for (const id of ['s3-header-get-object', 's3-header-put-object', 's3-header-get-bucket-lifecycle', 's3-header-list-objects', 's3-header-put-object-chunked']) {

@@ -348,12 +348,26 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
     await expectCode(verifyPresignedUrl({ ...base, url, headers: { 'content-type': 'image/gif' } }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
   });
 
-  it('ERR_SIGV4_METHOD: the signature is valid for another method', async () => {
+  it('ERR_SIGV4_METHOD (with diagnoseMethod): the signature is valid for another method', async () => {
     const put = presignRaw({ method: 'PUT' });
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: put, method: 'GET' }), 'ERR_SIGV4_METHOD')).toBe(
+    const diagnosed = { ...base, diagnoseMethod: true };
+    expect(await expectCode(verifyPresignedUrl({ ...diagnosed, url: put, method: 'GET' }), 'ERR_SIGV4_METHOD')).toBe(
       'the request was signed for PUT, got "GET"',
     );
-    await expectCode(verifyPresignedUrl({ ...base, url: put, method: 'POST' }), 'ERR_SIGV4_METHOD');
+    await expectCode(verifyPresignedUrl({ ...diagnosed, url: put, method: 'POST' }), 'ERR_SIGV4_METHOD');
+    // By default a wrong method is a plain mismatch, found with one signature: a forged request costs what a good one does.
+    await expectCode(verifyPresignedUrl({ ...base, url: put, method: 'GET' }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    const signatures = async (options: Partial<VerifyOptions>) => {
+      const cache = new SigningKeyCache();
+      let count = 0;
+      const get = cache.get.bind(cache);
+      cache.get = (...args: Parameters<SigningKeyCache['get']>) => (count++, get(...args));
+      await verifyPresignedUrl({ ...base, url: put, method: 'GET', cache, ...options }).catch(() => undefined);
+      return count;
+    };
+    expect(await signatures({})).toBe(1);
+    expect(await signatures({ diagnoseMethod: true })).toBe(7);
+    expect(await signatures({ method: 'PUT' })).toBe(1);
     expect((await verifyPresignedUrl({ ...base, url: put, method: 'put' })).method).toBe('PUT');
     await expectCode(verifyPresignedUrl({ ...base, url: put, method: 'P UT' }), 'ERR_SIGV4_MALFORMED');
   });
@@ -624,7 +638,8 @@ describe('verifyRequest (Authorization header)', () => {
     await verifyRequest({ ...bodiless, payloadHash: sha256('{"n":1}') });
     await expectCode(verifyRequest({ ...options, body: '{"n":2}' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
     await expectCode(verifyRequest(bodiless), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
-    await expectCode(verifyRequest({ ...options, method: 'PUT' }), 'ERR_SIGV4_METHOD', [signed.signature]);
+    await expectCode(verifyRequest({ ...options, method: 'PUT', diagnoseMethod: true }), 'ERR_SIGV4_METHOD', [signed.signature]);
+    await expectCode(verifyRequest({ ...options, method: 'PUT' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
     await expectCode(verifyRequest({ ...options, headers: { ...signed.headers, 'x-request-id': 'r2' } }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
     await expectCode(verifyRequest({ ...options, url: signed.url.replace('a=1', 'a=2') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
     // Unsigned headers may change (user-agent is never signed).

@@ -78,6 +78,8 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
       region: flags.region ?? claimed.region ?? 'us-east-1',
       service: flags.service ?? claimed.service ?? 's3',
       getCredentials: (accessKeyId) => (signer = keys.find((key) => key.accessKeyId === accessKeyId)),
+      // A developer's tool: worth six more signatures to say "signed for GET" rather than "does not match".
+      diagnoseMethod: true,
     });
   } catch (error) {
     if (!isSigV4Error(error)) throw error;
