@@ -47,6 +47,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_KEYS as K, lookup, startApiServer, startS3Server, type LoggedRequest, type RunningServer, type S3Server } from './clients/s3-server.js';
 import { cleanEnv, debianVersion, npmVersion, run, runOk } from './clients/run.js';
+import { skipped } from './skip.js';
 import { FAIL, NA, NOT_YET, PASS, printTable, type CellStatus, type ClientInfo, type ClientTable, type ClientsReport } from './clients/table.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -1270,7 +1271,7 @@ async function runApiClients(dir: string): Promise<void> {
 
 const s3Infos = new Map<ClientDef, ClientInfo>();
 
-describe('real clients against a server that verifies with this library', () => {
+describe.skipIf(skipped('clients'))('real clients against a server that verifies with this library', () => {
   beforeAll(async () => {
     started = Date.now();
     s3 = await startS3Server({ getCredentials: lookup, region: REGION });
