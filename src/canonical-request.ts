@@ -1,40 +1,95 @@
 // Task 1 of the SigV4 signing process: the canonical request (method, URI, query, headers, signed headers,
 // payload hash), built from text that has already been validated.
 
-import { normalizeEscapes } from './encoding.js';
+import { badEscape, normalizeEscapes, uriEncode } from './encoding.js';
 
-/**
- * The path as it goes on the wire: each `/`-separated segment in its canonical encoded form
- * ({@link normalizeEscapes}). With `normalize` (every service but S3), `.` and `..` segments are resolved and
- * empty segments dropped, as RFC 3986 section 5.2.4 and AWS's signing rules describe; S3 keeps them, since
- * `a//b`, `.` and `..` can be part of an object key.
- */
+// Paths. Two rules, chosen by `uriEscapePath`:
+// - S3 (encoded once): the object key is what the path means, so the path is brought to one canonical encoded
+//   form ({@link encodePath}: `ü`, `%c3%bc` and `%C3%BC` all name the same key), and that form is both sent
+//   and signed.
+// - Every other service (encoded twice): the canonical URI is the path exactly as it is sent, normalized, then
+//   URI-encoded once more, `%` included ({@link createCanonicalUri}); this is what botocore, aws-c-auth and
+//   @smithy/signature-v4 sign. The path sent is the caller's, as `fetch` sends it ({@link toWirePath}); a
+//   verifier takes the path as it was received ({@link toReceivedPath}).
+
 // The common path, unreserved characters and "/" only, is already canonical, unless normalization has an empty,
 // "." or ".." segment to remove. (Both patterns are linear: no nested quantifiers.)
 const CANONICAL_PATH = /^\/[\w.~\/-]*$/;
-const DOT_OR_EMPTY_SEGMENT = /\/\.{0,2}(?=\/|$)/;
-
-export function encodePath(rawPath: string, normalize: boolean): string {
-  if (CANONICAL_PATH.test(rawPath) && !(normalize && DOT_OR_EMPTY_SEGMENT.test(rawPath))) return rawPath;
-  const segments = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url'));
-  if (!normalize) return segments.join('/') || '/';
-  const kept: string[] = [];
-  for (const segment of segments) {
-    if (segment === '..') kept.pop();
-    else if (segment !== '' && segment !== '.') kept.push(segment);
-  }
-  return '/' + kept.join('/') + (kept.length > 0 && rawPath.endsWith('/') ? '/' : '');
-}
-
-const PERCENT = /%/g;
+const DOT_OR_EMPTY_SEGMENT = /\/(?:\.|%2e){0,2}(?=\/|$)/i;
+const ESCAPED_DOT = /%2e/gi;
 
 /**
- * CanonicalURI from the encoded path: as it is for S3, encoded a second time for the other services
- * (`uriEscapePath`). The encoded path holds only unreserved characters, `/` and `%XX`, so encoding it again
- * only turns each `%` into `%25`.
+ * Removes dot segments as RFC 3986 section 5.2.4 and the URL standard do (`/a/b/..` and `/a/.` become `/a/`;
+ * `%2e` counts as `.`), then empty segments as AWS's signers do (`/a//b` becomes `/a/b`). A path that ended in a
+ * dot or empty segment keeps its trailing slash.
  */
-export const createCanonicalUri = (encodedPath: string, uriEscapePath: boolean): string =>
-  uriEscapePath ? encodedPath.replace(PERCENT, '%25') : encodedPath;
+export function removeDotSegments(path: string): string {
+  if (!DOT_OR_EMPTY_SEGMENT.test(path)) return path;
+  const kept: string[] = [];
+  let slash = false;
+  // The first piece is the empty text before the leading "/". Dot segments go first, as the URL standard
+  // resolves them (a ".." removes the segment before it, empty or not: `/a//..` is `/a/`), then empty segments.
+  for (const segment of path.split('/').slice(1)) {
+    const dots = segment.replace(ESCAPED_DOT, '.');
+    if (dots === '..') kept.pop();
+    slash = dots === '' || dots === '.' || dots === '..';
+    if (dots !== '.' && dots !== '..') kept.push(segment);
+  }
+  const segments = kept.filter(Boolean);
+  return '/' + segments.join('/') + (segments.length > 0 && slash ? '/' : '');
+}
+
+/**
+ * The S3 form of a path: each `/`-separated segment in its canonical encoded form ({@link normalizeEscapes}).
+ * S3 keeps `//`, `.` and `..`, which can be part of an object key; with `normalize` they are removed
+ * ({@link removeDotSegments}).
+ */
+export function encodePath(rawPath: string, normalize: boolean): string {
+  if (CANONICAL_PATH.test(rawPath) && !(normalize && DOT_OR_EMPTY_SEGMENT.test(rawPath))) return rawPath;
+  const path = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url')).join('/') || '/';
+  return normalize ? removeDotSegments(path) : path;
+}
+
+// A "%" that does not start an escape: an error, not a guess (fetch would send it as it is, most servers refuse it).
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+// What fetch percent-encodes in a path, besides the controls refused earlier: the URL standard's path
+// percent-encode set (space " < > ^ ` { }) and every non-ASCII character. "\\" is a "/" in an http(s) URL.
+const ENCODED_WHEN_SENT = /[ "<>^`{}\\]|[^\0-\x7f]+/g;
+// What cannot stand on a request line as it is: a space, and anything outside ASCII.
+const ENCODED_WHEN_RECEIVED = /[ ]|[^\0-\x7f]+/g;
+const encodeSent = (text: string): string => (text === '\\' ? '/' : encodeURIComponent(text));
+
+function encodeSome(rawPath: string, pattern: RegExp): string {
+  const bad = BAD_ESCAPE.exec(rawPath);
+  if (bad) badEscape('url', rawPath, bad.index);
+  return (rawPath || '/').replace(pattern, encodeSent);
+}
+
+/**
+ * The path as `fetch` sends it: the caller's path with the characters the URL standard percent-encodes encoded
+ * (`a b` → `a%20b`, `ü` → `%C3%BC`, `^` → `%5E`), `\\` read as `/`, and everything else kept as written: `%XX`
+ * escapes in their letter case, `:@!$&'()*+,;=` raw. Dot segments stay (see {@link removeDotSegments}).
+ * Throws a TypeError for a `%` that does not start an escape. The text has no control characters or lone
+ * surrogates (the URL reader refuses them).
+ */
+export const toWirePath = (rawPath: string): string =>
+  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_SENT);
+
+/**
+ * The path a server received, as its sender signed it: kept as it is, except a space and non-ASCII characters
+ * (which no client sends raw; a URL text may hold them) are percent-encoded.
+ */
+export const toReceivedPath = (rawPath: string): string =>
+  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_RECEIVED);
+
+
+/**
+ * CanonicalURI. For S3 (`uriEscapePath` false) the path in its {@link encodePath} form, as it is. For every other
+ * service the path as sent, normalized, URI-encoded once more: every byte outside the unreserved set but `/`
+ * becomes %XX, so `/a:b` is signed as `/a%3Ab` and `/my%20doc` as `/my%2520doc`.
+ */
+export const createCanonicalUri = (path: string, uriEscapePath: boolean): string =>
+  uriEscapePath ? path.split('/').map(uriEncode).join('/') : path;
 
 const PLUS = /\+/g;
 

@@ -6,7 +6,7 @@ function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   if (!s) {
     throw new TypeError(
-      'sigv4 expected Web Crypto (globalThis.crypto.subtle), got none: use Node 18+, Deno, Bun, Workers, or a browser page served over https or localhost',
+      'sigv4 expected Web Crypto (globalThis.crypto.subtle), got none: use Node 20+, Deno, Bun, Workers, or a browser page served over https or localhost',
     );
   }
   return s;

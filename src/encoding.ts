@@ -40,6 +40,13 @@ const UNRESERVED = /^[\w.~-]*$/;
 const SUB_DELIMS = /[!'()*]/g;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
+/** Throws the TypeError for a `%` at `index` of `text` that does not start an escape. */
+export function badEscape(name: string, text: string, index: number): never {
+  throw new TypeError(
+    `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${JSON.stringify(text.slice(index, index + 3))} at index ${index}`,
+  );
+}
+
 const isUnreservedByte = (b: number): boolean =>
   (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
 
@@ -61,11 +68,7 @@ export function normalizeEscapes(text: string, name: string): string {
   for (let i = 0; i < text.length; ) {
     if (text.charCodeAt(i) === 0x25) {
       const hex = text.slice(i + 1, i + 3);
-      if (!HEX_PAIR.test(hex)) {
-        throw new TypeError(
-          `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${JSON.stringify(text.slice(i, i + 3))} at index ${i}`,
-        );
-      }
+      if (!HEX_PAIR.test(hex)) badEscape(name, text, i);
       const byte = parseInt(hex, 16);
       out += isUnreservedByte(byte) ? String.fromCharCode(byte) : '%' + hex.toUpperCase();
       i += 3;

@@ -14,6 +14,9 @@ export {
   createCanonicalHeaders,
   createCanonicalUri,
   encodePath,
+  removeDotSegments,
+  toWirePath,
+  toReceivedPath,
   canonicalHeaderValue,
 } from './canonical-request.js';
 export { uriEncode, normalizeEscapes } from './encoding.js';

@@ -14,11 +14,11 @@ import type { Credentials } from './types.js';
 
 /** What both lite functions take: the full entry's options of the same names, with these types. */
 export interface LiteOptions {
-  /** Absolute http(s) URL, its path taken as written (as in the full entry); query parameters go in it. */
+  /** Absolute http(s) URL, its path taken as the full entry takes it; query parameters go in it. */
   readonly url: string | URL;
   /** HTTP method. Default `GET`. */
   readonly method?: string;
-  /** Service signing name. `s3` keeps the path as written and signs `UNSIGNED-PAYLOAD`; others normalize and encode it twice. */
+  /** Service signing name. `s3` keeps the path as written and signs `UNSIGNED-PAYLOAD`; others sign the path as sent, normalized and encoded once more. */
   readonly service: string;
   readonly region: string;
   readonly credentials: Credentials;
@@ -79,8 +79,8 @@ const scopePart = (name: string, v: unknown): string => (typeof v == 'string' &&
 
 // Why lite writes these few steps again instead of importing them: the full entry's encodePath/parseQuery (which
 // keep non-UTF-8 escapes byte by byte) add 346 B min+gzip to this bundle, toHex (with its table) 49 B, and
-// crypto.ts brings its Web Crypto check: any of them puts lite above aws4fetch's presigner. test/lite.test.ts holds
-// these steps to the full entry's results.
+// crypto.ts brings its Web Crypto check (lite has its own, in fewer words: 37 B): any of them puts lite above
+// aws4fetch's presigner. test/lite.test.ts holds these steps to the full entry's results.
 
 /** The canonical form of URL text: its %XX escapes decoded, then encoded as UriEncode() does. */
 function canonical(text: string): string {
@@ -92,7 +92,9 @@ function canonical(text: string): string {
 }
 
 // Per credentials object, the signing key of the last scope it signed for, with the secret and scope it is for.
-const keys = new WeakMap<object, [secretAndScope: string, key: Promise<CryptoKey>]>();
+// Only a derived key is kept, never a promise: a derivation that fails leaves nothing behind, neither a failed key
+// nor a rejection that nobody awaits.
+const keys = new WeakMap<object, [secretAndScope: string, key: CryptoKey]>();
 const utf8 = (text: string): BufferSource => new TextEncoder().encode(text) as BufferSource;
 const hex = (bytes: ArrayBuffer): string => {
   let out = '';
@@ -136,14 +138,26 @@ function read(o: LiteOptions, others: RegExp) {
   } catch {
     return fail('url', 'a valid host', m[2]);
   }
-  // S3 keeps "//", "." and ".." as part of the key; other services resolve them, and encode the path twice.
-  let segments = m[3]!.split('/').map(canonical);
+  // S3 keeps "//", "." and ".." as part of the key, in one canonical encoded form; other services sign the path
+  // as fetch sends it, normalized and encoded once more (the full entry's steps).
+  let path = m[3]!.split('/').map(canonical).join('/') || '/';
+  let canonicalUri = path;
   if (!isS3) {
-    const kept: string[] = [];
-    for (const s of segments.slice(1)) s == '..' ? kept.pop() : s && s != '.' && kept.push(s);
-    segments = ['', ...kept, ...(kept.length && m[3]!.endsWith('/') ? [''] : [])];
+    // canonical() above has checked the escapes. The path as fetch sends it (toWirePath: a "\\" is a "/"; encodeURI
+    // also encodes "%", "[", "]" and "|", which fetch keeps, so those are turned back); for the canonical URI, dot
+    // segments resolved as the URL standard does, empty ones dropped (a trailing one leaves its "/"), and each
+    // segment encoded once more (removeDotSegments, createCanonicalUri).
+    path = encodeURI(m[3]!.replace(/\\/g, '/') || '/').replace(/%(25|5B|5D|7C)/g, decodeURIComponent);
+    let kept: string[] = [];
+    let slash: unknown;
+    for (const s of path.split('/').slice(1)) {
+      const dots = s.replace(/%2e/gi, '.');
+      // "..": drop the segment before (empty or not); ".": nothing; "" and others: kept. Each sets the final "/".
+      slash = dots == '..' ? kept.pop() || 1 : dots == '.' || (kept.push(s), !dots);
+    }
+    kept = kept.filter((s) => s).map(uriEncode);
+    canonicalUri = '/' + kept.join('/') + (kept.length && slash ? '/' : '');
   }
-  const path = segments.join('/') || '/';
   const query: [string, string][] = [];
   for (const piece of m[4]?.replace(/\+/g, '%20').split('&') ?? []) {
     const eq = piece.indexOf('=') + 1 || piece.length + 1;
@@ -157,7 +171,9 @@ function read(o: LiteOptions, others: RegExp) {
   // X-Amz-Date has a four-digit year.
   if (!(ms >= 0 && ms < 2534023008e5)) fail('signingDate', 'a Date or epoch milliseconds from 1970 to 9999', isDate ? ms : d, undefined, isDate ? RangeError : TypeError);
   const amzDate = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
-  return { c, id, secret, token, method, isS3, region, service, host, path, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
+  // Node without the global, or a page served over http to a name other than localhost.
+  globalThis.crypto?.subtle || fail('globalThis.crypto.subtle', 'Web Crypto', 0, 'none');
+  return { c, id, secret, token, method, isS3, region, service, host, path, canonicalUri, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
 }
 
 /** The string to sign and the signature of a canonical request: two Web Crypto calls once the key is known. */
@@ -165,15 +181,13 @@ async function signCanonical(r: ReturnType<typeof read>, canonicalRequest: strin
   let entry = keys.get(r.c);
   // The scope ends in "/aws4_request" and holds no other "/" but its three, so secret + scope is unambiguous.
   if (entry?.[0] !== r.secret + r.scope) {
-    let key: Promise<ArrayBuffer | BufferSource> = Promise.resolve(utf8('AWS4' + r.secret));
-    for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request']) key = key.then(hmacKey).then((k) => crypto.subtle.sign('HMAC', k, utf8(part)));
-    keys.set(r.c, (entry = [r.secret + r.scope, key.then(hmacKey)]));
+    let key: ArrayBuffer | BufferSource = utf8('AWS4' + r.secret);
+    for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request']) key = await crypto.subtle.sign('HMAC', await hmacKey(key), utf8(part));
+    keys.set(r.c, (entry = [r.secret + r.scope, await hmacKey(key)]));
   }
   const stringToSign = createStringToSign(r.amzDate, r.scope, await sha256Hex(utf8(canonicalRequest)));
-  return [stringToSign, hex(await crypto.subtle.sign('HMAC', await entry![1], utf8(stringToSign)))];
+  return [stringToSign, hex(await crypto.subtle.sign('HMAC', entry[1], utf8(stringToSign)))];
 }
-
-const canonicalUri = (r: ReturnType<typeof read>): string => (r.isS3 ? r.path : r.path.replace(/%/g, '%25'));
 
 /**
  * Presigns a URL, as the full entry's `presignUrl` does, signing only the host header. Query parameters to sign
@@ -195,7 +209,7 @@ export async function presignUrl(options: LitePresignOptions): Promise<LitePresi
   ])
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalRequest = createCanonicalRequest(r.method, canonicalUri(r), query, `host:${r.host.host}\n`, 'host', r.isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  const canonicalRequest = createCanonicalRequest(r.method, r.canonicalUri, query, `host:${r.host.host}\n`, 'host', r.isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
   return {
     url: `${r.host.origin}${r.path}?${query}&X-Amz-Signature=${signature}`,
@@ -242,7 +256,7 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
     signed.set('x-amz-security-token', [r.token]);
   }
   const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
-  const canonicalRequest = createCanonicalRequest(r.method, canonicalUri(r), createCanonicalQuery(r.query), canonicalHeaders, signedHeaders.join(';'), hash);
+  const canonicalRequest = createCanonicalRequest(r.method, r.canonicalUri, createCanonicalQuery(r.query), canonicalHeaders, signedHeaders.join(';'), hash);
   const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
   const authorization = `${ALGORITHM} Credential=${r.id}/${r.scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   const headers: Record<string, string> = {};

@@ -67,6 +67,12 @@ export interface VerifiedPost extends VerifiedSigner {
    * checked against the policy, except those AWS leaves unchecked (`policy`, `x-amz-signature`, `x-ignore-*`).
    */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * The form's file part, the one whose size was checked (`fileSize`): store this one. Field names are
+   * case-insensitive, so the file may have been sent as `File` or `FILE`, and `form.get('file')` (case-sensitive)
+   * may be another part or none. Undefined when the form held no file (`fileSize` was passed instead).
+   */
+  readonly file: Blob | string | undefined;
   /** The file's size in bytes, or null when it was not known (`fileSize: null`). */
   readonly fileSize: number | null;
   /** The file's name, if known. */
@@ -116,7 +122,7 @@ const isBlob = (value: unknown): value is Blob =>
 interface ReadForm {
   /** Lowercase name → value, for the fields before the file. */
   readonly fields: Map<string, string>;
-  readonly file: { readonly size: number; readonly name: string | undefined } | undefined;
+  readonly file: { readonly value: Blob | string; readonly size: number; readonly name: string | undefined } | undefined;
 }
 
 /** Reads the fields in order, up to the file: each once, text only, within {@link MAX_POST_FIELDS_LENGTH}. */
@@ -126,14 +132,18 @@ function readForm(form: PostFormInput): ReadForm {
   let total = 0;
   const one = (rawName: unknown, value: unknown): void => {
     if (typeof rawName !== 'string') invalidType('form', 'field names as strings', rawName);
-    if (file !== undefined) fail('ERR_SIGV4_MALFORMED', `the form expected the file last, got the field ${describe(rawName)} after it`);
     const name = rawName.toLowerCase();
+    // S3 takes the first part named "file" in any case and ignores what follows; a server that stored another part
+    // than the one checked would store unchecked bytes, so a second file part is refused, like any part after it.
+    if (file !== undefined) {
+      fail('ERR_SIGV4_MALFORMED', name === 'file' ? `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)` : `the form expected the file last, got the field ${describe(rawName)} after it`);
+    }
     if (name === 'file') {
       if (isBlob(value)) {
         const fileName = (value as { name?: unknown }).name;
-        file = { size: value.size, name: typeof fileName === 'string' ? fileName : undefined };
+        file = { value, size: value.size, name: typeof fileName === 'string' ? fileName : undefined };
       } else if (typeof value === 'string') {
-        file = { size: utf8(value).length, name: undefined };
+        file = { value, size: utf8(value).length, name: undefined };
       } else {
         invalidType('form["file"]', 'a File, Blob or string', value);
       }
@@ -259,9 +269,10 @@ const FILENAME = '${filename}';
  * `policy`, `x-amz-signature`, `file` and `x-ignore-*`) must be named by one, and the file's size must be within
  * `content-length-range`. Field names are case-insensitive, values are compared exactly, `${filename}` in the
  * key is replaced by the file's name before the key is checked. The file must be the last field: a field after it
- * is refused (S3 ignores such fields; a server that read them would trust unchecked data).
+ * is refused (S3 ignores such fields; a server that read them would trust unchecked data), and so is a second file
+ * part (`file` and `File`): store `result.file`, the part whose size was checked.
  *
- * @returns who signed, the key, the fields (names lowercased), the file size and the policy.
+ * @returns who signed, the key, the fields (names lowercased), the file part that was checked, its size and the policy.
  * @throws TypeError or RangeError for invalid options.
  * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM`,
  * `ERR_SIGV4_DATE`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_REGION`, `ERR_SIGV4_SERVICE`,
@@ -274,7 +285,7 @@ const FILENAME = '${filename}';
  * const verified = await verifyPresignedPost({
  *   form, bucket: 'uploads', region: 'us-east-1', getCredentials: (id) => keys.get(id),
  * });
- * await store(verified.key, form.get('file'), verified.fields['content-type']);
+ * await store(verified.key, verified.file, verified.fields['content-type']); // the part checked, not form.get('file')
  */
 export async function verifyPresignedPost(options: VerifyPresignedPostOptions): Promise<VerifiedPost> {
   const settings = readOptions(options);
@@ -395,6 +406,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
     bucket,
     key: objectKey,
     fields: Object.fromEntries(fields),
+    file: file?.value,
     fileSize,
     fileName,
     contentLengthRange: range ? { min, max } : undefined,

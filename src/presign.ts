@@ -1,6 +1,6 @@
 // Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri, headerValueToSend } from './canonical-request.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from './canonical-request.js';
 import { uriEncode } from './encoding.js';
 import { invalidType, outOfRange } from './errors.js';
 import { readRequest, SIGNER_PARAMS } from './request.js';
@@ -81,7 +81,7 @@ export function draftPresign(options: PresignOptions): PresignDraft {
   const payloadHash = read.payloadHash ?? (service === 's3' ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   const canonicalRequest = createCanonicalRequest(
     read.method,
-    createCanonicalUri(read.path, read.uriEscapePath),
+    read.canonicalUri,
     canonicalQuery,
     canonicalHeaders,
     signedHeaderList,

@@ -1,7 +1,7 @@
 // Reading the caller's request: every option is validated here, before any crypto runs, and turned into the
 // encoded parts the canonical request is built from.
 
-import { encodePath, parseQuery } from './canonical-request.js';
+import { createCanonicalUri, encodePath, parseQuery, removeDotSegments, toWirePath } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, uriEncode } from './encoding.js';
 import { describe, invalidType } from './errors.js';
@@ -15,8 +15,10 @@ export interface RequestParts {
   readonly origin: string;
   /** host[:port] as the Host header carries it (default ports left out). */
   readonly host: string;
-  /** The path in its canonical encoded form, as it goes on the wire. */
+  /** The path as it goes on the wire: S3's canonical encoded form, or the caller's path as fetch sends it. */
   readonly path: string;
+  /** CanonicalURI: the path, normalized and encoded a second time where the service's rules say so. */
+  readonly canonicalUri: string;
   /** Encoded query pairs, in the order given. */
   readonly query: (readonly [string, string])[];
   /** The caller's headers: lowercase names to their values, in the order given. */
@@ -27,7 +29,6 @@ export interface RequestParts {
   readonly signingDate: Date;
   /** `YYYYMMDD'T'HHMMSS'Z'` */
   readonly amzDate: string;
-  readonly uriEscapePath: boolean;
   /** The `payloadHash` option, or the `x-amz-content-sha256` header when only that was given. */
   readonly payloadHash: string | undefined;
   readonly signSessionToken: boolean;
@@ -188,6 +189,25 @@ export function forEachPair(
   }
 }
 
+/**
+ * The path to send and the canonical URI. S3's rule (`uriEscapePath` false): the path in its canonical encoded form,
+ * sent and signed as it is. Every other service: the path as sent (`asSent`: by fetch, for a signer; as received,
+ * for a verifier), normalized and encoded a second time for the canonical URI.
+ */
+export function readPath(
+  rawPath: string,
+  uriEscapePath: boolean,
+  normalize: boolean,
+  asSent: (rawPath: string) => string,
+): { path: string; canonicalUri: string } {
+  if (!uriEscapePath) {
+    const path = encodePath(rawPath, normalize);
+    return { path, canonicalUri: path };
+  }
+  const path = asSent(rawPath);
+  return { path, canonicalUri: createCanonicalUri(normalize ? removeDotSegments(path) : path, true) };
+}
+
 /** Validates the options shared by presigning and header signing, and encodes the request. */
 export function readRequest(options: SigningOptions): RequestParts {
   if (typeof options !== 'object' || options === null) invalidType('options', 'an object', options);
@@ -203,7 +223,12 @@ export function readRequest(options: SigningOptions): RequestParts {
   }
 
   const { origin, host, rawPath, rawQuery } = parseUrl(options.url);
-  const path = encodePath(rawPath, checkBoolean('normalizePath', options.normalizePath, !isS3));
+  const { path, canonicalUri } = readPath(
+    rawPath,
+    checkBoolean('uriEscapePath', options.uriEscapePath, !isS3),
+    checkBoolean('normalizePath', options.normalizePath, !isS3),
+    toWirePath,
+  );
 
   const query = parseQuery(rawQuery ?? '');
   for (const [key] of query) {
@@ -252,6 +277,7 @@ export function readRequest(options: SigningOptions): RequestParts {
     origin,
     host,
     path,
+    canonicalUri,
     query,
     headers,
     credentials,
@@ -259,7 +285,6 @@ export function readRequest(options: SigningOptions): RequestParts {
     service,
     signingDate,
     amzDate: toAmzDate(signingDate),
-    uriEscapePath: checkBoolean('uriEscapePath', options.uriEscapePath, !isS3),
     payloadHash,
     signSessionToken: checkBoolean('signSessionToken', options.signSessionToken, true),
   };

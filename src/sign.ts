@@ -1,6 +1,6 @@
 // Header signing: the signature travels in the Authorization header.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, createCanonicalUri, headerValueToSend } from './canonical-request.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from './canonical-request.js';
 import { sha256Hex } from './crypto.js';
 import { invalidType } from './errors.js';
 import { readRequest, type RequestParts } from './request.js';
@@ -52,7 +52,7 @@ export function draftSignRequest(
   const credentialScope = createCredentialScope(amzDate.slice(0, 8), read.region, read.service);
   const canonicalRequest = createCanonicalRequest(
     read.method,
-    createCanonicalUri(read.path, read.uriEscapePath),
+    read.canonicalUri,
     createCanonicalQuery(read.query),
     canonicalHeaders,
     signedHeaders.join(';'),

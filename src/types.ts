@@ -31,8 +31,9 @@ export type QueryInput =
 export interface SigningOptions {
   /**
    * Absolute http(s) URL. As a string, the path is taken as written: `//`, `.` and `..` stay (a `URL` object has
-   * already resolved them), characters outside the URL syntax are encoded, and `%XX` escapes stand for their
-   * byte. Write `?`, `#` and `%` that belong to a key as `%3F`, `%23` and `%25`.
+   * already resolved them). For S3, characters outside the URL syntax are encoded and `%XX` escapes stand for
+   * their byte (write `?`, `#` and `%` that belong to a key as `%3F`, `%23` and `%25`); for other services the path
+   * is signed as `fetch` sends it (see `uriEscapePath`).
    */
   readonly url: string | URL;
   /** HTTP method. Default `GET`. */
@@ -48,9 +49,16 @@ export interface SigningOptions {
   readonly headers?: HeadersInput;
   /** Extra query parameters to sign, as raw text. */
   readonly query?: QueryInput;
-  /** Encode the canonical path a second time. Default: `false` for `s3`, `true` for every other service. */
+  /**
+   * Sign the path as it is sent, encoded once more (`/a:b` as `/a%3Ab`, `/my%20doc` as `/my%2520doc`), as every
+   * AWS service but S3 expects; with `false`, S3's rule: the path in one canonical encoded form, sent and signed as
+   * it is. Default: `false` for `s3`, `true` for every other service.
+   */
   readonly uriEscapePath?: boolean;
-  /** Remove `.` and `..` segments and empty segments from the path. Default: `false` for `s3`, `true` otherwise. */
+  /**
+   * Remove `.` and `..` segments (RFC 3986 section 5.2.4: `/a/b/..` is `/a/`) and empty segments from the signed
+   * path. Default: `false` for `s3`, `true` otherwise.
+   */
   readonly normalizePath?: boolean;
   /**
    * The hex SHA-256 of the body, `UNSIGNED-PAYLOAD` or a `STREAMING-…` value. Default for presigned URLs:

@@ -3,7 +3,7 @@
 // TypeError), and every parser is a single linear pass, so no input makes it hang.
 
 import { parseAmzDate } from './date.js';
-import { encodePath, parseQuery } from './canonical-request.js';
+import { parseQuery } from './canonical-request.js';
 import { SigV4Error, describe, type SigV4ErrorCode } from './errors.js';
 import { parseUrl } from './request.js';
 import { ALGORITHM } from './string-to-sign.js';
@@ -74,9 +74,6 @@ export function readReceivedUrl(input: string | URL): ReceivedUrl {
   const query = asData(() => parseQuery(rawQuery ?? '')).map(([key, value]) => ({ key, value }));
   return { host, rawPath, query };
 }
-
-/** The received path in canonical encoded form (see {@link encodePath}). */
-export const encodeReceivedPath = (rawPath: string, normalize: boolean): string => asData(() => encodePath(rawPath, normalize));
 
 /** Decodes canonical (percent-encoded) text; bytes that are not UTF-8 make it malformed. */
 export function decodeParam(name: string, value: string): string {

@@ -6,13 +6,14 @@ import {
   createCanonicalHeaders,
   createCanonicalQuery,
   createCanonicalRequest,
-  createCanonicalUri,
+  removeDotSegments,
+  toReceivedPath,
 } from './canonical-request.js';
 import { sha256Hex, timingSafeEqual } from './crypto.js';
 import { toAmzDate } from './date.js';
 import { describe, invalidType, outOfRange } from './errors.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
-import { STANDARD_METHODS, TOKEN, checkCache, checkPayloadHash, forEachPair } from './request.js';
+import { STANDARD_METHODS, TOKEN, checkCache, checkPayloadHash, forEachPair, readPath } from './request.js';
 import { signCanonicalRequest } from './signature.js';
 import { CREDENTIALS_SOURCE, type SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
@@ -21,7 +22,6 @@ import {
   asData,
   checkAlgorithm,
   checkSignatureForm,
-  encodeReceivedPath,
   fail,
   findAuthParams,
   parseCredential,
@@ -135,7 +135,10 @@ export interface VerifiedRequest extends VerifiedSigner {
   readonly expiresAt: Date;
   /** The method, which the signature covers. */
   readonly method: string;
-  /** The path as signed (encoded, and normalized where the service's rules say so). */
+  /**
+   * The path the signature covers: for S3 the key in its canonical encoded form; for other services the path as
+   * received, normalized (`.`, `..` and empty segments removed) where the service's rules say so.
+   */
   readonly path: string;
   /** The signed header names, lowercase, sorted. Always includes `host`. */
   readonly signedHeaders: readonly string[];
@@ -306,8 +309,12 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   }
   const { canonicalHeaders } = createCanonicalHeaders(signed);
   const isS3 = claim.service === 's3';
-  const path = encodeReceivedPath(url.rawPath, settings.normalizePath ?? !isS3);
-  const canonicalUri = createCanonicalUri(path, settings.uriEscapePath ?? !isS3);
+  const normalize = settings.normalizePath ?? !isS3;
+  const uriEscapePath = settings.uriEscapePath ?? !isS3;
+  const read = asData(() => readPath(url.rawPath, uriEscapePath, normalize, toReceivedPath));
+  const { canonicalUri } = read;
+  // The path the signature covers: S3's key form, or the path as received, normalized where the rules say so.
+  const path = uriEscapePath && normalize ? removeDotSegments(read.path) : read.path;
   const canonicalQuery = createCanonicalQuery(claim.query);
 
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../src/index.js';
+import { parseIni } from '../src/cli/ini.js';
+import { run as runInProcess } from '../src/cli/run.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'sigv4-cli-test-'));
@@ -33,7 +35,7 @@ beforeAll(async () => {
     outbase: join(root, 'src'),
     format: 'esm',
     platform: 'node',
-    target: 'node18',
+    target: 'node20',
     logLevel: 'error',
   });
   copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
@@ -734,5 +736,102 @@ describe.concurrent('sigv4 CLI', () => {
       const unsigned = await ok(['sign', 's3://examplebucket/k', '--method', 'PUT', '--unsigned-payload'], { env: envKeys });
       expect(unsigned).toContain('x-amz-content-sha256: UNSIGNED-PAYLOAD\n');
     });
+  });
+});
+
+// ---- The INI files, in process: duplicates are refused as the AWS CLI refuses them ----
+
+describe('the shared config and credentials files: a section or key twice', () => {
+  /** Runs the CLI in this process with HOME holding these files; returns the exit code and both outputs. */
+  async function inProcess(argv: readonly string[], files: Parameters<typeof makeHome>[0]): Promise<Run> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runInProcess(argv, {
+      env: { HOME: makeHome(files), SIGV4_SIGNING_DATE: SIGNING_DATE },
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      readStdin: () => new Uint8Array(),
+    });
+    for (const secret of SECRETS) expect(stderr).not.toContain(secret);
+    return { code, stdout, stderr };
+  }
+  const presign = ['presign', 's3://examplebucket/k', '--region', 'us-east-1'];
+  const id = (key: { accessKeyId: string }) => `aws_access_key_id = ${key.accessKeyId}`;
+  const secret = (key: { secretAccessKey: string }) => `aws_secret_access_key = ${key.secretAccessKey}`;
+
+  it('a section twice: refused, naming the file, both lines and the section (the id from one, the secret from the other)', async () => {
+    const credentials = `[default]\n${id(FILE_KEY)}\n\n[dev]\n${id(DEV_KEY)}\n${secret(DEV_KEY)}\n[default]\n${secret(ENV_KEY)}\n`;
+    expect(await inProcess(presign, { credentials, config: null })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "sigv4 presign: ~/.aws/credentials line 7: expected each section once, got [default] again (first on line 1); keep one of them (the AWS CLI refuses the file too: section 'default' already exists)\n",
+    });
+    // In the config file too, for a profile section.
+    const config = `[profile dev]\nregion = eu-west-1\n\n# again\n[profile dev]\nregion = eu-west-2\n`;
+    expect((await inProcess([...presign, '--profile', 'dev'], { config })).stderr).toBe(
+      "sigv4 presign: ~/.aws/config line 5: expected each section once, got [profile dev] again (first on line 1); keep one of them (the AWS CLI refuses the file too: section 'profile dev' already exists)\n",
+    );
+  });
+
+  it('a key twice in a section: refused, keys compared lower-cased, never showing a value', async () => {
+    const credentials = `[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\nAWS_Secret_Access_Key=${DEV_KEY.secretAccessKey}\n`;
+    expect(await inProcess(presign, { credentials, config: null })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "sigv4 presign: ~/.aws/credentials line 4: expected each key once in a section, got aws_secret_access_key again in [default] (first on line 3); keep one of them (the AWS CLI refuses the file too: option 'aws_secret_access_key' in section 'default' already exists)\n",
+    });
+    // A "key" that is no setting's name (a token pasted on a line of its own) is not shown.
+    const pasted = `[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\naws_session_token =\n${TOKEN}\n${TOKEN}\n`;
+    const run = await inProcess(presign, { credentials: pasted, config: null });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      "sigv4 presign: ~/.aws/credentials line 6: expected each key once in a section, got a key again in [default] (first on line 5); keep one of them (the AWS CLI refuses the file too: option '…' in section 'default' already exists)\n",
+    );
+    expect(run.stderr).not.toContain(TOKEN.slice(0, 12).toLowerCase());
+  });
+
+  it('sections compare exactly: [Default] and [default] are two sections, as in configparser', async () => {
+    const credentials = `[Default]\n${id(DEV_KEY)}\n${secret(DEV_KEY)}\n[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\n`;
+    const run = await inProcess(presign, { credentials, config: null });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(credentialOf(run.stdout)).toBe(`${FILE_KEY.accessKeyId}/20240501/us-east-1/s3/aws4_request`);
+  });
+
+  it('a nested sub-section keeps its last key, as botocore does (its _parse_nested does not refuse); "s3 =" twice is refused', async () => {
+    const config = `[profile dev]\nregion = ap-southeast-2\ns3 =\n  addressing_style = virtual\n  addressing_style = path\n`;
+    const run = await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^https:\/\/s3\.ap-southeast-2\.amazonaws\.com\/examplebucket\/k\?/); // path-style: the last one
+    const twice = `[profile dev]\ns3 =\n  addressing_style = virtual\nregion = ap-southeast-2\nS3 =\n  addressing_style = path\n`;
+    expect((await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config: twice })).stderr).toBe(
+      "sigv4 presign: ~/.aws/config line 5: expected each key once in a section, got s3 again in [profile dev] (first on line 2); keep one of them (the AWS CLI refuses the file too: option 's3' in section 'profile dev' already exists)\n",
+    );
+  });
+
+  it('files without duplicates read as before: every section and key, nested sub-sections as maps', async () => {
+    const credentials = parseIni(CREDENTIALS, 'credentials');
+    expect([...credentials.keys()]).toEqual(['default', 'dev', 'both']);
+    expect(credentials.get('dev')).toEqual(
+      new Map([
+        ['aws_access_key_id', DEV_KEY.accessKeyId],
+        ['aws_secret_access_key', DEV_KEY.secretAccessKey],
+        ['aws_session_token', TOKEN],
+      ]),
+    );
+    const config = parseIni(CONFIG, 'config');
+    expect([...config.keys()]).toEqual([
+      'profile dev', 'profile cfg', 'profile both', 'profile minio', 'services local', 'profile plain-endpoint',
+      'profile virtual', 'profile role', 'profile sso', 'profile process', 'profile nokeys',
+    ]);
+    expect(config.get('profile dev')).toEqual(new Map<string, string | Map<string, string>>([['region', 'ap-southeast-2'], ['s3', new Map([['addressing_style', 'path']])]]));
+    expect(config.get('services local')).toEqual(new Map([['s3', new Map([['endpoint_url', 'http://services-endpoint:9000']])]]));
+    // And the CLI signs with them as it did.
+    const run = await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], {});
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      `${await libraryUrl('https://s3.ap-southeast-2.amazonaws.com/examplebucket/k', { region: 'ap-southeast-2', credentials: { ...DEV_KEY, sessionToken: TOKEN } })}\n`,
+    );
   });
 });

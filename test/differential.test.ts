@@ -44,6 +44,11 @@ const FEATURES: readonly (readonly [string, (c: Case) => boolean])[] = [
   ['S3 path-style URL', (c) => c.endpointStyle === 'path-style'],
   ['other service', (c) => c.endpointStyle === 'service'],
   ['non-default path rules', (c) => c.pathRules !== undefined],
+  // The path as sent (every service but S3): what is signed is the text, so these are distinct paths there.
+  ['raw sub-delims, ":" or "@" in a path sent as written', (c) => c.service !== 's3' && /[!$&'()*+,;=:@]/.test(c.rawPath)],
+  ['an escape of an unreserved character (%7E, %41) in a path sent as written', (c) => c.service !== 's3' && /%(?:7[eE]|[46][1-9a-fA-F]|[57][0-9aA]|3[0-9]|2[dDeE]|5[fF])/.test(c.rawPath)],
+  ['a lowercase escape in a path sent as written', (c) => c.service !== 's3' && /%(?:[0-9a-f][a-f]|[a-f][0-9])/.test(c.rawPath)],
+  ['a dot segment written %2e in a path sent as written', (c) => c.service !== 's3' && /\/(?:\.|%2e)*%2e(?:\.|%2e)*(?:\/|$)/i.test(c.rawPath)],
   ['repeated header', (c) => new Set(c.headers.map(([n]) => n.toLowerCase())).size < c.headers.length],
   ['header the SDKs never sign', (c) => c.headers.some(([n]) => /^(user-agent|connection|expect|cache-control|x-amzn-trace-id)$/i.test(n))],
   ['hoisted x-amz-* header', (c) => c.hoistAmzHeaders === true && c.headers.some(([n]) => /^x-amz-(meta|acl|tagging|storage)/i.test(n))],
@@ -107,9 +112,10 @@ describe('same signatures as @smithy/signature-v4 and aws4 on random requests', 
         { seed: SEED + i, numRuns: RUNS },
       );
       // Every case is compared with smithy; the aws4 constraints must still leave aws4 a fair share of the cases.
+      // (Outside S3 about one case in eight has a raw "[", "]" or "|" in its path, which aws4 rewrites; so 0.40.)
       expect(t.runs).toBe(RUNS);
       expect(t.smithy).toBe(RUNS);
-      expect(t.aws4).toBeGreaterThanOrEqual(RUNS * (family === 's3' ? 0.35 : 0.45));
+      expect(t.aws4).toBeGreaterThanOrEqual(RUNS * (family === 's3' ? 0.35 : 0.4));
     }, 60_000); // 2-5 s each on an idle core; the margin is for a loaded CI machine
   });
 
@@ -131,6 +137,22 @@ describe('known peer differences (why some cases go to one peer only)', () => {
     new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath, applyChecksum });
   const request = (path: string, query: Record<string, string>, headers: Record<string, string> = {}) =>
     new HttpRequest({ method: 'GET', hostname: 'example.com', path, query, headers: { host: 'example.com', ...headers } });
+
+  it('outside S3 aws4 rewrites a path holding a raw "[", "]" or "|" (encodeURI(decodeURI(path))); smithy and we sign it as sent', async () => {
+    const path = '/a[1]|%7E';
+    expect(line(aws4Creq({ host: 'example.com', path, service: 'execute-api', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 1)).toBe('/a%255B1%255D%257C~');
+    const ours = await signRequest({ url: `https://example.com${path}`, service: 'execute-api', region: 'us-east-1', credentials, signingDate });
+    expect(line(ours.canonicalRequest, 1)).toBe('/a%5B1%5D%7C%257E');
+    const theirs = smithy('execute-api');
+    let creq = '';
+    const observed = Object.assign(theirs, {
+      createCanonicalRequest(this: SignatureV4, ...args: Parameters<SignatureV4['createCanonicalRequest']>) {
+        return (creq = SignatureV4.prototype['createCanonicalRequest'].apply(this, args));
+      },
+    });
+    await observed.sign(request(path, {}), { signingDate: new Date(signingDate) });
+    expect(line(creq, 1)).toBe('/a%5B1%5D%7C%257E');
+  });
 
   it('"+" in a query is a space to aws4, smithy (as decoded text) and us; in an S3 path aws4 reads it as a space, we as a plus', async () => {
     const query = '?a=b+c';

@@ -152,7 +152,9 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Am
     verifyPresignedPost({ form, bucket: e.inputs.bucket, region: 'us-east-1', getCredentials, now: Date.parse('2015-12-29T12:00:00Z'), ...options });
 
   it('verifyPresignedPost accepts the documented form: the key gets the file name, every field is checked', async () => {
-    const verified = await verifyDoc(docForm());
+    const form = docForm();
+    const verified = await verifyDoc(form);
+    expect(verified.file).toBe(form.at(-1)![1]); // the file part itself
     expect(verified).toEqual({
       accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
       credentialScope: '20151229/us-east-1/s3/aws4_request',
@@ -177,6 +179,7 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Am
         policy: e.expected.policy_base64,
         'x-amz-signature': e.expected.signature,
       },
+      file: form.at(-1)![1],
       fileSize: 6,
       fileName: 'lolcatz.jpg',
       contentLengthRange: undefined,
@@ -646,5 +649,58 @@ describe('verifyPresignedPost: each failure, with its code', () => {
     }
     expect(await expectMisuse(verify([['key']] as unknown as [string, string][]))).toBe('"form" expected [name, value] pairs, got an array');
     expect(await expectMisuse(verify({ key: 1 } as unknown as Record<string, string>))).toBe('"form["key"]" expected a string, or a File or Blob for "file", got 1');
+  });
+});
+
+describe('verifyPresignedPost: the file part checked is the file part returned', () => {
+  const policy = policyOf(['content-length-range', 1, 10]);
+  const small = new File(['small'], 'small.txt');
+  const huge = new File(['x'.repeat(1000)], 'huge.txt');
+
+  it('returns the part whose size was checked, whatever the case of its name', async () => {
+    for (const name of ['file', 'File', 'FILE']) {
+      const form = rawForm(policy, {}, { file: null });
+      form.push([name, small]);
+      const verified = await verify(form);
+      expect(verified.file, name).toBe(small); // the very part checked, not a copy
+      expect(verified.fileSize).toBe(5);
+      // With a FormData, form.get('file') (case-sensitive) finds nothing when the part was named "File":
+      // verified.file is the one to store.
+      const formData = new FormData();
+      for (const [n, v] of form) formData.append(n, v);
+      const fromFormData = await verify(formData);
+      expect(await (fromFormData.file as Blob).text()).toBe('small');
+      expect(formData.get('file') === null).toBe(name !== 'file');
+    }
+    // Text in the file field is the part too; no file in the form (fileSize given): undefined.
+    expect((await verify(rawForm(policy, {}, { file: 'hello' }))).file).toBe('hello');
+    expect((await verify(rawForm(policy, {}, { file: null }), { fileSize: 3 })).file).toBeUndefined();
+  });
+
+  it('refuses two file parts, in any case and either order (the size checked and the bytes stored could differ)', async () => {
+    for (const [first, second] of [
+      ['File', 'file'],
+      ['file', 'File'],
+      ['file', 'FILE'],
+      ['file', 'file'],
+    ] as const) {
+      for (const [a, b] of [
+        [small, huge],
+        [huge, small],
+      ] as const) {
+        const form = rawForm(policy, {}, { file: null });
+        form.push([first, a], [second, b]);
+        expect(await expectCode(verify(form), 'ERR_SIGV4_MALFORMED'), `${first} then ${second}`).toBe(
+          `the form expected one "${second}" field, got more than one (names are case-insensitive)`,
+        );
+        const formData = new FormData();
+        for (const [n, v] of form) formData.append(n, v);
+        await expectCode(verify(formData), 'ERR_SIGV4_MALFORMED');
+      }
+    }
+    // As an object (the two names differ only in case).
+    expect(await expectCode(verify({ ...Object.fromEntries(rawForm(policy, {}, { file: null })), File: small, file: huge }), 'ERR_SIGV4_MALFORMED')).toBe(
+      'the form expected one "file" field, got more than one (names are case-insensitive)',
+    );
   });
 });

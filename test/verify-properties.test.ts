@@ -192,9 +192,29 @@ function canonicalText(text: string): string | null {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * A URL's meaning for SigV4: scheme and host in lower case (a default port dropped), the path's bytes (dot
- * segments resolved when the service normalizes), and the multiset of query parameters' bytes, where `+` is a
- * space, `k` and `k=` are one parameter and empty `&&` pieces are nothing. null for text no client sends.
+ * The path as signed outside S3: the text as received (an escape's letter case, and %7E against ~, matter), a
+ * space and non-ASCII encoded, dot segments resolved as RFC 3986 does (`%2e` is a dot; a `..` removes the segment
+ * before it, empty or not), then empty segments dropped; a trailing slash kept after a final dot or empty segment.
+ */
+function sentPathMeaning(rawPath: string): string | null {
+  if (/%(?![0-9A-Fa-f]{2})/.test(rawPath)) return null;
+  const path = (rawPath || '/').replace(/[ ]|[^\x00-\x7f]/gu, encodeURIComponent);
+  const out: string[] = [];
+  let slash = false;
+  for (const segment of path.split('/').slice(1)) {
+    const dots = segment.replace(/%2e/gi, '.');
+    slash = dots === '' || dots === '.' || dots === '..';
+    if (dots === '..') out.pop();
+    else if (dots !== '.') out.push(segment);
+  }
+  const kept = out.filter((segment) => segment !== '');
+  return '/' + kept.join('/') + (kept.length > 0 && slash ? '/' : '');
+}
+
+/**
+ * A URL's meaning for SigV4: scheme and host in lower case (a default port dropped), the path (for S3 its bytes;
+ * for other services as {@link sentPathMeaning} reads it), and the multiset of query parameters' bytes, where `+`
+ * is a space, `k` and `k=` are one parameter and empty `&&` pieces are nothing. null for text no client sends.
  */
 function urlMeaning(url: string, normalize: boolean): string | null {
   // eslint-disable-next-line no-control-regex
@@ -203,16 +223,10 @@ function urlMeaning(url: string, normalize: boolean): string | null {
   if (!m) return null;
   const scheme = m[1]!.toLowerCase();
   const authority = m[2]!.toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '');
-  let segments = m[3]!.split('/').map(canonicalText);
+  // The authority ends at the first "/", "?" or "#".
+  if (m[3] !== '' && !m[3]!.startsWith('/')) return null;
+  const segments = normalize ? [sentPathMeaning(m[3]!)] : m[3]!.split('/').map(canonicalText);
   if (segments.includes(null)) return null;
-  if (normalize) {
-    const kept: string[] = [];
-    for (const s of segments as string[]) {
-      if (s === '..') kept.pop();
-      else if (s !== '' && s !== '.') kept.push(s);
-    }
-    segments = ['', ...kept, ...(m[3]!.endsWith('/') && kept.length > 0 ? [''] : [])];
-  }
   const params: string[] = [];
   for (const piece of (m[4] ?? '').split('&')) {
     if (piece === '') continue;

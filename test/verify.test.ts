@@ -456,7 +456,7 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
     await expectCode(verifyPresignedUrl({ ...options, headers: { 'x-amz-content-sha256': 'nonsense' } }), 'ERR_SIGV4_MALFORMED');
   });
 
-  it('S3 keeps the path as sent; other services normalize it and encode it twice', async () => {
+  it('S3 keeps the path as sent; other services sign it as sent, normalized and encoded twice', async () => {
     const sign = (service: string, url: string) =>
       presignUrl({ url, service, region: 'us-east-1', credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET }, signingDate: SIGNED_AT });
     const s3 = await sign('s3', 'https://bucket.s3.amazonaws.com/a//b/../c%2Fd 100%25.txt');
@@ -466,15 +466,28 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
     await expectCode(verifyPresignedUrl({ ...base, service: 's3', url: new URL(s3.url) }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
 
     const api = await sign('execute-api', 'https://api.example.com/a/./b/../c d');
-    expect(api.url.startsWith('https://api.example.com/a/c%20d?')).toBe(true);
+    // The caller's path, as fetch sends it; fetch resolves the dot segments before sending.
+    expect(api.url.startsWith('https://api.example.com/a/./b/../c%20d?')).toBe(true);
     const options = { ...base, service: 'execute-api', url: api.url };
-    expect((await verifyPresignedUrl(options)).canonicalRequest.split('\n')[1]).toBe('/a/c%2520d');
-    // The same request with its path written another way verifies: normalization is part of the rules.
-    await verifyPresignedUrl({ ...options, url: api.url.replace('/a/c%20d?', '/a/./x/../c%20d?') });
+    const apiVerified = await verifyPresignedUrl(options);
+    expect(apiVerified.canonicalRequest.split('\n')[1]).toBe('/a/c%2520d');
+    expect(apiVerified.path).toBe('/a/c%20d');
+    // The same request with its path written another way verifies: normalization is part of the rules; and as
+    // fetch sends it (dot segments resolved), and as a URL object reads it.
+    await verifyPresignedUrl({ ...options, url: api.url.replace('/a/./b/../c%20d?', '/a/./x/../c%20d?') });
+    await verifyPresignedUrl({ ...options, url: api.url.replace('/a/./b/../c%20d?', '/a/c%20d?') });
+    await verifyPresignedUrl({ ...options, url: new URL(api.url) });
     await expectCode(verifyPresignedUrl({ ...options, uriEscapePath: false }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    // Outside S3 the path is signed as it is sent, so an escape in another case, or one for an unreserved
+    // character, is another path (AWS's signers sign %7E and ~ differently).
+    const tilde = await sign('execute-api', 'https://api.example.com/x/%7Euser/%c3%bc');
+    expect(tilde.canonicalRequest.split('\n')[1]).toBe('/x/%257Euser/%25c3%25bc');
+    await verifyPresignedUrl({ ...options, url: tilde.url });
+    await expectCode(verifyPresignedUrl({ ...options, url: tilde.url.replace('%7Euser', '~user') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(verifyPresignedUrl({ ...options, url: tilde.url.replace('%c3%bc', '%C3%BC') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
   });
 
-  it('escapes in another case, or characters a client left unencoded, are the same URL', async () => {
+  it('S3: escapes in another case, or characters a client left unencoded, are the same URL', async () => {
     const presigned = await presignUrl({
       url: 'https://bucket.s3.amazonaws.com/ü ~x',
       service: 's3',

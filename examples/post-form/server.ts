@@ -53,6 +53,37 @@ const S3_ERRORS: Partial<Record<SigV4ErrorCode, [number, string]>> = {
   ERR_SIGV4_UNKNOWN_ACCESS_KEY: [403, 'InvalidAccessKeyId'],
 };
 
+/**
+ * The fixed message of each S3 error code this server answers with. A response never carries an exception's text
+ * or stack: the SigV4Error's message (for the server's log) stays on the server, the client gets the code.
+ */
+const S3_MESSAGES: Record<string, string> = {
+  MalformedPOSTRequest: 'The body of your POST request is not well-formed multipart/form-data.',
+  EntityTooSmall: 'Your proposed upload is smaller than the minimum allowed object size.',
+  EntityTooLarge: 'Your proposed upload exceeds the maximum allowed size.',
+  InvalidPolicyDocument: 'The policy document is not valid.',
+  SignatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided.',
+  InvalidAccessKeyId: 'The AWS Access Key Id you provided does not exist in our records.',
+  AccessDenied: 'Access Denied',
+  InvalidArgument: 'The object key or file name is not allowed here.',
+  InternalError: 'We encountered an internal error. Please try again.',
+};
+
+/** Where every stored key lives: the forms this server makes put keys under `uploads/<uuid>/`. */
+const KEY_PREFIX = 'uploads/';
+
+/**
+ * Whether a verified key may be stored. S3 puts the name the client sent in place of `${filename}`,
+ * whatever it holds; here a name is a name: no "/" or "\", not "." or "..", so it cannot add folders to the key or
+ * climb out of it. And whatever the key field said (the policy only fixes its prefix), a key with a "." or ".."
+ * segment, a "\" or a control character is refused: URL parsers resolve such paths (`uploads/x/../../y` is sent as
+ * `/y`), so the file would be stored somewhere else than the key that was checked.
+ */
+function isStorable(key: string, keyField: string | undefined, fileName: string | undefined): boolean {
+  if (keyField?.includes('${filename}') && (fileName === undefined || /[/\\]/.test(fileName) || fileName === '.' || fileName === '..')) return false;
+  return key.startsWith(KEY_PREFIX) && !/[\\\x00-\x1f\x7f]/.test(key) && !key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
 /** Starts the form's server on 127.0.0.1. */
 export async function startPostFormServer(options: PostFormServerOptions): Promise<PostFormServer> {
   const { endpoint, bucket, region, credentials } = options;
@@ -109,7 +140,9 @@ ${hidden}
     return body;
   }
 
-  const sendError = (response: ServerResponse, status: number, code: string, message: string, sigv4Code?: string): void => {
+  /** An S3-style error: the code and its fixed message (never an exception's text), and the SigV4 error code if any. */
+  const sendError = (response: ServerResponse, status: number, code: string, sigv4Code?: string): void => {
+    const message = S3_MESSAGES[code] ?? S3_MESSAGES['AccessDenied']!;
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message>${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
     response.writeHead(status, { 'content-type': 'application/xml', 'cache-control': 'no-store' }).end(body);
   };
@@ -120,13 +153,13 @@ ${hidden}
     const body = await readBody(request, maxBytes + 64 * 1024);
     if (body === undefined) {
       response.setHeader('connection', 'close');
-      return sendError(response, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${maxBytes} bytes).`);
+      return sendError(response, 400, 'EntityTooLarge');
     }
     let form: FormData;
     try {
       form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body }).formData();
     } catch {
-      return sendError(response, 400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+      return sendError(response, 400, 'MalformedPOSTRequest');
     }
     let verified;
     try {
@@ -139,12 +172,14 @@ ${hidden}
     } catch (error) {
       if (!isSigV4Error(error)) throw error;
       const [status, code] = S3_ERRORS[error.code] ?? [403, 'AccessDenied'];
-      return sendError(response, status, code, error.message, error.code);
+      return sendError(response, status, code, error.code);
     }
+    if (!isStorable(verified.key, verified.fields['key'], verified.fileName)) return sendError(response, 400, 'InvalidArgument');
 
-    // Verified: store the file as S3 would, with its Content-Type and metadata.
-    const file = form.get('file');
-    const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : new Uint8Array(await file!.arrayBuffer());
+    // Verified: store the file as S3 would, with its Content-Type and metadata. The file is the part that was
+    // checked (verified.file), never form.get('file'): names are case-insensitive, the part may be named "File".
+    const file = verified.file!; // the form held the file: no fileSize was passed
+    const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : new Uint8Array(await file.arrayBuffer());
     const headers: Record<string, string> = { 'content-type': verified.fields['content-type'] ?? 'binary/octet-stream' };
     for (const [name, value] of Object.entries(verified.fields)) {
       if (!name.startsWith('x-amz-meta-')) continue;
@@ -152,8 +187,10 @@ ${hidden}
       headers[name] = /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
     }
     const put = await signRequest({ url: `${endpoint}/${bucket}/${keyPath(verified.key)}`, method: 'PUT', service: 's3', region, credentials, headers, body: bytes });
+    // And the URL sent is still under the bucket's folder (isStorable refused what a URL parser would resolve).
+    if (!new URL(put.url).pathname.startsWith(`${new URL(endpoint).pathname.replace(/\/$/, '')}/${bucket}/${KEY_PREFIX}`)) return sendError(response, 400, 'InvalidArgument');
     const stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes });
-    if (!stored.ok) return sendError(response, 502, 'InternalError', `the bucket answered ${stored.status}`);
+    if (!stored.ok) return sendError(response, 502, 'InternalError');
     const etag = stored.headers.get('etag') ?? '';
 
     const redirect = verified.fields['success_action_redirect'] ?? verified.fields['redirect'];
@@ -177,7 +214,8 @@ ${hidden}
     const url = new URL(request.url ?? '/', 'http://localhost');
     const send = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
     const failed = (error: unknown) => {
-      if (!response.headersSent) sendError(response, 500, 'InternalError', String(error));
+      console.error(error); // the details stay in the server's log
+      if (!response.headersSent) sendError(response, 500, 'InternalError');
       else response.destroy();
     };
     if (request.method === 'GET' && url.pathname === '/') return void page().then((text) => send(200, text), failed);

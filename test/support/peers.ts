@@ -5,13 +5,15 @@
 // The model. A Case is a request described twice: as the text our API is given (a URL string with raw or
 // percent-encoded characters, a `query` option of raw text, headers as written) and as what that text *means*
 // (decoded path segments, decoded query pairs, lower-case headers). Our API's rules (README, "URLs and keys"):
-// the URL string is read without WHATWG normalization; characters outside URL syntax are encoded; `%XX` stands
-// for its byte; `+` is a plus sign in the path and a space in the query (as URLSearchParams and S3 read it); the
-// wire path is each segment in RFC 3986 form; for every service but S3 the path is normalized and the canonical
-// URI is the wire path encoded again; the `query` option is raw text. (So the generator writes a plus sign in
+// the URL string is read without WHATWG normalization; `+` is a plus sign in the path and a space in the query
+// (as URLSearchParams and S3 read it); the `query` option is raw text. The path: for S3 (encoded once),
+// characters outside URL syntax are encoded, `%XX` stands for its byte, and the wire path is each decoded segment
+// in RFC 3986 form; for every other service (encoded twice) the wire path is the path as written with the
+// characters fetch encodes encoded (`%XX` kept as written, sub-delims raw), and the canonical URI is that path as
+// fetch sends it (dot segments resolved), normalized and encoded again. (So the generator writes a plus sign in
 // the URL query as %2B, and a space there as `+`, ` ` or %20.) Each peer is fed the *meaning*, written in that
 // peer's own input language:
-//   - smithy: HttpRequest.path is the wire path (already encoded; smithy normalizes and double-encodes it
+//   - smithy: HttpRequest.path is the path sent (already encoded; smithy normalizes and double-encodes it
 //     itself when uriEscapePath is on), HttpRequest.query holds decoded strings, HttpRequest.headers one
 //     string per name, `host` included (the SDK's middleware adds it; SignatureV4 does not).
 //   - aws4: `path` is the wire path plus a query string it reads with querystring.parse, so every key and
@@ -81,6 +83,8 @@ export interface Case {
   readonly method: string;
   /** Decoded path segments after the leading `/` (`['']` for `/`). */
   readonly segments: readonly string[];
+  /** The path as written in `url`. */
+  readonly rawPath: string;
   /** Decoded query pairs: the URL's, then the `query` option's. */
   readonly query: readonly (readonly [string, string])[];
   /** The `query` option (raw text) and the form it is passed in. */
@@ -112,8 +116,26 @@ const isS3 = (c: Case): boolean => c.service === 's3';
 const normalizes = (c: Case): boolean => c.pathRules?.normalizePath ?? !isS3(c);
 const escapesTwice = (c: Case): boolean => c.pathRules?.uriEscapePath ?? !isS3(c);
 
-/** The path as it goes on the wire: each decoded segment in RFC 3986 form (not normalized). */
-export const wirePath = (c: Case): string => '/' + c.segments.map(rfc3986).join('/');
+// What fetch percent-encodes in a path (the URL standard's path percent-encode set, and non-ASCII), written
+// apart from src/; test/canonical-request.test.ts checks the library's rule against the platform's URL parser.
+const FETCH_ENCODES = /[ "<>^`{}]|[^\x00-\x7f]/u;
+
+/**
+ * The path as our URL carries it, not normalized. S3: each decoded segment in RFC 3986 form. Other services: the
+ * path as written, with what fetch encodes encoded (UTF-8, uppercase hex) and "\\" as "/".
+ */
+export const wirePath = (c: Case): string => {
+  if (!escapesTwice(c)) return '/' + c.segments.map(rfc3986).join('/');
+  let out = '';
+  for (const ch of c.rawPath || '/') out += ch === '\\' ? '/' : FETCH_ENCODES.test(ch) ? percentEncode(ch, false) : ch;
+  return out;
+};
+
+/**
+ * The path a peer is given: what fetch sends. For S3 the wire path; for other services the wire path with its
+ * dot segments resolved by the URL parser, as fetch resolves them before sending.
+ */
+export const sentPath = (c: Case): string => (escapesTwice(c) ? new URL(`http://h.invalid${wirePath(c)}`).pathname : wirePath(c));
 
 // The methods the Fetch standard upper-cases ("normalize a method"); every other one, `patch` included, is sent as written.
 const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
@@ -225,11 +247,11 @@ function signerAdded(headers: Readonly<Record<string, unknown>>): Record<string,
 }
 
 /**
- * The URL path a signer's canonical request implies: the wire path, or for a normalized path the canonical
- * URI with its second encoding undone (the double-encoded form holds `%25` only where the wire path has `%`).
+ * The URL path our signer emits: the wire path (for every service but S3, the caller's path as fetch encodes it,
+ * not normalized); for S3's encoding with normalization, the canonical URI the peer signed.
  */
 function expectedPath(c: Case, canonicalRequest: string): string {
-  if (!normalizes(c)) return wirePath(c);
+  if (!normalizes(c) || escapesTwice(c)) return wirePath(c);
   const uri = canonicalRequest.split('\n')[1]!;
   return escapesTwice(c) ? uri.replace(/%25/g, '%') : uri;
 }
@@ -282,7 +304,7 @@ function smithyRequest(c: Case, headers: Record<string, string>, body?: string):
     protocol: origin.protocol,
     hostname: origin.hostname,
     ...(origin.port ? { port: Number(origin.port) } : {}),
-    path: wirePath(c),
+    path: sentPath(c),
     query,
     headers: { host: c.host, ...headers },
     ...(body !== undefined ? { body } : {}),
@@ -393,6 +415,9 @@ type Aws4Request = import('aws4').Request & {
  */
 export function aws4Skip(c: Case): string | undefined {
   if (c.pathRules) return 'non-default path rules: aws4 ties normalization and double encoding to service === "s3"';
+  // parsePath(): a path holding a character outside its list (here "[", "]" or "|", which fetch sends raw) is
+  // rewritten as encodeURI(decodeURI(path)), which changes its escapes (%7E becomes ~).
+  if (escapesTwice(c) && /[^0-9A-Za-z;,/?:@&=+$\-_.!~*'()#%]/.test(sentPath(c))) return 'a "[", "]" or "|" in the path: aws4 re-encodes the whole path';
   // canonicalString(): `if (!key) return obj` drops a parameter with an empty name.
   if (c.query.some(([k]) => k === '')) return 'empty query key: aws4 leaves it out of the canonical query';
   if (isS3(c)) {
@@ -435,7 +460,7 @@ function aws4Run(c: Case, request: Aws4Request, withToken: boolean) {
 }
 
 const aws4Path = (c: Case, pairs: readonly (readonly [string, string])[]): string =>
-  wirePath(c) + (pairs.length > 0 ? '?' + pairs.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&') : '');
+  sentPath(c) + (pairs.length > 0 ? '?' + pairs.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&') : '');
 
 function aws4Presign(c: Case): PresignExpected {
   const headers: Record<string, string> = { host: c.host };
@@ -820,6 +845,7 @@ export function caseArbitrary(kind: Kind, family: Family): fc.Arbitrary<Case> {
         endpointStyle: !s3 ? 'service' : r.endpoint.e.pathStyle ? 'path-style' : 'virtual-hosted',
         method: r.method,
         segments,
+        rawPath,
         query,
         extraQuery,
         extraQueryForm: r.extraQueryForm,
