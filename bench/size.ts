@@ -30,17 +30,25 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * Ceilings (min+gzip bytes) that `npm test` enforces (test/size.test.ts): today's sizes with a little room, so a
  * change that grows the bundle fails until it is justified here. Lower them as the bundle shrinks.
  */
+// Raised for issue 12 (measured after it: presignUrl 6315, presignUrlSync 7555, signRequest 6176, verify 8876,
+// everything 18655; at its start 5985, 7230, 5839, 8065, 17812): non-S3 paths signed as sent (toWirePath,
+// removeDotSegments, the per-segment second encoding: ~180 B in each signer); messages escape every control, format
+// and separator character (describe/quoteText, in every entry), the linear URL pattern and host cap; in the
+// verifiers the auth-mechanism, SigV2, access key id and Object.prototype checks with their messages.
 export const CEILINGS: Readonly<Record<string, number>> = {
-  presignUrl: 6000,
-  presignUrlSync: 7250,
-  signRequest: 5850,
-  'verify (verifyPresignedUrl + verifyRequest)': 8100,
-  createPresignedPost: 6000,
-  verifyPresignedPost: 6450,
-  everything: 17850,
-  // Kept below aws4fetch's presign bundle (2,527 bytes in the same measurement): the reason the entry exists.
-  'sigv4/lite presignUrl': 2520,
-  'sigv4/lite everything': 3550,
+  presignUrl: 6340,
+  presignUrlSync: 7580,
+  signRequest: 6200,
+  'verify (verifyPresignedUrl + verifyRequest)': 8900,
+  createPresignedPost: 6150,
+  verifyPresignedPost: 6750,
+  everything: 18680,
+  // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
+  // exists. Since issue 12 it is 50 B above it (2,577): signing a non-S3 path as it is sent costs lite 138 B (its
+  // own compact toWirePath and removeDotSegments: aws4fetch leaves that to the runtime's URL parser, whose path
+  // encoding and dot-segment handling differ between Node, Deno and Bun), and the Web Crypto check 13 B.
+  'sigv4/lite presignUrl': 2600,
+  'sigv4/lite everything': 3620,
 };
 
 export interface SizeRow {

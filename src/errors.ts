@@ -17,6 +17,7 @@ export type SigV4ErrorCode =
   | 'ERR_SIGV4_EXPIRED'
   | 'ERR_SIGV4_SIGNED_HEADERS'
   | 'ERR_SIGV4_METHOD'
+  | 'ERR_SIGV4_AUTH_MECHANISM'
   | 'ERR_SIGV4_SESSION_TOKEN'
   | 'ERR_SIGV4_PAYLOAD_HASH'
   | 'ERR_SIGV4_SIGNATURE_MISMATCH'
@@ -42,10 +43,26 @@ export function isSigV4Error(value: unknown): value is SigV4Error {
   return value instanceof Error && value.name === 'SigV4Error' && typeof code === 'string' && code.startsWith('ERR_SIGV4_');
 }
 
+// Every control (Cc) and format (Cf) code point and the line and paragraph separators (Zl, Zp): C0 and C1
+// controls, DEL, U+200E/U+200F, the bidi controls U+202A–U+202E and U+2066–U+2069, U+2028/U+2029, U+FEFF…
+// JSON.stringify escapes only C0 controls; the others would reach a log or a terminal raw. (Linear: one class.)
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const escapeCodeUnits = (c: string): string => {
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
+  return out;
+};
+
+/** JSON text with every control, format and separator code point that JSON.stringify left raw escaped as `\uXXXX`. */
+export const escapeUnsafe = (json: string): string => json.replace(UNSAFE, escapeCodeUnits);
+
+/** JSON string form of text, with every control, format and separator code point escaped as `\uXXXX`. */
+export const quoteText = (text: string): string => escapeUnsafe(JSON.stringify(text));
+
 /** Describes a received value for an error message without echoing long or secret content. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') {
-    return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
+    return value.length > 80 ? `${quoteText(value.slice(0, 80))}… (${value.length} characters)` : quoteText(value);
   }
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);

@@ -5,13 +5,13 @@
 
 import { timingSafeEqual } from './crypto.js';
 import { utf8 } from './encoding.js';
-import { describe, invalidType, outOfRange } from './errors.js';
+import { describe, invalidType, outOfRange, quoteText } from './errors.js';
 import { createSignature, signingKeyFor } from './signature.js';
 import { checkCache } from './request.js';
 import type { SigningKeyCache } from './signing-key.js';
 import { createCredentialScope } from './string-to-sign.js';
-import { checkAccepted, readClock, iso, readFoundCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
-import { checkAlgorithm, checkSignatureForm, fail, parseCredential, readAmzDate } from './verify-read.js';
+import { checkAccepted, readClock, iso, lookUpCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
+import { checkAlgorithm, checkSignatureForm, fail, failSigV2, parseCredential, readAmzDate } from './verify-read.js';
 import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
 
 /**
@@ -150,7 +150,7 @@ function readForm(form: PostFormInput): ReadForm {
       return;
     }
     if (isBlob(value)) fail('ERR_SIGV4_MALFORMED', `the field ${describe(rawName)} expected text, got a file (the file goes in the "file" field)`);
-    if (typeof value !== 'string') invalidType(`form[${JSON.stringify(rawName)}]`, 'a string, or a File or Blob for "file"', value);
+    if (typeof value !== 'string') invalidType(`form[${quoteText(rawName)}]`, 'a string, or a File or Blob for "file"', value);
     total += rawName.length + value.length;
     if (total > MAX_POST_FIELDS_LENGTH) {
       fail('ERR_SIGV4_MALFORMED', `the fields before the file expected at most ${MAX_POST_FIELDS_LENGTH} characters in all, got more`);
@@ -274,7 +274,7 @@ const FILENAME = '${filename}';
  *
  * @returns who signed, the key, the fields (names lowercased), the file part that was checked, its size and the policy.
  * @throws TypeError or RangeError for invalid options.
- * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM`,
+ * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM` (also for a SigV2 form),
  * `ERR_SIGV4_DATE`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_REGION`, `ERR_SIGV4_SERVICE`,
  * `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_UNKNOWN_ACCESS_KEY`, `ERR_SIGV4_SIGNATURE_MISMATCH`,
  * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_POLICY`, `ERR_SIGV4_EXPIRED`, `ERR_SIGV4_POLICY_CONDITION`,
@@ -303,6 +303,8 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   }
   const fileName = settings.fileName ?? file?.name;
 
+  // boto3's default generate_presigned_post signs with SigV2: AWSAccessKeyId, signature and policy fields.
+  if (!fields.has('x-amz-algorithm') && fields.has('awsaccesskeyid') && fields.has('signature')) failSigV2('AWSAccessKeyId/signature fields in the form');
   const missing = REQUIRED.filter((name) => !fields.has(name));
   if (missing.length > 0) fail('ERR_SIGV4_MALFORMED', `the form expected the fields ${missing.join(', ')}, got none (is it a presigned POST?)`);
   const field = (name: (typeof REQUIRED)[number] | 'x-amz-security-token'): string => fields.get(name)!;
@@ -330,9 +332,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   }
 
   // The key and the signature.
-  const found: unknown = await settings.getCredentials(credential.accessKeyId);
-  if (found === undefined || found === null) fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(credential.accessKeyId)} is unknown`);
-  const credentials = readFoundCredentials(found, credential.accessKeyId);
+  const credentials = await lookUpCredentials(settings.getCredentials, credential.accessKeyId);
   const key = await signingKeyFor(credentials, credential.date, credential.region, credential.service, settings.cache);
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
     fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');
@@ -382,7 +382,7 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
     const ok = rule.kind === 'eq' ? value === rule.value : startsWith(rule.field, value, rule.value);
     if (!ok) {
       const got = rule.field === 'x-amz-security-token' ? 'another value' : fields.has(rule.field) || rule.field === 'key' || rule.field === 'bucket' ? describe(value) : 'no such field';
-      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${JSON.stringify(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`);
+      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${quoteText(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`);
     }
   }
   for (const name of fields.keys()) {

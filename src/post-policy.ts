@@ -4,7 +4,7 @@
 
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, utf8 } from './encoding.js';
-import { describe, invalidType, outOfRange } from './errors.js';
+import { describe, escapeUnsafe, invalidType, outOfRange, quoteText } from './errors.js';
 import { MAX_EXPIRES_IN } from './presign.js';
 import { CONTROL, checkCache, checkCredentials, checkScopePart, parseUrl } from './request.js';
 import { createSignature, signingKeyFor } from './signature.js';
@@ -118,7 +118,7 @@ export type Rule =
 export const showRule = (rule: Rule): string =>
   rule.kind === 'content-length-range'
     ? JSON.stringify([rule.kind, rule.min, rule.max])
-    : JSON.stringify([rule.kind, `$${rule.field}`, rule.value.length > 80 ? `${rule.value.slice(0, 80)}…` : rule.value]);
+    : escapeUnsafe(JSON.stringify([rule.kind, `$${rule.field}`, rule.value.length > 80 ? `${rule.value.slice(0, 80)}…` : rule.value]));
 
 // ---- Signing ----
 
@@ -307,10 +307,10 @@ function checkFieldName(name: string, raw: unknown, where: 'fields' | 'condition
   if (typeof raw !== 'string') invalidType(name, 'a field name', raw);
   const field = raw.toLowerCase();
   if (SIGNER_FIELDS.has(field) || field === 'file') {
-    throw new TypeError(`"${name}" expected no ${JSON.stringify(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`);
+    throw new TypeError(`"${name}" expected no ${quoteText(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`);
   }
   if (field === 'key' || field === 'bucket') {
-    throw new TypeError(`"${name}" expected no ${JSON.stringify(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`);
+    throw new TypeError(`"${name}" expected no ${quoteText(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`);
   }
   if (where === 'fields' && field.startsWith('x-ignore-') && field.length > 9) return field;
   if (startsWithAllowed(field) === undefined) invalidType(name, `a POST form field (${FIELD_LIST})`, raw);
@@ -343,7 +343,7 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
     const field = checkFieldName(`${name}[1]`, target.slice(1), 'conditions');
     const text = checkText(`${name}[2]`, value);
     if (op === 'starts-with' && startsWithAllowed(field) === false) {
-      throw new TypeError(`"${name}" expected an exact condition on ${JSON.stringify(target.slice(1))}, which S3 does not match by starts-with`);
+      throw new TypeError(`"${name}" expected an exact condition on ${quoteText(target.slice(1))}, which S3 does not match by starts-with`);
     }
     if (op === 'eq') checkFieldValue(`${name}[2]`, field, text);
     return { rule: { kind: op, field, value: text }, json: [op, target as `$${PostPolicyField}`, text] };
@@ -355,8 +355,8 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
   if (entries.length !== 1) invalidType(name, 'an object with exactly one field, such as { acl: "public-read" }', condition);
   const [target, value] = entries[0]!;
   const field = checkFieldName(name, target, 'conditions');
-  const text = checkText(`${name}[${JSON.stringify(target)}]`, value);
-  checkFieldValue(`${name}[${JSON.stringify(target)}]`, field, text);
+  const text = checkText(`${name}[${quoteText(target)}]`, value);
+  checkFieldValue(`${name}[${quoteText(target)}]`, field, text);
   return { rule: { kind: 'eq', field, value: text }, json: { [target]: text } as PostPolicyCondition };
 }
 
@@ -438,9 +438,9 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   const fields: Record<string, string> = {};
   const seen = new Set<string>();
   for (const [name, raw] of Object.entries(givenFields)) {
-    const label = `fields[${JSON.stringify(name)}]`;
+    const label = `fields[${quoteText(name)}]`;
     const field = checkFieldName('fields', name, 'fields');
-    if (seen.has(field)) throw new TypeError(`"fields" expected each field once, got ${JSON.stringify(name)} twice (names are case-insensitive)`);
+    if (seen.has(field)) throw new TypeError(`"fields" expected each field once, got ${quoteText(name)} twice (names are case-insensitive)`);
     seen.add(field);
     const value = checkText(label, typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw);
     checkFieldValue(label, field, value);

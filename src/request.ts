@@ -4,7 +4,7 @@
 import { createCanonicalUri, encodePath, parseQuery, removeDotSegments, toWirePath } from './canonical-request.js';
 import { toAmzDate, toSigningDate } from './date.js';
 import { hasLoneSurrogate, uriEncode } from './encoding.js';
-import { describe, invalidType } from './errors.js';
+import { describe, invalidType, quoteText } from './errors.js';
 import { CREDENTIALS_SOURCE, type SigningKeyCache } from './signing-key.js';
 import type { Credentials, HeadersInput, QueryInput, SigningOptions } from './types.js';
 
@@ -117,7 +117,13 @@ export function checkPayloadHash(name: string, value: unknown): string {
 // eslint-disable-next-line no-control-regex
 export const CONTROL: RegExp = /[\x00-\x1f\x7f]/;
 // An absolute http(s) URL without control characters: scheme, authority, path, query (and fragment, ignored).
-export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#\0-\x1f\x7f]*)([^?#\0-\x1f\x7f]*)(?:\?([^#\0-\x1f\x7f]*))?(?:#[^\0-\x1f\x7f]*)?$/i;
+// Linear: no two adjacent groups can match the same character. The authority stops at the first "/", "?" or "#"
+// and the path starts with "/" (or is empty), so when the text fails to match (a control character at the end)
+// each group gives back its characters once, never in all the ways to share them between host and path.
+export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#\0-\x1f\x7f]*)((?:\/[^?#\0-\x1f\x7f]*)?)(?:\?([^#\0-\x1f\x7f]*))?(?:#[^\0-\x1f\x7f]*)?$/i;
+// A host (RFC 3986 section 3.2.2: at most 255 characters) and a port. Also keeps the URL parser's IDN step, which
+// is quadratic in the number of distinct non-ASCII characters, to a short host.
+export const MAX_AUTHORITY_LENGTH = 261;
 // A DNS name whose last label starts with a letter, and an optional port without leading zeros (see parseUrl).
 const HOST_SPACE_OR_BACKSLASH = /[\\\s]/;
 const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;
@@ -129,15 +135,19 @@ let lastAuthority = ['', '', ''];
 export function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
   if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
+  // Control characters first, before any pattern runs on the text (a TAB can come in a Host header).
+  const control = CONTROL.exec(text);
+  if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
   const m = ABSOLUTE_URL.exec(text);
   if (m && `${m[1]}://${m[2]}` === lastAuthority[0] && !hasLoneSurrogate(text)) {
     return { origin: lastAuthority[1]!, host: lastAuthority[2]!, rawPath: m[3]!, rawQuery: m[4] };
   }
-  const control = CONTROL.exec(text);
-  if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
   if (hasLoneSurrogate(text)) throw new TypeError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
   if (!m) invalidType('url', 'an absolute http(s) URL', text);
   const authority = m[2]!;
+  if (authority.length > MAX_AUTHORITY_LENGTH) {
+    throw new TypeError(`"url" expected a host[:port] of at most ${MAX_AUTHORITY_LENGTH} characters (a host of 255 and a port), got ${authority.length}`);
+  }
   if (authority.includes('@')) {
     // Not echoed: user info is a password more often than not.
     throw new TypeError('"url" expected a host[:port] without user info (user:password@), got a URL with user info');
@@ -173,7 +183,7 @@ export function forEachPair(
   const one = (key: unknown, value: unknown): void => {
     if (typeof key !== 'string') invalidType(`${name} name`, 'a string', key);
     if (typeof value === 'number') value = String(value);
-    if (typeof value !== 'string') invalidType(`${name}[${JSON.stringify(key)}]`, 'a string', value);
+    if (typeof value !== 'string') invalidType(`${name}[${quoteText(key)}]`, 'a string', value);
     add(key, value as string);
   };
   if (Symbol.iterator in input) {

@@ -5,7 +5,7 @@
 import { parseAmzDate } from './date.js';
 import { parseQuery } from './canonical-request.js';
 import { SigV4Error, describe, type SigV4ErrorCode } from './errors.js';
-import { parseUrl } from './request.js';
+import { SCOPE_PART, parseUrl } from './request.js';
 import { ALGORITHM } from './string-to-sign.js';
 
 /** The longest URL a verifier reads (characters); longer ones are malformed. Servers cap theirs far lower. */
@@ -97,6 +97,9 @@ export const AUTH_PARAMS = [
 export type AuthParam = (typeof AUTH_PARAMS)[number];
 const AUTH_PARAM_BY_LOWERCASE = new Map<string, AuthParam>(AUTH_PARAMS.map((name) => [name.toLowerCase(), name]));
 
+/** True for a query parameter named as a SigV4 auth parameter, in any case (`key` as received, encoded). */
+export const isAuthParam = (key: string): boolean => AUTH_PARAM_BY_LOWERCASE.has(key.toLowerCase());
+
 /**
  * Finds the auth parameters of a presigned URL: each at most once, in AWS's case (a parameter that differs only
  * in case is ambiguous, so it is malformed, not ignored). Returns their decoded values and their indexes in
@@ -122,21 +125,38 @@ export interface CredentialParts {
   readonly service: string;
 }
 
+/** The longest access key id a verifier reads (AWS's are 16 to 128 characters). */
+export const MAX_ACCESS_KEY_ID_LENGTH = 128;
+
 /**
- * Splits a credential from the right, so the scope is always the last four parts (an access key id is taken
- * whole even if it holds a "/"), and checks the scope's form and its date against the signing date.
+ * Splits a credential into its five parts and checks them before any lookup: the access key id by the signer's
+ * own rule (visible ASCII without "/", "," or spaces, as `credentials.accessKeyId` must be, and at most
+ * {@link MAX_ACCESS_KEY_ID_LENGTH} characters), the scope's form, and its date against the signing date.
  */
 export function parseCredential(name: string, text: string, amzDate: string): CredentialParts {
   const parts = text.split('/');
-  if (parts.length < 5 || parts.slice(0, -4).join('/') === '') {
+  if (parts.length !== 5 || parts[0] === '') {
+    // An id that holds "/" lands here too: the signer never makes one, and it would make the scope ambiguous.
     fail('ERR_SIGV4_CREDENTIAL', `${name} expected <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request, got ${describe(text)}`);
   }
-  const [date, region, service, terminator] = parts.slice(-4) as [string, string, string, string];
+  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
+  if (accessKeyId.length > MAX_ACCESS_KEY_ID_LENGTH || !SCOPE_PART.test(accessKeyId)) {
+    const got = accessKeyId.length > MAX_ACCESS_KEY_ID_LENGTH ? `${accessKeyId.length} characters` : `${describe(accessKeyId)} (${accessKeyId.length} characters, not all allowed)`;
+    fail('ERR_SIGV4_CREDENTIAL', `${name} expected an access key id of visible ASCII without "/", "," or spaces, at most ${MAX_ACCESS_KEY_ID_LENGTH} characters, got ${got}`);
+  }
   if (terminator !== 'aws4_request') fail('ERR_SIGV4_SCOPE', `the credential scope expected to end in "aws4_request", got ${describe(terminator)}`);
   if (date !== amzDate.slice(0, 8)) {
     fail('ERR_SIGV4_SCOPE', `the credential scope date expected the signing date ${amzDate.slice(0, 8)}, got ${describe(date)}`);
   }
-  return { accessKeyId: parts.slice(0, -4).join('/'), date, region, service };
+  return { accessKeyId, date, region, service };
+}
+
+/** The answer to a SigV2 request: what was found (never its values: the signature is not echoed) and what to do. */
+export function failSigV2(found: string): never {
+  return fail(
+    'ERR_SIGV4_ALGORITHM',
+    `expected a SigV4 request (${ALGORITHM}), got a SigV2 signature (${found}): SigV2 is not supported; sign with SigV4 (boto3: Config(signature_version="s3v4"))`,
+  );
 }
 
 /** Checks the algorithm name. */
@@ -212,7 +232,9 @@ export function readAuthorization(value: string): AuthorizationParts {
   }
   const text = trimOws(value);
   const space = text.indexOf(' ');
-  checkAlgorithm(space < 0 ? text : text.slice(0, space));
+  const scheme = space < 0 ? text : text.slice(0, space);
+  if (scheme === 'AWS') failSigV2('Authorization: AWS <access key id>:<signature>');
+  checkAlgorithm(scheme);
   const fields = new Map<string, string>();
   for (const part of text.slice(space + 1).split(',')) {
     const field = trimOws(part);

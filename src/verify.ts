@@ -23,7 +23,9 @@ import {
   checkAlgorithm,
   checkSignatureForm,
   fail,
+  failSigV2,
   findAuthParams,
+  isAuthParam,
   parseCredential,
   readAmzDate,
   readAuthorization,
@@ -320,9 +322,7 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
   if (headerHash !== undefined) asData(() => checkPayloadHash('the x-amz-content-sha256 header', headerHash));
 
-  const found: unknown = await settings.getCredentials(claim.accessKeyId);
-  if (found === undefined || found === null) fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(claim.accessKeyId)} is unknown`);
-  const credentials = readFoundCredentials(found, claim.accessKeyId);
+  const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId);
 
   // The body is hashed only now, for a known key.
   const serverHash = settings.payloadHash ?? (settings.body === undefined ? undefined : await sha256Hex(settings.body));
@@ -389,6 +389,21 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   };
 }
 
+/**
+ * Calls the credential lookup for an access key id already checked by {@link parseCredential}, and reads what it
+ * returns. Unknown: `undefined` or `null`, and also what a plain-object lookup (`(id) => keys[id]`) finds for
+ * `__proto__`, `constructor`, `toString`, `hasOwnProperty`, `valueOf`…: `Object.prototype` or a function, which no
+ * lookup returns as credentials. Anything else that is not credentials (a string, a number, an object without
+ * a secretAccessKey) is a programming mistake, and stays a TypeError.
+ */
+export async function lookUpCredentials(getCredentials: CredentialLookup, accessKeyId: string): Promise<Credentials> {
+  const found: unknown = await getCredentials(accessKeyId);
+  if (found === undefined || found === null || typeof found === 'function' || found === Object.prototype) {
+    fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(accessKeyId)} is unknown`);
+  }
+  return readFoundCredentials(found, accessKeyId);
+}
+
 export function readFoundCredentials(found: unknown, accessKeyId: string): Credentials {
   // Only types are described: a lookup that returns the wrong thing may well return the secret itself.
   if (typeof found !== 'object') invalidType('getCredentials()', 'to return { secretAccessKey, sessionToken? } or undefined', found, true);
@@ -419,8 +434,9 @@ const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X
  * `ERR_SIGV4_ALGORITHM`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_DATE`, `ERR_SIGV4_REGION`,
  * `ERR_SIGV4_SERVICE`, `ERR_SIGV4_EXPIRES`, `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_EXPIRED`,
  * `ERR_SIGV4_SIGNED_HEADERS`, `ERR_SIGV4_UNKNOWN_ACCESS_KEY`, `ERR_SIGV4_METHOD`, `ERR_SIGV4_SIGNATURE_MISMATCH`,
- * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_PAYLOAD_HASH`. No message holds a secret, a derived key or the
- * expected signature.
+ * `ERR_SIGV4_SESSION_TOKEN`, `ERR_SIGV4_PAYLOAD_HASH`, `ERR_SIGV4_AUTH_MECHANISM` (an `Authorization` header
+ * too: one auth mechanism per request). A SigV2 URL is `ERR_SIGV4_ALGORITHM`. No message holds a secret, a
+ * derived key or the expected signature.
  * @example
  * const verified = await verifyPresignedUrl({
  *   url: `https://${req.headers.host}${req.url}`, method: req.method, headers: req.headersDistinct,
@@ -431,7 +447,14 @@ const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X
 export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Promise<VerifiedRequest> {
   const settings = readOptions(options, false);
   const url = readReceivedUrl(settings.url);
+  // One auth mechanism per request, as S3 requires ("Only one auth mechanism allowed").
+  if (settings.headers.has('authorization')) {
+    fail('ERR_SIGV4_AUTH_MECHANISM', 'a presigned URL expected no authorization header, got one (one auth mechanism per request)');
+  }
   const params = findAuthParams(url.query);
+  if (!params.has('X-Amz-Algorithm') && url.query.some(({ key }) => key === 'AWSAccessKeyId') && url.query.some(({ key }) => key === 'Signature')) {
+    failSigV2('AWSAccessKeyId/Signature in the query');
+  }
   const missing = REQUIRED_PARAMS.filter((name) => !params.has(name));
   if (missing.length > 0) {
     fail('ERR_SIGV4_MALFORMED', `the URL expected the query parameters ${missing.join(', ')}, got none (is it a presigned URL?)`);
@@ -479,7 +502,8 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
  * one.
  *
  * @throws TypeError or RangeError for invalid options; SigV4Error with a `code` for a request that does not
- * verify (the codes of {@link verifyPresignedUrl}).
+ * verify (the codes of {@link verifyPresignedUrl}; `ERR_SIGV4_AUTH_MECHANISM` when the query carries SigV4 auth
+ * parameters too, which is a presigned URL replayed as a header-signed request).
  * @example
  * const body = new Uint8Array(await request.arrayBuffer());
  * const verified = await verifyRequest({
@@ -490,6 +514,14 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
 export async function verifyRequest(options: VerifyRequestOptions): Promise<VerifiedRequest> {
   const settings = readOptions(options, true);
   const url = readReceivedUrl(settings.url);
+  // One auth mechanism per request: a presigned URL's parameters moved into headers must not verify here, where
+  // the URL's X-Amz-Expires would not apply. Every SigV4 query parameter counts, in any case (the signer never
+  // writes one into a header-signed request); other query parameters are fine, and covered by the signature.
+  const queryAuth = url.query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
+  if (queryAuth.length > 0) {
+    const names = [...new Set(queryAuth)].slice(0, 3).map((key) => describe(key)).join(', ');
+    fail('ERR_SIGV4_AUTH_MECHANISM', `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`);
+  }
   const { headers } = settings;
   const authorization = oneHeader(headers, 'authorization');
   if (authorization === undefined) fail('ERR_SIGV4_MALFORMED', 'the request expected an authorization header, got none');

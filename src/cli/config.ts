@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { failure } from './errors.js';
+import { failure, quote } from './errors.js';
 import { parseIni, type Settings } from './ini.js';
 
 /** The environment, as `process.env`. */
@@ -284,7 +284,7 @@ export class AwsConfig {
       if (value === undefined) continue;
       const source = `${this.profileLabel()} in ${file.label}`;
       if (value !== 'auto' && value !== 'virtual' && value !== 'path') {
-        throw failure(`${source}: s3 addressing_style expected auto, virtual or path, got ${JSON.stringify(value)}; fix that setting`);
+        throw failure(`${source}: s3 addressing_style expected auto, virtual or path, got ${quote(value)}; fix that setting`);
       }
       return { value, source };
     }

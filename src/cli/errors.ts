@@ -1,3 +1,5 @@
+import { quoteText } from '../errors.js';
+
 // The command line's one error type: a message for stderr and the exit code. Messages are one line, say what is
 // wrong and how to fix it, and never hold a secret (a secret key or session token is never put in one).
 
@@ -22,7 +24,7 @@ export const usageError = (message: string): CliError => new CliError(message, E
 /** A command that was well formed but failed: exit code 1. */
 export const failure = (message: string): CliError => new CliError(message, EXIT_FAILURE);
 
-/** A value quoted for a message: JSON string form, cut at 80 characters, so control characters stay visible. */
+/** A value quoted for a message: JSON string form, cut at 80 characters, so control (and bidi) characters stay visible. */
 export function quote(value: string): string {
-  return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}…` : JSON.stringify(value);
+  return value.length > 80 ? `${quoteText(value.slice(0, 80))}…` : quoteText(value);
 }

