@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Issue 5: proves it runs everywhere, against a real S3 server, in a real browser.
-#   1. installs what is missing: Debian's chromium and python3-swift (apt), the npm packages from the lockfile
+#   1. installs what is missing: Debian's chromium and python3-swift, and the real S3 clients (awscli,
+#      python3-boto3, python3-requests, s3cmd, rclone, curl) (apt), the npm packages from the lockfile
 #      (deno, bun, workerd and playwright-core bring their binaries inside their npm packages: nothing is
 #      downloaded at install or run time);
 #   2. builds the package (npm run build → dist/);
 #   3. runs the runtime matrix: the conformance core in Node, Deno, Bun, workerd and headless Chromium
 #      (test/runtime/run-all.ts);
-#   4. runs the end-to-end tests: S3 against OpenStack Swift's s3api on 127.0.0.1, and the browser upload page
-#      in Chromium (vitest -c vitest.e2e.config.ts);
+#   4. runs the end-to-end tests: S3 against OpenStack Swift's s3api on 127.0.0.1, the browser upload page
+#      in Chromium, and real clients (awscli, boto3, s3cmd, rclone, curl, @aws-sdk/client-s3, botocore and
+#      @smithy/signature-v4) against servers on 127.0.0.1 that verify every request with this library
+#      (vitest -c vitest.e2e.config.ts);
 #   5. checks the compatibility table in README.md against what ran, and prints the closing line
 #      `e2e: N passed, M failed` (test/e2e/compat.ts).
 # Idempotent: run it again and it installs nothing new.
 #
 # Local switches (never silent, and refused under CI):
-#   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload   skip those parts
+#   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload,clients   skip those parts
 #   SIGV4_E2E_WRITE_DOCS=1                                        rewrite the table in README.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +38,10 @@ packages=()
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 if ! { skipping chromium && skipping upload; }; then installed chromium || packages+=(chromium); fi
 if ! skipping swift; then installed python3-swift || packages+=(python3-swift); fi
+# The real clients of test/e2e/clients.e2e.ts (awscli is v2 in bookworm; python3-botocore comes with boto3).
+if ! skipping clients; then
+  for p in awscli python3-boto3 python3-requests s3cmd rclone curl; do installed "$p" || packages+=("$p"); done
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
@@ -44,10 +51,14 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 installed chromium && echo "chromium: $(dpkg-query -W -f='${Version}' chromium)"
 installed python3-swift && echo "python3-swift: $(dpkg-query -W -f='${Version}' python3-swift)"
+for p in awscli python3-boto3 python3-botocore python3-requests s3cmd rclone curl; do
+  installed "$p" && echo "$p: $(dpkg-query -W -f='${Version}' "$p")"
+done
 
 step 'npm packages (lockfile)'
 if [ ! -x node_modules/.bin/deno ] || [ ! -x node_modules/.bin/bun ] || [ ! -x node_modules/.bin/workerd ] ||
-  [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/vitest ]; then
+  [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/vitest ] ||
+  [ ! -d node_modules/@aws-sdk/client-s3 ] || [ ! -d node_modules/@aws-sdk/s3-request-presigner ]; then
   npm ci --no-audit --no-fund
 fi
 # The binaries must be real and runnable: npm may skip install scripts, so no postinstall may be needed.
@@ -65,7 +76,7 @@ status=0
 step 'runtime matrix'
 node_modules/.bin/tsx test/runtime/run-all.ts || status=1
 
-step 'end-to-end tests (Swift s3api, upload page in Chromium)'
+step 'end-to-end tests (Swift s3api, upload page in Chromium, real clients)'
 node_modules/.bin/vitest run -c vitest.e2e.config.ts --reporter=default --reporter=json \
   --outputFile.json="$results/vitest.json" || status=1
 

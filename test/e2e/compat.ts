@@ -9,10 +9,17 @@
 // lockfile pins (Deno, Bun, workerd, playwright-core). Versions this project does not pin — Node (the machine's),
 // Chromium and Swift (Debian's, which security updates move) — are compared by major version, and a change is a
 // loud warning, not a failure: a Debian update must not break CI with no change here.
+//
+// The real-clients tables (test/e2e/clients.e2e.ts writes them to clients.json) are a second generated block in
+// README.md, between <!-- clients:begin … --> and <!-- clients:end -->, checked the same way: every cell exactly,
+// the npm clients' versions exactly, the Debian clients' versions by major (a change is a loud warning). Cells
+// that are "not yet supported (aws-chunked)" are counted apart in the closing line, never as passes.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeRun } from '../runtime/run-all.js';
+import { CLIENTS_BEGIN, CLIENTS_END, NOT_YET, allClients, countCells, renderClients, shownVersion, type ClientsReport } from './clients/table.js';
+import { skipList } from './skip.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RESULTS = join(ROOT, 'node_modules', '.cache', 'sigv4-e2e');
@@ -36,6 +43,8 @@ const minor = (v: string): string => v.split('.').slice(0, 2).join('.');
 const runtimeFile = readJson<{ runs: RuntimeRun[] }>(join(RESULTS, 'runtime.json'));
 const vitest = readJson<VitestReport>(join(RESULTS, 'vitest.json'));
 const swiftInfo = readJson<{ swift: string }>(join(RESULTS, 'swift.json'));
+const clientsReport = readJson<ClientsReport>(join(RESULTS, 'clients.json'));
+const clientsSkipped = skipList().has('clients');
 /** Failures other than the tests' own: missing results, a stale table. Each counts as one failed check. */
 const problems: string[] = [];
 const warnings: string[] = [];
@@ -44,6 +53,7 @@ const testFailures: string[] = [];
 
 if (!runtimeFile) problems.push('the runtime matrix left no results (node_modules/.cache/sigv4-e2e/runtime.json)');
 if (!vitest) problems.push('the end-to-end tests left no vitest report (node_modules/.cache/sigv4-e2e/vitest.json)');
+if (!clientsReport && !clientsSkipped) problems.push('the real-clients tests left no tables (node_modules/.cache/sigv4-e2e/clients.json)');
 const runs = runtimeFile?.runs ?? [];
 
 /** Passed tests of one e2e file, by its name. */
@@ -55,6 +65,9 @@ function fileCount(file: string): { passed: number; failed: number; skipped: num
 const s3 = fileCount('test/e2e/s3.e2e.ts');
 const upload = fileCount('test/e2e/upload.e2e.ts');
 const post = fileCount('test/e2e/post.e2e.ts');
+const clients = fileCount('test/e2e/clients.e2e.ts');
+/** Cells the clients suite marks skipped because the client sent aws-chunked bodies: counted apart. */
+const notYet = clientsReport ? countCells(clientsReport, NOT_YET) : 0;
 
 // The table: one row per runtime. `version` is what the table shows, `key` what is checked exactly.
 interface Row {
@@ -79,7 +92,7 @@ const rows: Row[] = [
     key: major(nodeVersion),
     pinned: false,
     from: 'the machine (`node`)',
-    runs: `${core('node')}; S3 end-to-end tests against Swift (${s3.passed} tests)`,
+    runs: `${core('node')}; S3 end-to-end tests against Swift (${s3.passed} tests); real clients against servers that verify with this library (${clients.passed} tests)`,
   },
   { runtime: 'Deno', version: version('deno'), key: version('deno'), pinned: true, from: 'npm `deno` (lockfile)', runs: core('deno') },
   { runtime: 'Bun', version: version('bun'), key: version('bun'), pinned: true, from: 'npm `bun` (lockfile)', runs: core('bun') },
@@ -121,7 +134,7 @@ for (const r of runs) {
   if (r.skippedByFlag) warnings.push(`${r.name} was SKIPPED by SIGV4_E2E_SKIP`);
 }
 if (vitest && vitest.numFailedTests > 0) testFailures.push(`${vitest.numFailedTests} end-to-end test(s) failed (see vitest's output above)`);
-const skippedCount = runs.reduce((n, r) => n + r.skipped, 0) + (vitest ? vitest.numPendingTests + vitest.numTodoTests : 0);
+const skippedCount = runs.reduce((n, r) => n + r.skipped, 0) + (vitest ? vitest.numPendingTests + vitest.numTodoTests : 0) - notYet;
 
 // The doc's table against this run.
 const generated = table();
@@ -129,7 +142,14 @@ const write = process.argv.includes('--write') || process.env['SIGV4_E2E_WRITE_D
 const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
 const begin = doc.indexOf(BEGIN);
 const end = doc.indexOf(END);
-const complete = runs.length > 0 && runs.every((r) => !r.skippedByFlag) && vitest !== undefined && s3.skipped + upload.skipped === 0;
+const complete =
+  runs.length > 0 &&
+  runs.every((r) => !r.skippedByFlag) &&
+  vitest !== undefined &&
+  s3.skipped + upload.skipped === 0 &&
+  clientsReport !== undefined &&
+  !clientsSkipped &&
+  clients.skipped === notYet;
 let docOk = true;
 let docChecked = false;
 if (begin < 0 || end < begin) {
@@ -168,13 +188,59 @@ if (begin < 0 || end < begin) {
   }
 }
 
+// The real-clients block.
+const generatedClients = clientsReport ? renderClients(clientsReport) : '';
+const cBegin = doc.indexOf(CLIENTS_BEGIN);
+const cEnd = doc.indexOf(CLIENTS_END);
+if (cBegin < 0 || cEnd < cBegin) {
+  problems.push(`README.md has no clients table between ${CLIENTS_BEGIN} and ${CLIENTS_END}`);
+  docOk = false;
+} else if (write) {
+  if (complete) {
+    const current = readFileSync(DOC, 'utf8'); // the runtime table may have just been rewritten
+    const b = current.indexOf(CLIENTS_BEGIN);
+    const e = current.indexOf(CLIENTS_END);
+    writeFileSync(DOC, current.slice(0, b + CLIENTS_BEGIN.length) + '\n' + generatedClients + '\n' + current.slice(e));
+    console.log('README.md: clients tables rewritten from this run');
+  }
+} else if (complete && clientsReport) {
+  const documented = doc.slice(cBegin + CLIENTS_BEGIN.length, cEnd).trim();
+  if (documented !== generatedClients.trim()) {
+    // Version rows: the npm clients exactly, Debian's by major (warning). Every other line exactly.
+    const list = allClients(clientsReport);
+    const isVersionRow = (line: string) => list.some((c) => line.startsWith(`| ${c.label} |`)) && line.split('|').length === 5;
+    for (const c of list) {
+      const cells = documented.split('\n').find((l) => l.startsWith(`| ${c.label} |`) && l.split('|').length === 5)?.split('|').map((x) => x.trim());
+      if (!cells) problems.push(`README.md: no version row for the client ${c.label}`);
+      else if (cells[3] !== c.from) problems.push(`README.md: ${c.label} is documented as installed from "${cells[3]}", this run: "${c.from}"`);
+      else if (cells[2] !== shownVersion(c)) (c.pinned ? problems : warnings).push(`README.md: ${c.label} ${cells[2]} documented, ${c.version} ran`);
+    }
+    const rest = (text: string) => text.split('\n').filter((l) => !isVersionRow(l));
+    const want = rest(generatedClients.trim());
+    const have = rest(documented);
+    const differing = want.filter((l, i) => l !== have[i]);
+    if (want.length !== have.length || differing.length > 0) {
+      problems.push(`README.md: the clients tables differ from this run, first at: ${differing[0] ?? '(number of lines)'}`);
+    }
+    docOk = problems.length === 0;
+    console.log('(regenerate with: SIGV4_E2E_WRITE_DOCS=1 bash .ci/e2e.sh)');
+  }
+}
+
 console.log('\nCompatibility, as this run found it:\n');
 console.log(generated.replace(/^/gm, '  '));
 console.log('\n  exact versions: ' + runs.map((r) => `${r.runtime} ${r.version}`).join(', ') + `, Swift ${swiftVersion}`);
+if (clientsReport) {
+  console.log('\nReal clients, as this run found them:\n');
+  console.log(generatedClients.replace(/^/gm, '  '));
+  console.log(`\n  exact versions: ${allClients(clientsReport).map((c) => `${c.label} ${c.version}`).join(', ')}; suite took ${(clientsReport.durationMs / 1000).toFixed(1)} s`);
+}
 for (const w of warnings) console.log(`!!! ${w}`);
 for (const p of [...testFailures, ...problems]) console.log(`FAIL ${p}`);
 
 const passed = conformancePassed + (vitest?.numPassedTests ?? 0) + (docChecked && docOk ? 1 : 0);
 const failed = conformanceFailed + (vitest?.numFailedTests ?? 0) + problems.length;
-console.log(`\ne2e: ${passed} passed, ${failed} failed${skippedCount ? `, ${skippedCount} skipped` : ''}`);
+console.log(
+  `\ne2e: ${passed} passed, ${failed} failed${skippedCount ? `, ${skippedCount} skipped` : ''}${notYet ? `, ${notYet} not yet supported (aws-chunked)` : ''}`,
+);
 process.exitCode = failed > 0 || testFailures.length > 0 ? 1 : 0;

@@ -1,8 +1,8 @@
 // Parts of the end-to-end run can be skipped locally, by name, only with an explicit flag:
-//   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload
+//   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload,clients
 // A skip is always printed, and under CI (CI set) any skip is refused: every part must run there.
 
-export const PARTS = ['node', 'deno', 'bun', 'workerd', 'chromium', 'swift', 'upload'] as const;
+export const PARTS = ['node', 'deno', 'bun', 'workerd', 'chromium', 'swift', 'upload', 'clients'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** The parts named in SIGV4_E2E_SKIP. Throws for an unknown name, and for any name under CI. */
