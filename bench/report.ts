@@ -161,7 +161,7 @@ function main(): void {
   });
   const m = machine();
   const v = { 'sigv4 (this repo)': ownVersion(), ...versions(PEERS) };
-  const sections = ['throughput', 'sweep', 'size', 'profile'].map((s) => read(`${s}.md.tmp`)).filter((s): s is string => s !== undefined);
+  const sections = ['throughput', 'sweep', 'size', 'verify-load', 'profile'].map((s) => read(`${s}.md.tmp`)).filter((s): s is string => s !== undefined);
   const md = [
     '# sigv4 speed and size against its peers',
     '',

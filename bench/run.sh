@@ -16,5 +16,6 @@ rm -rf results/*.tmp
 node --import tsx throughput.ts "$@"
 node --import tsx sweep.ts
 node --import tsx size.ts
+node --expose-gc --import tsx verify-load.ts
 node --import tsx profile.ts
 node --import tsx report.ts

@@ -25,18 +25,33 @@ const ESCAPED_DOT = /%2e/gi;
  */
 export function removeDotSegments(path: string): string {
   if (!DOT_OR_EMPTY_SEGMENT.test(path)) return path;
+  // The segments kept, without the empty ones: each with the number of empty segments before it (`gaps`), and
+  // `tail` empty ones after the last; a ".." removes the segment before it, and that may be an empty one.
   const kept: string[] = [];
+  const gaps: number[] = [];
+  let tail = 0;
   let slash = false;
-  // The first piece is the empty text before the leading "/". Dot segments go first, as the URL standard
-  // resolves them (a ".." removes the segment before it, empty or not: `/a//..` is `/a/`), then empty segments.
-  for (const segment of path.split('/').slice(1)) {
-    const dots = segment.replace(ESCAPED_DOT, '.');
-    if (dots === '..') kept.pop();
+  const input = path.split('/');
+  // input[0] is the empty text before the leading "/".
+  for (let i = 1; i < input.length; i++) {
+    const segment = input[i]!;
+    // A dot segment is at most six characters ("%2e%2e"); only one with a "%" needs reading.
+    const dots = segment.length > 6 || !segment.includes('%') ? segment : segment.replace(ESCAPED_DOT, '.');
     slash = dots === '' || dots === '.' || dots === '..';
-    if (dots !== '.' && dots !== '..') kept.push(segment);
+    if (dots === '') tail++;
+    else if (dots === '..') {
+      if (tail > 0) tail--;
+      else if (kept.length > 0) {
+        kept.pop();
+        tail = gaps.pop()!;
+      }
+    } else if (dots !== '.') {
+      kept.push(segment);
+      gaps.push(tail);
+      tail = 0;
+    }
   }
-  const segments = kept.filter(Boolean);
-  return '/' + segments.join('/') + (segments.length > 0 && slash ? '/' : '');
+  return '/' + kept.join('/') + (kept.length > 0 && slash ? '/' : '');
 }
 
 /**

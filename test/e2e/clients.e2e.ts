@@ -45,6 +45,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSigV4Error, verifyPresignedUrl } from '../../src/index.js';
 import { CLIENT_KEYS as K, lookup, startApiServer, startS3Server, type LoggedRequest, type RunningServer, type S3Server } from './clients/s3-server.js';
 import { cleanEnv, debianVersion, npmVersion, run, runOk } from './clients/run.js';
 import { skipped } from './skip.js';
@@ -182,15 +183,18 @@ function presignedCells(
       }
     },
     'refused: wrong method': async () => {
-      // The library documents ERR_SIGV4_METHOD for a URL signed for one method and sent with another.
+      // The server verifies as a production one should, without diagnoseMethod: a URL signed for one method and
+      // sent with another is a plain mismatch (one signature computed). The same request verified with
+      // diagnoseMethod names the method it was signed for.
       const url = await presignGet(existing.key, 300);
       for (const method of ['PUT', 'DELETE']) {
         const from = c.s3.log.length;
         const got = await send(url, { method, ...(method === 'PUT' ? { body: 'overwritten' } : {}) });
         expect(got.status, got.text).toBe(403);
         const entry = await logged(c.s3, (e) => e.auth === 'presigned' && e.bucket === c.bucket && e.method === method, from);
-        expect(entry.code).toBe('ERR_SIGV4_METHOD');
-        expect(entry.message).toBe(`the request was signed for GET, got "${method}"`);
+        expect(entry.code).toBe('ERR_SIGV4_SIGNATURE_MISMATCH');
+        const diagnosed = await verifyPresignedUrl({ url, method, region: REGION, service: 's3', getCredentials: lookup, diagnoseMethod: true }).catch((e: unknown) => e);
+        expect(isSigV4Error(diagnosed) && diagnosed.message).toBe(`the request was signed for GET, got "${method}"`);
       }
       expect(c.s3.buckets.get(c.bucket)?.get(existing.key)?.body.equals(existing.body)).toBe(true);
     },

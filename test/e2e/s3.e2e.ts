@@ -56,7 +56,8 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
   /** The local verifier's answer for a presigned request: 'ok' or the SigV4Error code. */
   async function localPresigned(url: string, method: string, headers: Record<string, string> = {}): Promise<string> {
     try {
-      await verifyPresignedUrl({ url, method, headers, ...scope, getCredentials });
+      // diagnoseMethod: these tests name the tampering, a wrong method included.
+      await verifyPresignedUrl({ url, method, headers, ...scope, getCredentials, diagnoseMethod: true });
       return 'ok';
     } catch (error) {
       if (isSigV4Error(error)) return error.code;
@@ -65,7 +66,7 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
   }
   async function localSigned(url: string, method: string, headers: Record<string, string>, body?: Uint8Array): Promise<string> {
     try {
-      await verifyRequest({ url, method, headers, ...scope, getCredentials, ...(body === undefined ? {} : { body }) });
+      await verifyRequest({ url, method, headers, ...scope, getCredentials, diagnoseMethod: true, ...(body === undefined ? {} : { body }) });
       return 'ok';
     } catch (error) {
       if (isSigV4Error(error)) return error.code;
