@@ -64,7 +64,7 @@ export class SigningKeyCache {
     return fingerprint;
   }
 
-  constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
+  constructor(maxEntries: number = DEFAULT_MAX_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`);
     }
