@@ -18,6 +18,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -354,15 +355,19 @@ export function createFileServer(options: FileServerOptions): FileServer {
   };
 }
 
-// Run directly: serve a folder and print a presigned PUT and GET to try.
+// Run directly: serve a folder and print a presigned PUT and GET to try. The key is $AWS_ACCESS_KEY_ID and
+// $AWS_SECRET_ACCESS_KEY, or a random one; port 0 picks a free port.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const root = process.env['FILES_DIR'] ?? (await fs.mkdtemp(join(tmpdir(), 'sigv4-files-')));
+  const env = process.env;
+  const root = env['FILES_DIR'] ?? (await fs.mkdtemp(join(tmpdir(), 'sigv4-files-')));
   await fs.mkdir(root, { recursive: true });
-  const credentials = { accessKeyId: 'AKIDEXAMPLESERVER', secretAccessKey: randomBytes(30).toString('base64') };
+  const credentials = {
+    accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? 'AKIDEXAMPLESERVER',
+    secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? randomBytes(30).toString('base64'),
+  };
   const { server, presign } = createFileServer({ root, credentials });
-  const port = Number(process.argv[2] ?? 8080);
-  server.listen(port, '127.0.0.1', async () => {
-    const origin = `http://127.0.0.1:${port}`;
+  server.listen(Number(process.argv[2] ?? 8080), '127.0.0.1', async () => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const key = 'notes/hello world.txt';
     const put = await presign({ origin, method: 'PUT', key, contentType: 'text/plain' });
     const get = await presign({ origin, method: 'GET', key });
