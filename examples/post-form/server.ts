@@ -70,7 +70,7 @@ const S3_ERRORS: Partial<Record<SigV4ErrorCode, [number, string]>> = {
 
 /**
  * The fixed message of each S3 error code this server answers with. A response never carries an exception's text
- * or stack: the SigV4Error's message (for the server's log) stays on the server, the client gets the code.
+ * or stack: the SigV4Error's message stays on the server, the client gets the code.
  */
 const S3_MESSAGES: Record<string, string> = {
   MalformedPOSTRequest: 'The body of your POST request is not well-formed multipart/form-data.',
