@@ -1,26 +1,65 @@
-// A file server (plain node:http) that serves downloads and accepts uploads only through URLs it presigned
-// itself: every request is checked with verifyPresignedUrl, and what the signature covers (method, path, the
-// signed content-type) is what the server acts on. Run it, then try the curl commands it prints:
+// A file server (plain node:http) that serves downloads and accepts uploads signed with SigV4: URLs it presigned
+// itself (checked with verifyPresignedUrl), or requests signed in the Authorization header (verifyRequest) with a
+// key its credential lookup knows. What the signature covers (method, path, the signed content-type, the payload
+// hash) is what the server acts on. Run it, then try the curl commands it prints:
 //   npx tsx examples/server.ts [port]
 // Files go to $FILES_DIR, or a fresh temporary folder.
+//
+// Built to be copied, so it holds up under load and faults:
+// - an upload streams to a temporary file (hashed on the way when the payload hash is signed) and is renamed into
+//   place only when whole and checked: data and metadata are one file, so concurrent PUTs to one key leave exactly
+//   one writer's bytes with that writer's content-type (the last rename wins), and a reader never sees a mix;
+// - uploads are capped (maxConcurrentUploads, then 503 SlowDown with Retry-After), bounded in size (413
+//   EntityTooLarge) and in time (bodyTimeoutMs, then 400 RequestTimeout); a refused body is not read: the answer
+//   carries `Connection: close` and the connection is closed once it is sent;
+// - only ENOENT is "no such key": out of file descriptors or disk is 503 ServiceUnavailable, anything else 500;
+// - errors are S3's XML with fixed messages; the log gets one line per failure (no stack, no exception text),
+//   at most logLinesPerSecond a second.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { isSigV4Error, presignUrl, verifyPresignedUrl, type Credentials } from '../src/index.js';
+import {
+  isSigV4Error,
+  presignUrl,
+  verifyPresignedUrl,
+  verifyRequest,
+  type CredentialLookup,
+  type Credentials,
+  type SigV4ErrorCode,
+  type VerifiedRequest,
+} from '../src/index.js'; // in your project: from 'sigv4'
+
+/** The file-system calls the server makes: node:fs/promises by default (tests inject failures here). */
+export type Storage = Pick<typeof fs, 'open' | 'rename' | 'unlink'>;
 
 export interface FileServerOptions {
   /** Folder the files are kept in. */
   readonly root: string;
-  /** The key this server presigns with (and the only one it accepts). */
+  /** The key this server presigns with (and, without getCredentials, the only one it accepts). */
   readonly credentials: Credentials;
+  /** Finds the secret of any access key id (a database, a secrets store). Default: `credentials` only. */
+  readonly getCredentials?: CredentialLookup;
   readonly region?: string;
   /** Largest upload, in bytes. Default 10 MiB. */
   readonly maxBytes?: number;
+  /** Uploads received at once; more are answered 503 SlowDown. Default 32. */
+  readonly maxConcurrentUploads?: number;
+  /** Milliseconds an upload's body may take to arrive; then 400 RequestTimeout. Default 60 s. */
+  readonly bodyTimeoutMs?: number;
   /** The clock, in epoch milliseconds: injectable for tests. */
   readonly now?: () => number;
+  /** Where files are read and written. Default: node:fs/promises. */
+  readonly storage?: Storage;
+  /** Where failures are logged, one line each. Default: console.error. */
+  readonly log?: (line: string) => void;
+  /** Log lines written per second at most; the others are counted and reported. Default 10. */
+  readonly logLinesPerSecond?: number;
 }
 
 export interface FileServer {
@@ -29,42 +68,156 @@ export interface FileServer {
   presign(request: { origin: string; method: 'GET' | 'PUT'; key: string; contentType?: string; expiresIn?: number }): Promise<string>;
 }
 
-const SERVICE = 's3'; // S3's rules: keys are taken as they are (no path normalization), payload unsigned.
+const SERVICE = 's3'; // S3's rules: keys are taken as they are (no path normalization).
 
 // A file name for a key: its hash, so no key ("..", "a/b", 300 characters) can reach outside the folder.
 const fileFor = (root: string, key: string): string => join(root, createHash('sha256').update(key, 'utf8').digest('hex'));
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+// On disk, an object is one file: a first line of JSON metadata, then the bytes. One file, so one rename puts
+// data and metadata in place together.
+interface Metadata {
+  readonly key: string;
+  readonly contentType: string;
+  readonly uploadedBy: string;
+}
+const MAX_METADATA_BYTES = 8192;
+
+/** The S3 error codes this server answers with, and S3's fixed message for each. */
+const S3_MESSAGES = {
+  AccessDenied: 'Access Denied',
+  SignatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided.',
+  InvalidAccessKeyId: 'The AWS Access Key Id you provided does not exist in our records.',
+  NoSuchKey: 'The specified key does not exist.',
+  InvalidURI: "Couldn't parse the specified URI.",
+  InvalidRequest: 'The request is not valid for this server.',
+  MethodNotAllowed: 'The specified method is not allowed against this resource.',
+  NotImplemented: 'A header you provided implies functionality that is not implemented.',
+  EntityTooLarge: 'Your proposed upload exceeds the maximum allowed size.',
+  IncompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
+  XAmzContentSHA256Mismatch: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  SlowDown: 'Please reduce your request rate.',
+  ServiceUnavailable: 'Please reduce your request rate.',
+  InternalError: 'We encountered an internal error. Please try again.',
+} as const;
+type S3Code = keyof typeof S3_MESSAGES;
+
+/** A verification failure's S3 code; all are 403, the SigV4 code says more. */
+const S3_CODES: Partial<Record<SigV4ErrorCode, S3Code>> = {
+  ERR_SIGV4_SIGNATURE_MISMATCH: 'SignatureDoesNotMatch',
+  ERR_SIGV4_UNKNOWN_ACCESS_KEY: 'InvalidAccessKeyId',
+};
+
+/** A refusal with its S3 status and code. `close`: the body was not read, so the connection cannot be reused. */
+class S3Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: S3Code,
+    readonly close = false,
+  ) {
+    super(code);
+  }
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) return undefined;
-    chunks.push(chunk);
+/** A failure of the credential lookup, kept apart so the log can say where it happened. */
+class LookupError extends Error {}
+
+/** The errno code of a file-system error (ENOENT, EMFILE…), if it is one. */
+const errnoOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+};
+/** Errors that pass: the server is out of something for now, so 503 and the client retries. */
+const EXHAUSTED = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'ENOMEM', 'ENOSPC']);
+
+/** An unexpected error, as the log shows it: its class and errno code, never its message or stack (they may hold secrets). */
+const summary = (error: unknown): string => {
+  const cause = error instanceof LookupError ? error.cause : error;
+  const kind = `${cause instanceof Error ? cause.name : typeof cause}${errnoOf(cause) ? ` ${errnoOf(cause)}` : ''}`;
+  if (error instanceof LookupError) return `credential lookup failed (${kind})`;
+  return errnoOf(error) ? `storage failed (${kind})` : `unexpected error (${kind})`;
+};
+
+/**
+ * A log that writes at most `perSecond` lines each second (of the injected clock) and counts the rest, reported
+ * with the next line written: a failure that repeats on every request cannot flood the log.
+ */
+export function rateLimitedLog(write: (line: string) => void, now: () => number, perSecond: number): (line: string) => void {
+  let second = Number.NaN;
+  let written = 0;
+  let suppressed = 0;
+  return (line) => {
+    const current = Math.floor(now() / 1000);
+    if (current !== second) {
+      if (suppressed > 0) write(`(suppressed ${suppressed} similar lines)`);
+      second = current;
+      written = 0;
+      suppressed = 0;
+    }
+    if (written < perSecond) {
+      written += 1;
+      write(line);
+    } else suppressed += 1;
+  };
+}
+
+const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Answers an S3 error. A request whose body was not read to its end gets `Connection: close`, and its connection
+ * is closed once the answer is sent: the rest of the body is never read.
+ */
+function sendError(req: IncomingMessage, res: ServerResponse, error: S3Error, sigv4Code?: string): void {
+  if (res.headersSent) return void res.destroy(); // mid-download: all the client can be told is that it broke
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${xml(S3_MESSAGES[error.code])}</Message>` +
+    `${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
+  const headers: Record<string, string | number> = { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) };
+  if (error.status === 503) headers['retry-after'] = 1;
+  if (error.close || !req.complete) {
+    headers['connection'] = 'close';
+    req.unpipe();
+    res.once('finish', () => req.socket.destroy());
   }
-  return Buffer.concat(chunks);
+  res.writeHead(error.status, headers).end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 export function createFileServer(options: FileServerOptions): FileServer {
   const { root, credentials } = options;
   const region = options.region ?? 'us-east-1';
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  const maxConcurrentUploads = options.maxConcurrentUploads ?? 32;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 60_000;
   const now = options.now ?? Date.now;
+  const storage = options.storage ?? fs;
+  const log = rateLimitedLog(options.log ?? ((line) => console.error(line)), now, options.logLinesPerSecond ?? 10);
+  const lookup: CredentialLookup = options.getCredentials ?? ((id) => (id === credentials.accessKeyId ? credentials : undefined));
+  let uploads = 0; // uploads being received now
+
+  /** The lookup, its failures marked as such. */
+  const getCredentials: CredentialLookup = async (id) => {
+    try {
+      return await lookup(id);
+    } catch (error) {
+      throw new LookupError('credential lookup failed', { cause: error });
+    }
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The URL as the client sent it: the path is not resolved or re-encoded, since for S3 rules it is the key.
-    const verified = await verifyPresignedUrl({
+    const verify = req.headers.authorization === undefined ? verifyPresignedUrl : verifyRequest;
+    const verified = await verify({
       url: `http://${req.headers.host ?? ''}${req.url ?? ''}`,
       method: req.method ?? '',
       headers: req.headersDistinct,
       service: SERVICE,
       region,
-      getCredentials: (id) => (id === credentials.accessKeyId ? credentials : undefined),
+      getCredentials,
       now: now(),
     });
     // From here on, only what the signature covers is trusted.
@@ -72,43 +225,114 @@ export function createFileServer(options: FileServerOptions): FileServer {
     try {
       key = decodeURIComponent(verified.path.slice(1));
     } catch {
-      return send(res, 400, { error: 'the key is not UTF-8' });
+      throw new S3Error(400, 'InvalidURI');
     }
-    if (key === '') return send(res, 400, { error: 'no key' });
+    if (key === '') throw new S3Error(400, 'InvalidRequest');
     const file = fileFor(root, key);
+    if (verified.method === 'GET') await download(res, file);
+    else if (verified.method === 'PUT') await upload(req, res, verified, key, file);
+    else throw new S3Error(405, 'MethodNotAllowed');
+  }
 
-    if (verified.method === 'GET') {
-      let meta: { contentType: string };
-      try {
-        meta = JSON.parse(await readFile(`${file}.json`, 'utf8')) as { contentType: string };
-      } catch {
-        return send(res, 404, { error: 'no such key', key });
-      }
-      const data = await readFile(file);
-      res.writeHead(200, { 'content-type': meta.contentType, 'content-length': data.length }).end(data);
-    } else if (verified.method === 'PUT') {
-      const body = await readBody(req, maxBytes);
-      if (body === undefined) return send(res, 413, { error: `larger than ${maxBytes} bytes` });
-      // Write to a temporary name, then rename: a reader never sees half a file.
-      const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(temporary, body);
-      await rename(temporary, file);
+  /** GET: the metadata and the bytes come from one open file, so from one upload. */
+  async function download(res: ServerResponse, file: string): Promise<void> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await storage.open(file, 'r');
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') throw new S3Error(404, 'NoSuchKey'); // only this means "no such key"
+      throw error;
+    }
+    let meta: Metadata;
+    let start: number;
+    let size: number;
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(MAX_METADATA_BYTES), 0, MAX_METADATA_BYTES, 0);
+      const end = buffer.subarray(0, bytesRead).indexOf('\n');
+      if (end < 0) throw new Error('corrupt object file: no metadata line');
+      meta = JSON.parse(buffer.toString('utf8', 0, end)) as Metadata;
+      start = end + 1;
+      size = (await handle.stat()).size - start;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    res.writeHead(200, { 'content-type': meta.contentType, 'content-length': size });
+    await pipeline(handle.createReadStream({ start }), res); // closes the file when done or failed
+  }
+
+  /** PUT: checked and capped before the body is read, then streamed to a temporary file and renamed into place. */
+  async function upload(req: IncomingMessage, res: ServerResponse, verified: VerifiedRequest, key: string, file: string): Promise<void> {
+    if (verified.payloadHash.startsWith('STREAMING-')) throw new S3Error(501, 'NotImplemented', true); // aws-chunked bodies
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new S3Error(413, 'EntityTooLarge', true);
+    if (uploads >= maxConcurrentUploads) throw new S3Error(503, 'SlowDown', true);
+    uploads += 1;
+    const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+    try {
       const contentType = verified.headers['content-type'] ?? 'application/octet-stream'; // signed, if present
-      await writeFile(`${file}.json`, JSON.stringify({ key, contentType, uploadedBy: verified.accessKeyId }));
-      send(res, 200, { key, bytes: body.length, contentType });
-    } else {
-      send(res, 405, { error: `this server presigns GET and PUT only, got ${verified.method}` });
+      const meta: Metadata = { key, contentType, uploadedBy: verified.accessKeyId };
+      const body = await receiveBody(req, temporary, `${JSON.stringify(meta)}\n`);
+      // The signature covered the hash the client claimed (a hex SHA-256, or UNSIGNED-PAYLOAD): the bytes must match it.
+      if (verified.payloadHash !== 'UNSIGNED-PAYLOAD' && body.sha256 !== verified.payloadHash) {
+        throw new S3Error(400, 'XAmzContentSHA256Mismatch');
+      }
+      await storage.rename(temporary, file); // atomic: readers see the old object or this one, whole
+      sendJson(res, 200, { key, bytes: body.bytes, contentType });
+    } catch (error) {
+      await storage.unlink(temporary).catch(() => {}); // may not exist yet, or already renamed
+      throw error;
+    } finally {
+      uploads -= 1;
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (isSigV4Error(error)) send(res, 403, { error: error.code, message: error.message });
-      else {
-        console.error(error);
-        send(res, 500, { error: 'internal error' });
-      }
+  /**
+   * Streams the request's body into a new file after `header`, hashing it on the way. Rejects past `maxBytes`
+   * (413), past the deadline (400 RequestTimeout) or when the client goes away (400 IncompleteBody), the
+   * request then no longer read.
+   */
+  async function receiveBody(req: IncomingMessage, path: string, header: string): Promise<{ bytes: number; sha256: string }> {
+    const out = (await storage.open(path, 'wx')).createWriteStream(); // closes the file when done or failed
+    out.write(header);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) return done(new S3Error(413, 'EntityTooLarge', true));
+        hash.update(chunk);
+        done(null, chunk);
+      },
     });
+    const timer = setTimeout(() => meter.destroy(new S3Error(400, 'RequestTimeout', true)), bodyTimeoutMs);
+    const gone = () => {
+      if (!req.complete) meter.destroy(new S3Error(400, 'IncompleteBody', true));
+    };
+    req.once('close', gone);
+    if (req.destroyed) gone();
+    req.pipe(meter); // not in the pipeline: a failure must not destroy the request before it is answered
+    try {
+      await pipeline(meter, out);
+    } finally {
+      clearTimeout(timer);
+      req.off('close', gone);
+      req.unpipe(meter);
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  }
+
+  /** Any failure, as an S3 error; the unexpected ones logged in one line. */
+  function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    if (isSigV4Error(error)) return sendError(req, res, new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied'), error.code);
+    if (error instanceof S3Error) return sendError(req, res, error);
+    if (res.headersSent) return void res.destroy(); // a download cut short, most often by the client
+    const refusal = EXHAUSTED.has(errnoOf(error) ?? '') ? new S3Error(503, 'ServiceUnavailable') : new S3Error(500, 'InternalError');
+    log(`${new Date(now()).toISOString()} ${req.method} ${refusal.status} ${refusal.code}: ${summary(error)}`);
+    sendError(req, res, refusal);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => fail(req, res, error));
   });
 
   return {
@@ -131,15 +355,19 @@ export function createFileServer(options: FileServerOptions): FileServer {
   };
 }
 
-// Run directly: serve a folder and print a presigned PUT and GET to try.
+// Run directly: serve a folder and print a presigned PUT and GET to try. The key is $AWS_ACCESS_KEY_ID and
+// $AWS_SECRET_ACCESS_KEY, or a random one; port 0 picks a free port.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const root = process.env['FILES_DIR'] ?? (await mkdtemp(join(tmpdir(), 'sigv4-files-')));
-  await mkdir(root, { recursive: true });
-  const credentials = { accessKeyId: 'AKIDEXAMPLESERVER', secretAccessKey: randomBytes(30).toString('base64') };
+  const env = process.env;
+  const root = env['FILES_DIR'] ?? (await fs.mkdtemp(join(tmpdir(), 'sigv4-files-')));
+  await fs.mkdir(root, { recursive: true });
+  const credentials = {
+    accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? 'AKIDEXAMPLESERVER',
+    secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? randomBytes(30).toString('base64'),
+  };
   const { server, presign } = createFileServer({ root, credentials });
-  const port = Number(process.argv[2] ?? 8080);
-  server.listen(port, '127.0.0.1', async () => {
-    const origin = `http://127.0.0.1:${port}`;
+  server.listen(Number(process.argv[2] ?? 8080), '127.0.0.1', async () => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const key = 'notes/hello world.txt';
     const put = await presign({ origin, method: 'PUT', key, contentType: 'text/plain' });
     const get = await presign({ origin, method: 'GET', key });

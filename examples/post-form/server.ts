@@ -11,6 +11,13 @@
 //     npx tsx examples/post-form/server.ts
 //
 // Also used by test/e2e/post.e2e.ts, which drives the form in Chromium against a real S3 server.
+//
+// Under load: verifyPresignedPost reads the whole form, so a body is held in memory (up to maxBytes + 64 KiB);
+// what bounds the memory is the number of uploads received at once (maxConcurrentUploads, then 503 SlowDown
+// with Retry-After). A body over the limit (by its Content-Length, or while it arrives) is refused without being
+// read further, as is one that takes longer than bodyTimeoutMs (400 RequestTimeout): the answer carries
+// `Connection: close` and the connection is closed once it is sent. Failures are logged one line each (no stack,
+// no exception text), at most 10 a second.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,6 +36,14 @@ export interface PostFormServerOptions {
   readonly maxBytes?: number;
   /** Seconds each form stays valid. Default 600. */
   readonly expiresIn?: number;
+  /** Uploads received at once (each held in memory); more are answered 503 SlowDown. Default 8. */
+  readonly maxConcurrentUploads?: number;
+  /** Milliseconds an upload's body may take to arrive; then 400 RequestTimeout. Default 60 s. */
+  readonly bodyTimeoutMs?: number;
+  /** Where failures are logged, one line each, at most 10 a second. Default: console.error. */
+  readonly log?: (line: string) => void;
+  /** The clock, in epoch milliseconds, for the log's timestamps and rate. Default: Date.now. */
+  readonly now?: () => number;
 }
 
 export interface PostFormServer {
@@ -55,7 +70,7 @@ const S3_ERRORS: Partial<Record<SigV4ErrorCode, [number, string]>> = {
 
 /**
  * The fixed message of each S3 error code this server answers with. A response never carries an exception's text
- * or stack: the SigV4Error's message (for the server's log) stays on the server, the client gets the code.
+ * or stack: the SigV4Error's message stays on the server, the client gets the code.
  */
 const S3_MESSAGES: Record<string, string> = {
   MalformedPOSTRequest: 'The body of your POST request is not well-formed multipart/form-data.',
@@ -67,7 +82,53 @@ const S3_MESSAGES: Record<string, string> = {
   AccessDenied: 'Access Denied',
   InvalidArgument: 'The object key or file name is not allowed here.',
   InternalError: 'We encountered an internal error. Please try again.',
+  IncompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
+  SlowDown: 'Please reduce your request rate.',
 };
+
+/** A refusal with its status and S3 code. `close`: the body was not read to its end, so the connection cannot be reused. */
+class S3Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly close = false,
+  ) {
+    super(code);
+  }
+}
+
+/** A failure of one step, named for the log; its cause is shown by class and code only. */
+class StepError extends Error {}
+
+/** An unexpected error, as the log shows it: the step, and the error's class and code, never its message or stack. */
+function summary(error: unknown): string {
+  const kind = (e: unknown): string => {
+    const code = (e as { code?: unknown } | null)?.code;
+    return `${e instanceof Error ? e.name : typeof e}${typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? ` ${code}` : ''}`;
+  };
+  if (!(error instanceof StepError)) return `unexpected error (${kind(error)})`;
+  const cause = error.cause as { cause?: unknown } | undefined;
+  return `${error.message} (${kind(cause)}${cause?.cause === undefined ? '' : `, cause ${kind(cause.cause)}`})`;
+}
+
+/** A log that writes at most `perSecond` lines a second and counts the rest, reported with the next line written. */
+function rateLimitedLog(write: (line: string) => void, now: () => number, perSecond = 10): (line: string) => void {
+  let second = Number.NaN;
+  let written = 0;
+  let suppressed = 0;
+  return (line) => {
+    const current = Math.floor(now() / 1000);
+    if (current !== second) {
+      if (suppressed > 0) write(`(suppressed ${suppressed} similar lines)`);
+      [second, written, suppressed] = [current, 0, 0];
+    }
+    if (written < perSecond) {
+      written += 1;
+      write(line);
+    } else suppressed += 1;
+  };
+}
 
 /** Where every stored key lives: the forms this server makes put keys under `uploads/<uuid>/`. */
 const KEY_PREFIX = 'uploads/';
@@ -88,6 +149,11 @@ function isStorable(key: string, keyField: string | undefined, fileName: string 
 export async function startPostFormServer(options: PostFormServerOptions): Promise<PostFormServer> {
   const { endpoint, bucket, region, credentials } = options;
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  const maxConcurrentUploads = options.maxConcurrentUploads ?? 8;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const log = rateLimitedLog(options.log ?? ((line) => console.error(line)), now);
+  let uploads = 0; // bodies being received or stored now
   let origin = '';
 
   /** The form: fresh fields for each page view. */
@@ -122,39 +188,77 @@ ${hidden}
 `;
   }
 
-  /** Reads the body, up to `limit` bytes; undefined past it. */
-  async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) return undefined;
-      chunks.push(chunk);
-    }
-    const body = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return body;
+  /**
+   * Reads the body, up to `limit` bytes and `bodyTimeoutMs`. Past either, or when the client goes away, it throws
+   * an S3Error and stops reading, without destroying the request: the refusal can still be answered.
+   */
+  function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stop = (error: S3Error) => {
+        clear();
+        request.pause();
+        reject(error);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) return stop(new S3Error(400, 'EntityTooLarge', true));
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        clear();
+        const body = new Uint8Array(size);
+        let offset = 0;
+        for (const chunk of chunks) {
+          body.set(chunk, offset);
+          offset += chunk.length;
+        }
+        resolve(body);
+      };
+      const onClose = () => stop(new S3Error(400, 'IncompleteBody', true)); // before 'end': the client went away
+      const timer = setTimeout(() => stop(new S3Error(400, 'RequestTimeout', true)), bodyTimeoutMs);
+      const clear = () => {
+        clearTimeout(timer);
+        request.off('data', onData).off('end', onEnd).off('close', onClose);
+      };
+      request.on('data', onData).on('end', onEnd).on('close', onClose);
+    });
   }
 
-  /** An S3-style error: the code and its fixed message (never an exception's text), and the SigV4 error code if any. */
-  const sendError = (response: ServerResponse, status: number, code: string, sigv4Code?: string): void => {
+  /**
+   * An S3-style error: the code and its fixed message (never an exception's text), and the SigV4 error code if
+   * any. A request whose body was not read to its end gets `Connection: close`, and its connection is closed once
+   * the answer is sent: the rest is never read.
+   */
+  const sendError = (response: ServerResponse, status: number, code: string, sigv4Code?: string, close = false): void => {
     const message = S3_MESSAGES[code] ?? S3_MESSAGES['AccessDenied']!;
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message>${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
-    response.writeHead(status, { 'content-type': 'application/xml', 'cache-control': 'no-store' }).end(body);
+    const headers: Record<string, string> = { 'content-type': 'application/xml', 'cache-control': 'no-store' };
+    if (status === 503) headers['retry-after'] = '1';
+    if (close || !response.req.complete) {
+      headers['connection'] = 'close';
+      response.once('finish', () => response.req.socket.destroy());
+    }
+    response.writeHead(status, headers).end(body);
   };
 
-  /** POST /upload: what S3 does with a POST Object, on a store that cannot. */
+  /** POST /upload, capped: at most maxConcurrentUploads bodies in memory at once. */
   async function upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // The form's fields are a few KB: anything much past the largest file allowed is refused unread.
-    const body = await readBody(request, maxBytes + 64 * 1024);
-    if (body === undefined) {
-      response.setHeader('connection', 'close');
-      return sendError(response, 400, 'EntityTooLarge');
+    const limit = maxBytes + 64 * 1024;
+    if (Number(request.headers['content-length'] ?? 0) > limit) throw new S3Error(400, 'EntityTooLarge', true);
+    if (uploads >= maxConcurrentUploads) throw new S3Error(503, 'SlowDown', true);
+    uploads += 1;
+    try {
+      await store(request, response, await readBody(request, limit));
+    } finally {
+      uploads -= 1;
     }
+  }
+
+  /** What S3 does with a POST Object, on a store that cannot. */
+  async function store(request: IncomingMessage, response: ServerResponse, body: Uint8Array<ArrayBuffer>): Promise<void> {
     let form: FormData;
     try {
       form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body }).formData();
@@ -189,7 +293,12 @@ ${hidden}
     const put = await signRequest({ url: `${endpoint}/${bucket}/${keyPath(verified.key)}`, method: 'PUT', service: 's3', region, credentials, headers, body: bytes });
     // And the URL sent is still under the bucket's folder (isStorable refused what a URL parser would resolve).
     if (!new URL(put.url).pathname.startsWith(`${new URL(endpoint).pathname.replace(/\/$/, '')}/${bucket}/${KEY_PREFIX}`)) return sendError(response, 400, 'InvalidArgument');
-    const stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes });
+    let stored: Response;
+    try {
+      stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes, signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new StepError('the bucket PUT: fetch failed', { cause: error });
+    }
     if (!stored.ok) return sendError(response, 502, 'InternalError');
     const etag = stored.headers.get('etag') ?? '';
 
@@ -214,9 +323,10 @@ ${hidden}
     const url = new URL(request.url ?? '/', 'http://localhost');
     const send = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
     const failed = (error: unknown) => {
-      console.error(error); // the details stay in the server's log
-      if (!response.headersSent) sendError(response, 500, 'InternalError');
-      else response.destroy();
+      if (error instanceof S3Error) return sendError(response, error.status, error.code, undefined, error.close);
+      if (response.headersSent) return void response.destroy();
+      log(`${new Date(now()).toISOString()} ${request.method} ${url.pathname} 500 InternalError: ${summary(error)}`); // one line, no stack
+      sendError(response, 500, 'InternalError');
     };
     if (request.method === 'GET' && url.pathname === '/') return void page().then((text) => send(200, text), failed);
     if (request.method === 'POST' && url.pathname === '/upload') return void upload(request, response).catch(failed);

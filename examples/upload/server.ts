@@ -40,13 +40,30 @@ const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
 /** A key as a URL path: the library encodes everything else, but `%`, `?` and `#` in a key must be escaped. */
 const keyPath = (key: string): string => key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
 
-async function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
-  let text = '';
-  for await (const chunk of request) {
-    text += String(chunk);
-    if (text.length > limit) throw new Error('request too large');
-  }
-  return JSON.parse(text);
+/** Too large to read: answered 413 with `Connection: close`, the rest of the body left unread. */
+class TooLarge extends Error {}
+
+/** Reads a small JSON body. Past `limit` bytes it stops reading (without destroying the request, so it can be answered). */
+function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.reject(new TooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData).pause();
+      reject(new TooLarge());
+    };
+    request.on('data', onData).on('error', reject);
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
 
 /** Starts the page's server on 127.0.0.1. */
@@ -61,7 +78,8 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
     try {
       body = await readJson(request);
     } catch (error) {
-      return [400, `expected JSON { name, type, size }: ${String(error)}`];
+      if (error instanceof TooLarge) throw error;
+      return [400, 'expected JSON { name, type, size }'];
     }
     const { name, type, size } = (body ?? {}) as { name?: unknown; type?: unknown; size?: unknown };
     if (typeof name !== 'string' || name === '' || name.length > 200 || /[\0-\x1f/\\]/.test(name)) {
@@ -94,7 +112,17 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
 
     presignFor(request).then(
       ([status, text, type]) => send(status, text, type),
-      (error: unknown) => send(500, `could not presign: ${String(error)}`),
+      (error: unknown) => {
+        if (error instanceof TooLarge) {
+          // The body was not read to its end: the connection cannot be reused, and is closed once this is sent.
+          response.setHeader('connection', 'close');
+          response.once('finish', () => request.socket.destroy());
+          return send(413, 'expected at most 4096 bytes of JSON');
+        }
+        // One line in the log (no stack, no message: they may hold secrets), a generic answer.
+        console.error(`${new Date().toISOString()} POST /presign 500: presigning failed (${error instanceof Error ? error.name : typeof error})`);
+        send(500, 'could not presign');
+      },
     );
   });
 
