@@ -52,6 +52,8 @@ export interface FileServerOptions {
   readonly maxConcurrentUploads?: number;
   /** Milliseconds an upload's body may take to arrive; then 400 RequestTimeout. Default 60 s. */
   readonly bodyTimeoutMs?: number;
+  /** Milliseconds the credential lookup may take; then 503 ServiceUnavailable (the `signal` option). Default 2 s. */
+  readonly lookupTimeoutMs?: number;
   /** The clock, in epoch milliseconds: injectable for tests. */
   readonly now?: () => number;
   /** Where files are read and written. Default: node:fs/promises. */
@@ -135,6 +137,7 @@ const summary = (error: unknown): string => {
   const cause = error instanceof LookupError ? error.cause : error;
   const kind = `${cause instanceof Error ? cause.name : typeof cause}${errnoOf(cause) ? ` ${errnoOf(cause)}` : ''}`;
   if (error instanceof LookupError) return `credential lookup failed (${kind})`;
+  if (error instanceof DOMException && error.name === 'TimeoutError') return 'credential lookup timed out';
   return errnoOf(error) ? `storage failed (${kind})` : `unexpected error (${kind})`;
 };
 
@@ -193,6 +196,7 @@ export function createFileServer(options: FileServerOptions): FileServer {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 32;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 60_000;
+  const lookupTimeoutMs = options.lookupTimeoutMs ?? 2_000;
   const now = options.now ?? Date.now;
   const storage = options.storage ?? fs;
   const log = rateLimitedLog(options.log ?? ((line) => console.error(line)), now, options.logLinesPerSecond ?? 10);
@@ -200,9 +204,9 @@ export function createFileServer(options: FileServerOptions): FileServer {
   let uploads = 0; // uploads being received now
 
   /** The lookup, its failures marked as such. */
-  const getCredentials: CredentialLookup = async (id) => {
+  const getCredentials: CredentialLookup = async (id, context) => {
     try {
-      return await lookup(id);
+      return await lookup(id, context);
     } catch (error) {
       throw new LookupError('credential lookup failed', { cause: error });
     }
@@ -218,6 +222,8 @@ export function createFileServer(options: FileServerOptions): FileServer {
       service: SERVICE,
       region,
       getCredentials,
+      // A deadline: a key store that does not answer must not hold the request (and its socket) for ever.
+      signal: AbortSignal.timeout(lookupTimeoutMs),
       now: now(),
     });
     // From here on, only what the signature covers is trusted.
@@ -326,7 +332,9 @@ export function createFileServer(options: FileServerOptions): FileServer {
     if (isSigV4Error(error)) return sendError(req, res, new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied'), error.code);
     if (error instanceof S3Error) return sendError(req, res, error);
     if (res.headersSent) return void res.destroy(); // a download cut short, most often by the client
-    const refusal = EXHAUSTED.has(errnoOf(error) ?? '') ? new S3Error(503, 'ServiceUnavailable') : new S3Error(500, 'InternalError');
+    // Out of something for now (file descriptors, disk), or the lookup's deadline passed: 503, and the client retries.
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+    const refusal = timedOut || EXHAUSTED.has(errnoOf(error) ?? '') ? new S3Error(503, 'ServiceUnavailable') : new S3Error(500, 'InternalError');
     log(`${new Date(now()).toISOString()} ${req.method} ${refusal.status} ${refusal.code}: ${summary(error)}`);
     sendError(req, res, refusal);
   }

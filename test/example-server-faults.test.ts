@@ -425,6 +425,24 @@ describe('a credential lookup that fails on every request', () => {
     }
   });
 
+  it('a credential lookup that never answers is cut at lookupTimeoutMs: 503 ServiceUnavailable, one line, the lookup told', async () => {
+    const lines: string[] = [];
+    const signals: (AbortSignal | undefined)[] = [];
+    const { files, origin } = await start({
+      log: (line) => lines.push(line),
+      lookupTimeoutMs: 50,
+      getCredentials: (_id, { signal }) => (signals.push(signal), new Promise(() => {})),
+    });
+    const get = await files.presign({ origin, method: 'GET', key: 'any' });
+    const started = performance.now();
+    const replies = await Promise.all(Array.from({ length: 20 }, () => send(get)));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(new Set(replies.map((r) => `${r.status} ${s3Code(r)} ${r.headers['retry-after']}`))).toEqual(new Set(['503 ServiceUnavailable 1']));
+    expect(signals).toHaveLength(20);
+    expect(signals.every((s) => s?.aborted)).toBe(true);
+    expect(new Set(lines)).toEqual(new Set(['2025-01-01T12:00:00.000Z GET 503 ServiceUnavailable: credential lookup timed out']));
+  });
+
   it('by default the lines go to console.error, rate-limited the same way', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { files, origin } = await start({

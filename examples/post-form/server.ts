@@ -85,6 +85,7 @@ const S3_MESSAGES: Record<string, string> = {
   IncompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
   RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
   SlowDown: 'Please reduce your request rate.',
+  ServiceUnavailable: 'Please reduce your request rate.',
 };
 
 /** A refusal with its status and S3 code. `close`: the body was not read to its end, so the connection cannot be reused. */
@@ -272,6 +273,8 @@ ${hidden}
         bucket,
         region,
         getCredentials: (id) => (id === credentials.accessKeyId ? credentials : undefined),
+        // A deadline for the key store: here it is a constant, but one that does not answer must not hold the upload.
+        signal: AbortSignal.timeout(2_000),
       });
     } catch (error) {
       if (!isSigV4Error(error)) throw error;
@@ -325,8 +328,11 @@ ${hidden}
     const failed = (error: unknown) => {
       if (error instanceof S3Error) return sendError(response, error.status, error.code, undefined, error.close);
       if (response.headersSent) return void response.destroy();
-      log(`${new Date(now()).toISOString()} ${request.method} ${url.pathname} 500 InternalError: ${summary(error)}`); // one line, no stack
-      sendError(response, 500, 'InternalError');
+      // The credential lookup's deadline passed: not the request's fault, and worth a retry.
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      const [status, code] = timedOut ? [503, 'ServiceUnavailable'] : [500, 'InternalError'];
+      log(`${new Date(now()).toISOString()} ${request.method} ${url.pathname} ${status} ${code}: ${summary(error)}`); // one line, no stack
+      sendError(response, status, code);
     };
     if (request.method === 'GET' && url.pathname === '/') return void page().then((text) => send(200, text), failed);
     if (request.method === 'POST' && url.pathname === '/upload') return void upload(request, response).catch(failed);
