@@ -28,7 +28,7 @@ export const CREDENTIALS_SOURCE: unique symbol = Symbol('sigv4.credentialsSource
 /**
  * Entries a cache holds by default: one per access key, day, region and service in use, so a server verifying for
  * up to a thousand active keys keeps every key warm (past that, each request derives its key again: four more
- * HMACs, about a quarter of the throughput). An entry takes about 1.5 KB of JS heap and 5 KB of process memory
+ * HMACs, about a third of the throughput). An entry takes about 1.5 KB of JS heap and 5 KB of process memory
  * (measured on Node 20 with 10,000 entries), so a full default cache is about 5 MB.
  */
 export const DEFAULT_MAX_ENTRIES = 1000;
