@@ -68,7 +68,7 @@ export function encodePath(rawPath: string, normalize: boolean): string {
 // A "%" that does not start an escape: an error, not a guess (fetch would send it as it is, most servers refuse it).
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 // What fetch percent-encodes in a path, besides the controls refused earlier: the URL standard's path
-// percent-encode set (space " < > ^ ` { }) and every non-ASCII character. "\\" is a "/" in an http(s) URL.
+// percent-encode set (space " < > ^ ` { }) and every non-ASCII character. A backslash is a "/" in an http(s) URL.
 const ENCODED_WHEN_SENT = /[ "<>^`{}\\]|[^\0-\x7f]+/g;
 // What cannot stand on a request line as it is: a space, and anything outside ASCII.
 const ENCODED_WHEN_RECEIVED = /[ ]|[^\0-\x7f]+/g;
@@ -82,7 +82,7 @@ function encodeSome(rawPath: string, pattern: RegExp): string {
 
 /**
  * The path as `fetch` sends it: the caller's path with the characters the URL standard percent-encodes encoded
- * (`a b` → `a%20b`, `ü` → `%C3%BC`, `^` → `%5E`), `\\` read as `/`, and everything else kept as written: `%XX`
+ * (`a b` → `a%20b`, `ü` → `%C3%BC`, `^` → `%5E`), a backslash read as `/`, and everything else kept as written: `%XX`
  * escapes in their letter case, `:@!$&'()*+,;=` raw. Dot segments stay (see {@link removeDotSegments}).
  * Throws a TypeError for a `%` that does not start an escape. The text has no control characters or lone
  * surrogates (the URL reader refuses them).
@@ -96,7 +96,6 @@ export const toWirePath = (rawPath: string): string =>
  */
 export const toReceivedPath = (rawPath: string): string =>
   CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_RECEIVED);
-
 
 /**
  * CanonicalURI. For S3 (`uriEscapePath` false) the path in its {@link encodePath} form, as it is. For every other
