@@ -143,7 +143,7 @@ function read(o: LiteOptions, others: RegExp) {
   let path = m[3]!.split('/').map(canonical).join('/') || '/';
   let canonicalUri = path;
   if (!isS3) {
-    // canonical() above has checked the escapes. The path as fetch sends it (toWirePath: a "\\" is a "/"; encodeURI
+    // canonical() above has checked the escapes. The path as fetch sends it (toWirePath: a backslash is a "/"; encodeURI
     // also encodes "%", "[", "]" and "|", which fetch keeps, so those are turned back); for the canonical URI, dot
     // segments resolved as the URL standard does, empty ones dropped (a trailing one leaves its "/"), and each
     // segment encoded once more (removeDotSegments, createCanonicalUri).
