@@ -2,8 +2,8 @@
 // concurrency, mixing valid presigned URLs and header-signed requests from many access keys with what an attacker
 // sends for free (forged signatures, garbage queries of invalid escapes, expired URLs, unknown keys, presigned URLs
 // replayed as header-signed requests) and a key store that stops answering for some keys (cut by `signal`). It
-// asserts every verdict, that what is refused costs no more than what is accepted, that the heap is flat after
-// the run, and prints the numbers. (bench/verify-load.ts measures the same costs as ratios; this keeps them true.)
+// asserts every verdict and that the heap is flat after the run, and prints the numbers, latency per kind of
+// request included (bench/verify-load.ts measures those costs as ratios).
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -34,7 +34,7 @@ const EXPECTED: Record<Kind, string> = {
 };
 
 describe('verifiers under load and faults (in process)', () => {
-  it(`${VERIFICATIONS.toLocaleString('en-US')} verifications at concurrency ${CONCURRENCY}: right verdicts, refusals no dearer than acceptances, flat heap`, async () => {
+  it(`${VERIFICATIONS.toLocaleString('en-US')} verifications at concurrency ${CONCURRENCY}: right verdicts, every request answered, flat heap`, async () => {
     const getCredentials: CredentialLookup = (id) => (STUCK.has(id) ? new Promise(() => {}) : secrets.get(id));
     const cache = new SigningKeyCache(KEYS * 2);
     const presigned = new Map<string, string>();
@@ -118,7 +118,6 @@ describe('verifiers under load and faults (in process)', () => {
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const sorted = [...latencies].sort((a, b) => a - b);
-    const valid = median([...(micros.get('valid presigned') ?? [])]);
     console.log(
       [
         `verify-load: ${VERIFICATIONS} verifications in ${seconds.toFixed(1)} s (${Math.round(VERIFICATIONS / seconds)}/s), ` +
@@ -130,9 +129,7 @@ describe('verifiers under load and faults (in process)', () => {
 
     expect(wrong).toEqual([]);
     for (const k of kinds) expect(counts.get(k)).toBeGreaterThan(VERIFICATIONS / kinds.length - 2);
-    // What an attacker sends for free costs no more than a valid request (medians under the same load; generous,
-    // since the run shares two cores: bench/verify-load.ts gives the exact ratios).
-    for (const k of ['forged', 'expired', 'unknown key', 'replayed as header'] as const) expect(median(micros.get(k)!)).toBeLessThan(valid * 2);
+    // The costs are printed, not asserted (a test is no benchmark): bench/verify-load.ts measures them as ratios.
     // Flat heap: nothing held for the requests once they are answered (the stuck lookups included).
     expect(heapAfter - heapBefore).toBeLessThan(16 * 2 ** 20);
   }, 120_000);
