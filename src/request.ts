@@ -200,22 +200,23 @@ export function forEachPair(
 }
 
 /**
- * The path to send and the canonical URI. S3's rule (`uriEscapePath` false): the path in its canonical encoded form,
- * sent and signed as it is. Every other service: the path as sent (`asSent`: by fetch, for a signer; as received,
- * for a verifier), normalized and encoded a second time for the canonical URI.
+ * The path to send, the path signed and the canonical URI. S3's rule (`uriEscapePath` false): the path in its
+ * canonical encoded form, sent and signed as it is. Every other service: the path as sent (`asSent`: by fetch, for
+ * a signer; as received, for a verifier), normalized where asked (`signedPath`), then encoded a second time.
  */
 export function readPath(
   rawPath: string,
   uriEscapePath: boolean,
   normalize: boolean,
   asSent: (rawPath: string) => string,
-): { path: string; canonicalUri: string } {
+): { path: string; signedPath: string; canonicalUri: string } {
   if (!uriEscapePath) {
     const path = encodePath(rawPath, normalize);
-    return { path, canonicalUri: path };
+    return { path, signedPath: path, canonicalUri: path };
   }
   const path = asSent(rawPath);
-  return { path, canonicalUri: createCanonicalUri(normalize ? removeDotSegments(path) : path, true) };
+  const signedPath = normalize ? removeDotSegments(path) : path;
+  return { path, signedPath, canonicalUri: createCanonicalUri(signedPath, true) };
 }
 
 /** Validates the options shared by presigning and header signing, and encodes the request. */

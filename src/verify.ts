@@ -6,7 +6,6 @@ import {
   createCanonicalHeaders,
   createCanonicalQuery,
   createCanonicalRequest,
-  removeDotSegments,
   toReceivedPath,
 } from './canonical-request.js';
 import { sha256Hex, timingSafeEqual } from './crypto.js';
@@ -333,12 +332,10 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   }
   const { canonicalHeaders } = createCanonicalHeaders(signed);
   const isS3 = claim.service === 's3';
-  const normalize = settings.normalizePath ?? !isS3;
-  const uriEscapePath = settings.uriEscapePath ?? !isS3;
-  const read = asData(() => readPath(url.rawPath, uriEscapePath, normalize, toReceivedPath));
-  const { canonicalUri } = read;
-  // The path the signature covers: S3's key form, or the path as received, normalized where the rules say so.
-  const path = uriEscapePath && normalize ? removeDotSegments(read.path) : read.path;
+  // signedPath: the path the signature covers (S3's key form, or the path as received, normalized where the rules say so).
+  const { signedPath: path, canonicalUri } = asData(() =>
+    readPath(url.rawPath, settings.uriEscapePath ?? !isS3, settings.normalizePath ?? !isS3, toReceivedPath),
+  );
   const canonicalQuery = createCanonicalQuery(claim.query);
 
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
@@ -413,13 +410,6 @@ async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, p
   };
 }
 
-/**
- * Calls the credential lookup for an access key id already checked by {@link parseCredential}, and reads what it
- * returns. Unknown: `undefined` or `null`, and also what a plain-object lookup (`(id) => keys[id]`) finds for
- * `__proto__`, `constructor`, `toString`, `hasOwnProperty`, `valueOf`…: `Object.prototype` or a function, which no
- * lookup returns as credentials. Anything else that is not credentials (a string, a number, an object without
- * a secretAccessKey) is a programming mistake, and stays a TypeError.
- */
 /** The `signal` option: an AbortSignal (one from another realm too, so recognized by its shape), or undefined. */
 export function checkSignal(value: unknown): AbortSignal | undefined {
   const s = value as Partial<AbortSignal> | undefined;
@@ -430,29 +420,28 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
 }
 
 /**
- * Calls the lookup and waits for it, or for `signal` to abort (then rejects with its reason, as fetch does, and
- * lets go of the lookup: nothing of the request stays held by a lookup that never answers).
+ * Calls the lookup and waits for it, or for `signal` to abort: then rejects with its reason, as fetch does, and lets
+ * go of the lookup (nothing of the request stays held by a lookup that never answers).
  */
-function awaitLookup(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<unknown> {
-  if (signal === undefined) return Promise.resolve(getCredentials(accessKeyId, { signal }));
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    let settle: ((settled: () => void) => void) | undefined = (settled) => {
-      settle = undefined;
-      signal.removeEventListener('abort', onAbort);
-      settled();
-    };
-    const onAbort = () => settle?.(() => reject(signal.reason));
-    signal.addEventListener('abort', onAbort);
-    Promise.resolve()
-      .then(() => getCredentials(accessKeyId, { signal }))
-      .then(
-        (found) => settle?.(() => resolve(found)),
-        (error: unknown) => settle?.(() => reject(error)),
-      );
-  });
+async function awaitLookup(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<unknown> {
+  if (signal === undefined) return getCredentials(accessKeyId, { signal });
+  if (signal.aborted) throw signal.reason;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(signal.reason))));
+  try {
+    return await Promise.race([getCredentials(accessKeyId, { signal }), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
+/**
+ * Calls the credential lookup for an access key id already checked by {@link parseCredential}, and reads what it
+ * returns. Unknown: `undefined` or `null`, and also what a plain-object lookup (`(id) => keys[id]`) finds for
+ * `__proto__`, `constructor`, `toString`, `hasOwnProperty`, `valueOf`…: `Object.prototype` or a function, which no
+ * lookup returns as credentials. Anything else that is not credentials (a string, a number, an object without
+ * a secretAccessKey) is a programming mistake, and stays a TypeError.
+ */
 export async function lookUpCredentials(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<Credentials> {
   const found: unknown = await awaitLookup(getCredentials, accessKeyId, signal);
   if (found === undefined || found === null || typeof found === 'function' || found === Object.prototype) {
@@ -558,6 +547,14 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   );
 }
 
+/** A header-signed request's query must carry no SigV4 auth parameter (see {@link verifyRequest}). */
+function checkOneMechanism(query: readonly QueryParam[]): void {
+  const queryAuth = query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
+  if (queryAuth.length === 0) return;
+  const names = [...new Set(queryAuth)].slice(0, 3).map((key) => describe(key)).join(', ');
+  fail('ERR_SIGV4_AUTH_MECHANISM', `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`);
+}
+
 /**
  * Verifies a request signed in the `Authorization` header (`AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…,
  * Signature=…`): the same checks as {@link verifyPresignedUrl}, with the date from `x-amz-date` (or `date`)
@@ -581,12 +578,6 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
   // One auth mechanism per request: a presigned URL's parameters moved into headers must not verify here, where
   // the URL's X-Amz-Expires would not apply. Every SigV4 query parameter counts, in any case (the signer never
   // writes one into a header-signed request); other query parameters are fine, and covered by the signature.
-  const checkOneMechanism = (query: readonly QueryParam[]): void => {
-    const queryAuth = query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
-    if (queryAuth.length === 0) return;
-    const names = [...new Set(queryAuth)].slice(0, 3).map((key) => describe(key)).join(', ');
-    fail('ERR_SIGV4_AUTH_MECHANISM', `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`);
-  };
   checkOneMechanism(scanAuthParams(url.rawQuery));
   const { headers } = settings;
   const authorization = oneHeader(headers, 'authorization');
