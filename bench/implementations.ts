@@ -16,7 +16,7 @@ import { AwsV4Signer } from 'aws4fetch';
 
 import { draftPresign, presignUrl, presignUrlSync } from '../src/index.js';
 import { presignUrl as presignUrlLite } from '../src/lite.js';
-import { hmacKey, hmacTextHex, sha256TextHex } from '../src/sha256.js';
+import { hmacKey, hmacTextHex, sha256TextHex } from '../src/core/sha256.js';
 import {
   BASE_URL,
   BUCKET,
@@ -87,7 +87,7 @@ const oursLite: Implementation = {
 const oursSync: Implementation = {
   name: 'sigv4 presignUrlSync',
   packages: [OURS],
-  crypto: 'plain JS (src/sha256.ts)',
+  crypto: 'plain JS (src/core/sha256.ts)',
   sync: true,
   presign: (key, when) => presignUrlSync(docOptions(key, when.date)).url,
 };
@@ -263,9 +263,9 @@ const floorNode: Implementation = {
 };
 
 const floorJs: Implementation = {
-  name: 'floor: src/sha256.ts hash + HMAC',
+  name: 'floor: src/core/sha256.ts hash + HMAC',
   packages: [],
-  crypto: 'plain JS (src/sha256.ts)',
+  crypto: 'plain JS (src/core/sha256.ts)',
   sync: true,
   floor: true,
   // The same calls presignUrlSync makes: text hashed straight to hex, the HMAC key's pads (and the first block of

@@ -1,13 +1,15 @@
-export { presignUrl, draftPresign, finishPresign, EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
-export type { PresignDraft } from './presign.js';
-export { signRequest } from './sign.js';
-export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sync.js';
-export type { SyncCrypto, SyncOptions } from './sync.js';
-export { SigV4Error, isSigV4Error } from './errors.js';
-export type { SigV4ErrorCode } from './errors.js';
-export { SigningKeyCache, defaultSigningKeyCache, deriveSigningKey } from './signing-key.js';
-export { createSignature } from './signature.js';
-export { ALGORITHM, createCredentialScope, createStringToSign } from './string-to-sign.js';
+export { presignUrl, draftPresign, finishPresign } from './sign/presign.js';
+export type { PresignDraft } from './sign/presign.js';
+export { signRequest } from './sign/sign-request.js';
+export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sign/sync.js';
+export type { SyncCrypto, SyncOptions } from './sign/sync.js';
+export { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
+export { SigV4Error, isSigV4Error } from './core/errors.js';
+export type { SigV4ErrorCode } from './core/errors.js';
+export { SigningKeyCache, defaultSigningKeyCache } from './core/key-cache.js';
+export { deriveSigningKey } from './core/signing-key.js';
+export { createSignature } from './core/signature.js';
+export { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 export {
   createCanonicalRequest,
   createCanonicalQuery,
@@ -18,21 +20,15 @@ export {
   toWirePath,
   toReceivedPath,
   canonicalHeaderValue,
-} from './canonical-request.js';
-export { uriEncode, normalizeEscapes } from './encoding.js';
-export { toAmzDate, parseAmzDate } from './date.js';
-export type {
-  Credentials,
-  HeadersInput,
-  QueryInput,
-  SigningOptions,
-  PresignOptions,
-  SignRequestOptions,
-  SignatureStages,
-  PresignedUrl,
-  SignedRequest,
-} from './types.js';
-export { verifyPresignedUrl, verifyRequest, DEFAULT_CLOCK_SKEW } from './verify.js';
+} from './core/canonical-request.js';
+export { uriEncode, normalizeEscapes } from './core/encoding.js';
+export { toAmzDate, parseAmzDate } from './core/date.js';
+export type { Credentials } from './core/credentials.js';
+export type { HeadersInput, QueryInput } from './core/pairs.js';
+export type { SigningOptions, PresignOptions, SignRequestOptions, SignatureStages, PresignedUrl, SignedRequest } from './sign/types.js';
+export { verifyPresignedUrl } from './verify/presigned-url.js';
+export { verifyRequest } from './verify/signed-request.js';
+export { DEFAULT_CLOCK_SKEW } from './verify/common.js';
 export type {
   CredentialLookup,
   VerifierCredentials,
@@ -41,8 +37,9 @@ export type {
   VerifyRequestOptions,
   VerifiedRequest,
   VerifiedSigner,
-} from './verify.js';
-export { createPresignedPost, signPostPolicy } from './post-policy.js';
-export type { PostPolicyCondition, PostPolicyField, PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post-policy.js';
-export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post-policy-verify.js';
-export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post-policy-verify.js';
+} from './verify/types.js';
+export { createPresignedPost, signPostPolicy } from './post/create.js';
+export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post/create.js';
+export type { PostPolicyCondition, PostPolicyField } from './post/policy.js';
+export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
+export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';

@@ -4,13 +4,12 @@
 // the same signature from both (a property test holds them to it); fewer options, no key cache object, and
 // shorter messages. Bad input is still a TypeError or RangeError thrown before any crypto runs.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './canonical-request.js';
-import { uriEncode } from './encoding.js';
-import { EMPTY_SHA256, MAX_EXPIRES_IN } from './presign.js';
-import { ABSOLUTE_URL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from './request.js';
-import { UNSIGNABLE } from './sign.js';
-import { ALGORITHM, createCredentialScope, createStringToSign } from './string-to-sign.js';
-import type { Credentials } from './types.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './core/canonical-request.js';
+import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
+import type { Credentials } from './core/credentials.js';
+import { uriEncode } from './core/encoding.js';
+import { ABSOLUTE_URL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN, UNSIGNABLE } from './core/rules.js';
+import { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 
 /** What both lite functions take: the full entry's options of the same names, with these types. */
 export interface LiteOptions {

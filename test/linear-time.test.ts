@@ -10,25 +10,17 @@
 // is the median of several batches of calls.
 
 import { describe, expect, it } from 'vitest';
-import { encodePath, parseQuery } from '../src/canonical-request.js';
-import { parseAmzDate } from '../src/date.js';
-import { hasLoneSurrogate, normalizeEscapes } from '../src/encoding.js';
-import { describe as describeValue } from '../src/errors.js';
+import { MAX_AUTHORIZATION_LENGTH, parseCredential, readAuthorization } from '../src/core/authorization.js';
+import { encodePath, parseQuery } from '../src/core/canonical-request.js';
+import { parseAmzDate } from '../src/core/date.js';
+import { hasLoneSurrogate, normalizeEscapes } from '../src/core/encoding.js';
+import { describe as describeValue } from '../src/core/errors.js';
+import { ABSOLUTE_URL } from '../src/core/rules.js';
+import { parseUrl } from '../src/core/url.js';
 import { presignUrl, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
 import * as lite from '../src/lite.js';
-import { MAX_POST_FIELDS_LENGTH } from '../src/post-policy-verify.js';
-import { ABSOLUTE_URL, parseUrl } from '../src/request.js';
-import {
-  MAX_AUTHORIZATION_LENGTH,
-  MAX_URL_LENGTH,
-  parseCredential,
-  readAuthorization,
-  readExpires,
-  readHttpDate,
-  readReceivedQuery,
-  readReceivedUrl,
-  readSignedHeaders,
-} from '../src/verify-read.js';
+import { MAX_POST_FIELDS_LENGTH } from '../src/post/verify.js';
+import { MAX_URL_LENGTH, readExpires, readHttpDate, readReceivedQuery, readReceivedUrl, readSignedHeaders } from '../src/verify/read.js';
 
 /** The received URL, then its whole query: what a verifier reads. */
 const readUrlAndQuery = (u: string) => readReceivedQuery(readReceivedUrl(u).rawQuery);

@@ -12,8 +12,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPresignedPost, isSigV4Error, verifyPresignedPost, type PostPolicyCondition, type PresignedPost } from '../src/index.js';
-import { toBase64 } from '../src/post-policy.js';
-import { fromBase64 } from '../src/post-policy-verify.js';
+import { fromBase64, toBase64 } from '../src/post/base64.js';
 
 const SEED = 20151229;
 const ACCESS = 'AKIDPOSTPROPERTIES';

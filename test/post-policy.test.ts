@@ -17,8 +17,7 @@ import {
   type SigV4ErrorCode,
   type VerifyPresignedPostOptions,
 } from '../src/index.js';
-import { toBase64 } from '../src/post-policy.js';
-import { fromBase64 } from '../src/post-policy-verify.js';
+import { fromBase64, toBase64 } from '../src/post/base64.js';
 import { VECTORS_PRESENT, VECTORS_REQUIRED, read, reportMissing } from './support/vectors.js';
 
 const ACCESS = 'AKIDPOSTEXAMPLE';

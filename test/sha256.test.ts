@@ -1,4 +1,4 @@
-// The plain-JavaScript SHA-256 and HMAC-SHA256 behind the synchronous path (src/sha256.ts), checked on their own:
+// The plain-JavaScript SHA-256 and HMAC-SHA256 behind the synchronous path (src/core/sha256.ts), checked on their own:
 // the constants against FIPS 180-4, the NIST examples, and node:crypto on inputs of every length around the
 // block boundaries, with keys shorter and longer than a block.
 
@@ -7,7 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { hmacKey, hmacSync, hmacTextHex, IV, K, sha256, sha256TextHex } from '../src/sha256.js';
+import { hmacKey, hmacSync, hmacTextHex, IV, K, sha256, sha256TextHex } from '../src/core/sha256.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const words = (a: Int32Array): string => Array.from(a, (x) => (x >>> 0).toString(16).padStart(8, '0')).join(' ');

@@ -1,4 +1,4 @@
-import { quoteText } from '../errors.js';
+import { quoteText } from '../core/errors.js';
 
 // The command line's one error type: a message for stderr and the exit code. Messages are one line, say what is
 // wrong and how to fix it, and never hold a secret (a secret key or session token is never put in one).

@@ -184,3 +184,23 @@ export const createCanonicalRequest = (
   signedHeaders: string,
   payloadHash: string,
 ): string => `${method}\n${canonicalUri}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+
+/**
+ * The path to send, the path signed and the canonical URI. S3's rule (`uriEscapePath` false): the path in its
+ * canonical encoded form, sent and signed as it is. Every other service: the path as sent (`asSent`: by fetch, for
+ * a signer; as received, for a verifier), normalized where asked (`signedPath`), then encoded a second time.
+ */
+export function readPath(
+  rawPath: string,
+  uriEscapePath: boolean,
+  normalize: boolean,
+  asSent: (rawPath: string) => string,
+): { path: string; signedPath: string; canonicalUri: string } {
+  if (!uriEscapePath) {
+    const path = encodePath(rawPath, normalize);
+    return { path, signedPath: path, canonicalUri: path };
+  }
+  const path = asSent(rawPath);
+  const signedPath = normalize ? removeDotSegments(path) : path;
+  return { path, signedPath, canonicalUri: createCanonicalUri(signedPath, true) };
+}

@@ -88,3 +88,13 @@ export function normalizeEscapes(text: string, name: string): string {
   }
   return out;
 }
+
+/** Trims HTTP's optional whitespace (spaces and tabs) and nothing else, in one pass. */
+export function trimOws(text: string): string {
+  const ows = (i: number): boolean => text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09;
+  let start = 0;
+  let end = text.length;
+  while (start < end && ows(start)) start++;
+  while (end > start && ows(end - 1)) end--;
+  return text.slice(start, end);
+}

@@ -96,3 +96,8 @@ export function invalidType(name: string, expected: string, got: unknown, secret
 export function outOfRange(name: string, expected: string, got: unknown): never {
   throw new RangeError(`"${name}" expected ${expected}, got ${describe(got)}`);
 }
+
+/** Throws a {@link SigV4Error}. */
+export function fail(code: SigV4ErrorCode, message: string, cause?: unknown): never {
+  throw new SigV4Error(code, message, cause === undefined ? undefined : { cause });
+}

@@ -1,10 +1,11 @@
 // Task 4 of the SigV4 signing process: the signature, HMAC-SHA256 of the string to sign with the signing key.
 
-import { hmac, importHmacKey, sha256Hex } from './crypto.js';
+import { hmac, importHmacKey, sha256Hex } from './webcrypto.js';
 import { toHex } from './encoding.js';
-import { defaultSigningKeyCache, deriveSigningKey, type SigningKeyCache } from './signing-key.js';
+import type { Credentials } from './credentials.js';
+import { defaultSigningKeyCache, type SigningKeyCache } from './key-cache.js';
+import { deriveSigningKey } from './signing-key.js';
 import { createStringToSign } from './string-to-sign.js';
-import type { Credentials } from './types.js';
 
 /** Lowercase hex HMAC-SHA256 of the string to sign, with raw signing key bytes or an imported key. */
 export async function createSignature(signingKey: Uint8Array | CryptoKey, stringToSign: string): Promise<string> {

@@ -1,7 +1,6 @@
 // Task 2 of the SigV4 signing process: the credential scope and the string to sign.
 
-/** The algorithm name this library signs with. */
-export const ALGORITHM = 'AWS4-HMAC-SHA256';
+import { ALGORITHM } from './constants.js';
 
 /** `YYYYMMDD/region/service/aws4_request`: the scope the signing key is derived for. */
 export const createCredentialScope = (date: string, region: string, service: string): string =>

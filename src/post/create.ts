@@ -2,125 +2,19 @@
 // that lists what the form may hold, signed with the same SigV4 signing key as any request (no canonical request).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 
-import { toAmzDate, toSigningDate } from './date.js';
-import { hasLoneSurrogate, utf8 } from './encoding.js';
-import { describe, escapeUnsafe, invalidType, outOfRange, quoteText } from './errors.js';
-import { MAX_EXPIRES_IN } from './presign.js';
-import { CONTROL, checkCache, checkCredentials, checkScopePart, parseUrl } from './request.js';
-import { createSignature, signingKeyFor } from './signature.js';
-import type { SigningKeyCache } from './signing-key.js';
-import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
-import type { Credentials } from './types.js';
-
-// ---- Base64 (RFC 4648, with padding), by hand: the core uses no runtime-specific encoder ----
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 (RFC 4648 section 4, padded) of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  if (i < bytes.length) {
-    const two = i + 1 < bytes.length;
-    const n = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (two ? B64[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
-}
-
-// ---- The form fields S3 reads, shared by the signer and the verifier ----
-
-/** The REST headers a POST form may set, as AWS writes them. */
-type PostHeaderField = 'Cache-Control' | 'Content-Type' | 'Content-Disposition' | 'Content-Encoding' | 'Expires';
-
-/**
- * A form field a POST policy condition can name. Names are case-insensitive (`Content-Type` and `content-type`
- * are one field); values are compared exactly.
- */
-export type PostPolicyField =
-  | 'acl'
-  | 'bucket'
-  | 'key'
-  | PostHeaderField
-  | Lowercase<PostHeaderField>
-  | 'success_action_redirect'
-  | 'redirect'
-  | 'success_action_status'
-  | 'tagging'
-  | `x-amz-${string}`
-  | `X-Amz-${string}`;
-
-/**
- * A POST policy condition, in AWS's own JSON form:
- * - `{ "acl": "public-read" }` or `["eq", "$acl", "public-read"]`: the field must equal the value;
- * - `["starts-with", "$key", "user/alice/"]`: the field must start with the value (`""` allows any value). For
- *   `Content-Type`, a comma-separated list of types passes when each of them starts with the value;
- * - `["content-length-range", min, max]`: the file's size in bytes, both ends included.
- */
-export type PostPolicyCondition =
-  | Readonly<Partial<Record<PostPolicyField, string>>>
-  | readonly ['eq' | 'starts-with', `$${PostPolicyField}`, string]
-  | readonly ['content-length-range', number, number];
-
-/**
- * Fields S3 reads from a POST, lowercase, and whether a condition may match them by `starts-with` (else only
- * exactly). `x-amz-meta-*` and the other `x-amz-*` fields allow both.
- */
-const KNOWN_FIELDS: ReadonlyMap<string, boolean> = /* @__PURE__ */ new Map([
-  ['acl', true],
-  ['bucket', false],
-  ['key', true],
-  ['cache-control', true],
-  ['content-type', true],
-  ['content-disposition', true],
-  ['content-encoding', true],
-  ['expires', true],
-  ['success_action_redirect', true],
-  ['redirect', true],
-  ['success_action_status', true],
-  ['tagging', true],
-  ['x-amz-algorithm', false],
-  ['x-amz-credential', false],
-  ['x-amz-date', false],
-  ['x-amz-security-token', false],
-]);
-
-const AMZ_FIELD = /^x-amz-[!#$%&'*+\-.^_`|~0-9a-z]+$/; // x-amz- and an HTTP token (lowercase)
-
-/**
- * Whether a condition may match the field (lowercase name) by `starts-with`; undefined for a field S3 does not
- * read from a POST form.
- */
-export function startsWithAllowed(field: string): boolean | undefined {
-  return KNOWN_FIELDS.get(field) ?? (AMZ_FIELD.test(field) ? true : undefined);
-}
-
-/** Fields that are never checked against the policy (AWS: "except x-amz-signature, file, policy, and x-ignore-*"). */
-export const isExemptField = (field: string): boolean =>
-  field === 'policy' || field === 'x-amz-signature' || field === 'file' || field.startsWith('x-ignore-');
-
-/** Whether a value passes `starts-with`: for Content-Type, each type of a comma-separated list must. */
-export function startsWith(field: string, value: string, prefix: string): boolean {
-  if (field !== 'content-type' || !value.includes(',')) return value.startsWith(prefix);
-  return value.split(',').every((type) => type.trim().startsWith(prefix));
-}
-
-/** A condition as the signer and verifier use it: the field lowercased, without its `$`. */
-export type Rule =
-  | { readonly kind: 'eq' | 'starts-with'; readonly field: string; readonly value: string }
-  | { readonly kind: 'content-length-range'; readonly min: number; readonly max: number };
-
-/** `{"acl":"x"}` as written in a condition, for messages. */
-export const showRule = (rule: Rule): string =>
-  rule.kind === 'content-length-range'
-    ? JSON.stringify([rule.kind, rule.min, rule.max])
-    : escapeUnsafe(JSON.stringify([rule.kind, `$${rule.field}`, rule.value.length > 80 ? `${rule.value.slice(0, 80)}…` : rule.value]));
-
-// ---- Signing ----
+import { checkScopePart } from '../core/check.js';
+import { ALGORITHM, MAX_EXPIRES_IN } from '../core/constants.js';
+import { checkCredentials, type Credentials } from '../core/credentials.js';
+import { toAmzDate, toSigningDate } from '../core/date.js';
+import { hasLoneSurrogate, utf8 } from '../core/encoding.js';
+import { describe, invalidType, outOfRange, quoteText } from '../core/errors.js';
+import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
+import { CONTROL } from '../core/rules.js';
+import { createSignature, signingKeyFor } from '../core/signature.js';
+import { createCredentialScope } from '../core/string-to-sign.js';
+import { parseUrl } from '../core/url.js';
+import { toBase64 } from './base64.js';
+import { FILENAME, showRule, startsWith, startsWithAllowed, type PostPolicyCondition, type PostPolicyField, type Rule } from './policy.js';
 
 /** Options of {@link signPostPolicy}. */
 export interface SignPostPolicyOptions {
@@ -290,7 +184,6 @@ const CANNED_ACLS = [
   'bucket-owner-full-control',
   'log-delivery-write',
 ];
-const FILENAME = '${filename}';
 
 /** Text for a form field or a condition: a string without control characters or lone surrogates. */
 function checkText(name: string, value: unknown, allowEmpty = true): string {

@@ -3,16 +3,26 @@
 // as S3 checks them. Everything read here is data from the network: every fault is a SigV4Error, every parser is
 // one linear pass, and the fields are capped in size, so no form makes it hang.
 
-import { timingSafeEqual } from './crypto.js';
-import { utf8 } from './encoding.js';
-import { describe, invalidType, outOfRange, quoteText } from './errors.js';
-import { createSignature, signingKeyFor } from './signature.js';
-import { checkCache } from './request.js';
-import type { SigningKeyCache } from './signing-key.js';
-import { createCredentialScope } from './string-to-sign.js';
-import { checkAccepted, checkSignal, readClock, iso, lookUpCredentials, type CredentialLookup, type VerifiedSigner } from './verify.js';
-import { checkAlgorithm, checkSignatureForm, fail, failSigV2, parseCredential, readAmzDate } from './verify-read.js';
-import { isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './post-policy.js';
+import { checkAlgorithm, checkSignatureForm, failSigV2, parseCredential, readAmzDate } from '../core/authorization.js';
+import { utf8 } from '../core/encoding.js';
+import { describe, fail, invalidType, outOfRange, quoteText } from '../core/errors.js';
+import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
+import { createSignature, signingKeyFor } from '../core/signature.js';
+import { createCredentialScope } from '../core/string-to-sign.js';
+import { timingSafeEqual } from '../core/webcrypto.js';
+import {
+  checkAccepted,
+  checkNotExpired,
+  checkNotYetValid,
+  checkScope,
+  checkSessionToken,
+  checkSignal,
+  lookUpCredentials,
+  readClock,
+} from '../verify/common.js';
+import type { CredentialLookup, VerifiedSigner } from '../verify/types.js';
+import { fromBase64 } from './base64.js';
+import { FILENAME, isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './policy.js';
 
 /**
  * The most text a verifier reads from the fields before the file: names and values, in characters. S3 refuses
@@ -172,22 +182,6 @@ function readForm(form: PostFormInput): ReadForm {
   return { fields, file };
 }
 
-/** Strict base64 (RFC 4648, padded) to bytes; undefined for anything else. */
-export function fromBase64(text: string): Uint8Array | undefined {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  const digit = (c: number): number => (c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : c === 47 ? 63 : 0); // "=" → 0
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const n = (digit(text.charCodeAt(i)) << 18) | (digit(text.charCodeAt(i + 1)) << 12) | (digit(text.charCodeAt(i + 2)) << 6) | digit(text.charCodeAt(i + 3));
-    out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return out;
-}
-
 const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
 
 /** The policy's `expiration`: ISO 8601 in UTC (`2015-12-30T12:00:00.000Z`, milliseconds optional). */
@@ -262,7 +256,6 @@ function readPolicy(bytes: Uint8Array): { text: string; expiresAt: Date; rules: 
 }
 
 const REQUIRED = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature', 'key'] as const;
-const FILENAME = '${filename}';
 
 /**
  * Verifies a browser upload made with a presigned POST ({@link createPresignedPost}, or any SigV4 POST policy):
@@ -316,18 +309,10 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   const amzDate = field('x-amz-date');
   const signingDate = readAmzDate('x-amz-date', amzDate);
   const credential = parseCredential('x-amz-credential', field('x-amz-credential'), amzDate);
-  if (!settings.regions.includes(credential.region)) {
-    fail('ERR_SIGV4_REGION', `the credential scope region expected ${settings.regions.map((r) => JSON.stringify(r)).join(' or ')}, got ${describe(credential.region)}`);
-  }
-  if (!settings.services.includes(credential.service)) {
-    fail('ERR_SIGV4_SERVICE', `the credential scope service expected ${settings.services.map((s) => JSON.stringify(s)).join(' or ')}, got ${describe(credential.service)}`);
-  }
+  checkScope(settings, credential);
   const signature = field('x-amz-signature');
   checkSignatureForm('x-amz-signature', signature);
-  const { now, clockSkew } = settings;
-  if (now < signingDate.getTime() - clockSkew * 1000) {
-    fail('ERR_SIGV4_NOT_YET_VALID', `the form is dated ${iso(signingDate.getTime())}, more than ${clockSkew} s after now (${iso(now)})`);
-  }
+  checkNotYetValid(settings, signingDate, 'the form');
   const policyText = field('policy');
   const policyBytes = fromBase64(policyText);
   if (policyBytes === undefined || policyBytes.length === 0) {
@@ -340,19 +325,12 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
     fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');
   }
-  const expectedToken = credentials.sessionToken;
   const sessionToken = fields.get('x-amz-security-token');
-  if (expectedToken !== undefined && sessionToken === undefined) {
-    fail('ERR_SIGV4_SESSION_TOKEN', 'the form expected the session token of its temporary credentials, got none');
-  }
-  if (expectedToken === undefined && sessionToken !== undefined) fail('ERR_SIGV4_SESSION_TOKEN', 'the form carries a session token, but its credentials have none');
-  if (expectedToken !== undefined && sessionToken !== undefined && !timingSafeEqual(sessionToken, expectedToken)) {
-    fail('ERR_SIGV4_SESSION_TOKEN', 'the session token does not match the credentials');
-  }
+  checkSessionToken(credentials.sessionToken, sessionToken, 'the form');
 
   // The policy: expiration, then each condition, then that every field is named, then the file's size.
   const policy = readPolicy(policyBytes);
-  if (now > policy.expiresAt.getTime()) fail('ERR_SIGV4_EXPIRED', `the policy expired at ${policy.expiresAt.toISOString()}; now is ${iso(now)}`);
+  checkNotExpired(settings.now, policy.expiresAt.getTime(), `the policy expired at ${policy.expiresAt.toISOString()}`);
 
   let objectKey = field('key');
   if (objectKey.includes(FILENAME)) {

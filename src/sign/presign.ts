@@ -1,18 +1,14 @@
 // Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from './canonical-request.js';
-import { uriEncode } from './encoding.js';
-import { invalidType, outOfRange } from './errors.js';
-import { readRequest, SIGNER_PARAMS } from './request.js';
-import { signCanonicalRequest } from './signature.js';
-import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
+import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from '../core/constants.js';
+import { uriEncode } from '../core/encoding.js';
+import { invalidType, outOfRange } from '../core/errors.js';
+import { SIGNER_PARAMS } from '../core/rules.js';
+import { signCanonicalRequest } from '../core/signature.js';
+import { createCredentialScope } from '../core/string-to-sign.js';
+import { readRequest } from './options.js';
 import type { PresignedUrl, PresignOptions } from './types.js';
-
-/** Hex SHA-256 of an empty body. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-/** The longest validity AWS accepts for a presigned URL: 7 days. */
-export const MAX_EXPIRES_IN = 604800;
 
 // x-amz-* headers that S3 needs as headers even in a presigned request.
 const UNHOISTABLE = /^x-amz-(?:content-sha256$|server-side-encryption-customer-)/;

@@ -1,17 +1,14 @@
 // Header signing: the signature travels in the Authorization header.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from './canonical-request.js';
-import { sha256Hex } from './crypto.js';
-import { invalidType } from './errors.js';
-import { readRequest, type RequestParts } from './request.js';
-import { signCanonicalRequest } from './signature.js';
-import { ALGORITHM, createCredentialScope } from './string-to-sign.js';
+import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
+import { ALGORITHM } from '../core/constants.js';
+import { invalidType } from '../core/errors.js';
+import { UNSIGNABLE } from '../core/rules.js';
+import { signCanonicalRequest } from '../core/signature.js';
+import { createCredentialScope } from '../core/string-to-sign.js';
+import { sha256Hex } from '../core/webcrypto.js';
+import { readRequest, type RequestParts } from './options.js';
 import type { SignatureStages, SignedRequest, SignRequestOptions } from './types.js';
-
-// Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do). So are
-// proxy-* headers (a proxy consumes them) and sec-* headers (browsers set them and ignore a script's value).
-export const UNSIGNABLE: RegExp =
-  /^(?:cache-control|connection|expect|from|keep-alive|max-forwards|pragma|referer|te|trailer|transfer-encoding|upgrade|user-agent|x-amzn-trace-id|(?:proxy|sec)-.*)$/;
 
 /** A header-signed request up to its signature: everything but the crypto. */
 export interface SignDraft {

@@ -1,14 +1,14 @@
 // The synchronous path: the same pipeline (same drafts, same checks) with the plain-JavaScript SHA-256 of
 // sha256.ts instead of Web Crypto, for servers that presign in bulk and for code that cannot await.
 
-import { toHex, utf8 } from './encoding.js';
+import { toHex, utf8 } from '../core/encoding.js';
+import { invalidType } from '../core/errors.js';
+import { defaultSigningKeyCache } from '../core/key-cache.js';
+import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from '../core/sha256.js';
+import { createStringToSign } from '../core/string-to-sign.js';
+import type { RequestParts } from './options.js';
 import { draftPresign, finishPresign } from './presign.js';
-import type { RequestParts } from './request.js';
-import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from './sha256.js';
-import { draftSignRequest, finishSignRequest, readSignRequest } from './sign.js';
-import { defaultSigningKeyCache } from './signing-key.js';
-import { createStringToSign } from './string-to-sign.js';
-import { invalidType } from './errors.js';
+import { draftSignRequest, finishSignRequest, readSignRequest } from './sign-request.js';
 import type { PresignedUrl, PresignOptions, SignedRequest, SignRequestOptions } from './types.js';
 
 const bytes = (data: string | Uint8Array | ArrayBuffer): Uint8Array =>

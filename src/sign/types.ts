@@ -1,31 +1,8 @@
 // The shapes the public functions take and return.
 
-import type { SigningKeyCache } from './signing-key.js';
-
-/** AWS credentials. A `sessionToken` comes with temporary (STS) credentials. */
-export interface Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string | undefined;
-}
-
-/**
- * Headers: a plain object (a value may be an array of values for a repeated header), a `Headers`, or pairs.
- * Names are case-insensitive.
- */
-export type HeadersInput =
-  | Readonly<Record<string, string | number | readonly string[] | undefined>>
-  | Headers
-  | Iterable<readonly [string, string]>;
-
-/**
- * Extra query parameters, as raw (unencoded) text: a plain object (an array value repeats the key), a
- * `URLSearchParams`, or pairs. They are appended to the URL's own parameters.
- */
-export type QueryInput =
-  | Readonly<Record<string, string | number | readonly string[] | undefined>>
-  | URLSearchParams
-  | Iterable<readonly [string, string]>;
+import type { Credentials } from '../core/credentials.js';
+import type { SigningKeyCache } from '../core/key-cache.js';
+import type { HeadersInput, QueryInput } from '../core/pairs.js';
 
 /** What both signing functions take. */
 export interface SigningOptions {
