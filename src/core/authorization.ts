@@ -1,5 +1,5 @@
 // The auth fields a signed request carries (Credential, the date, SignedHeaders, Signature) and the Authorization
-// header that holds them: written by the signers, read by the verifiers. Read fields are data from the network:
+// header that holds them, as the verifiers read them. Everything read here is data from the network, so
 // every fault is a SigV4Error.
 
 import { ALGORITHM } from './constants.js';
