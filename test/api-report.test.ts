@@ -4,6 +4,7 @@
 // without a doc comment, public types naming unexported ones) is printed, not failed on: it is in the report.
 // Declarations are emitted from src/ to a temp folder by scripts/api-report.ts; dist/ is not read.
 
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENTRIES, apiReport, summarize, type ApiReportResult } from '../scripts/api-report.js';
 
@@ -12,6 +13,12 @@ describe('API report (scripts/api-report.ts)', () => {
   beforeAll(() => {
     results = apiReport({ local: false });
     console.log(summarize(results, false));
+  });
+
+  it('has a report for each export of package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, { types: string }> };
+    const exported = Object.entries(pkg.exports).map(([entry, { types }]) => [entry, types]);
+    expect(exported).toEqual(ENTRIES.map(({ entry, dts }) => [entry, `./dist/${dts}`]));
   });
 
   for (const { entry, report } of ENTRIES) {
