@@ -40,6 +40,6 @@ export type {
 } from './verify/types.js';
 export { createPresignedPost, signPostPolicy } from './post/create.js';
 export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post/create.js';
-export type { PostPolicyCondition, PostPolicyField } from './post/policy.js';
+export type { PostHeaderField, PostPolicyCondition, PostPolicyField } from './post/policy.js';
 export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';

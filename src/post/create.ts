@@ -20,9 +20,11 @@ import { FILENAME, showRule, startsWith, startsWithAllowed, type PostPolicyCondi
 export interface SignPostPolicyOptions {
   /** The policy: JSON text (signed as its UTF-8 bytes, exactly as given, line endings included) or its bytes. */
   readonly policy: string | Uint8Array;
+  /** The signer's credentials: only their secret and session token are used, never shown in an error. */
   readonly credentials: Credentials;
+  /** Region in the credential scope, e.g. `us-east-1`. */
   readonly region: string;
-  /** Default `s3`. */
+  /** Service in the credential scope. Default `s3`. */
   readonly service?: string;
   /**
    * The signing time, which must be the policy's `x-amz-date` condition: its day picks the signing key. Default:
@@ -134,6 +136,7 @@ export interface PresignedPostOptions {
   readonly fields?: Readonly<Record<string, string | number>>;
   /** Seconds the policy stays valid: an integer from 1 to 604800 (7 days). Default 3600. */
   readonly expiresIn?: number;
+  /** The signer's credentials: only their secret and session token are used, never shown in an error. */
   readonly credentials: Credentials;
   /** Region of the bucket, e.g. `us-east-1`. */
   readonly region: string;

@@ -7,7 +7,7 @@ import { escapeUnsafe } from '../core/errors.js';
 export const FILENAME = '${filename}';
 
 /** The REST headers a POST form may set, as AWS writes them. */
-type PostHeaderField = 'Cache-Control' | 'Content-Type' | 'Content-Disposition' | 'Content-Encoding' | 'Expires';
+export type PostHeaderField = 'Cache-Control' | 'Content-Type' | 'Content-Disposition' | 'Content-Encoding' | 'Expires';
 
 /**
  * A form field a POST policy condition can name. Names are case-insensitive (`Content-Type` and `content-type`

@@ -19,6 +19,7 @@ export interface SigningOptions {
   readonly service: string;
   /** Region in the credential scope, e.g. `us-east-1` (`auto` for R2). */
   readonly region: string;
+  /** The signer's credentials: only their secret and session token are used, never shown in an error. */
   readonly credentials: Credentials;
   /** The signing time. Default: now. */
   readonly signingDate?: Date | number | string;
@@ -72,7 +73,9 @@ export interface SignRequestOptions extends SigningOptions {
 
 /** The stages of a signature, for debugging a mismatch against another signer or a server's error message. */
 export interface SignatureStages {
+  /** Task 1: the canonical request, as signed. */
   readonly canonicalRequest: string;
+  /** Task 2: the string to sign (algorithm, date, scope, hash of the canonical request). */
   readonly stringToSign: string;
   /** Lowercase hex HMAC-SHA256 of the string to sign. */
   readonly signature: string;
@@ -88,6 +91,7 @@ export interface SignatureStages {
 export interface PresignedUrl extends SignatureStages {
   /** The presigned URL, encoded exactly as it was signed. */
   readonly url: string;
+  /** The HTTP method signed, upper-cased when it is a standard one. */
   readonly method: string;
   /** Headers the holder of the URL must send (besides `host`), with the values that were signed. */
   readonly headers: Readonly<Record<string, string>>;
@@ -99,6 +103,7 @@ export interface PresignedUrl extends SignatureStages {
 export interface SignedRequest extends SignatureStages {
   /** The request URL, encoded exactly as it was signed. */
   readonly url: string;
+  /** The HTTP method signed, upper-cased when it is a standard one. */
   readonly method: string;
   /**
    * Headers to send: the caller's, plus `authorization`, `x-amz-date`, and where they apply

@@ -5,6 +5,7 @@ import type { HeadersInput } from '../core/pairs.js';
 
 /** What a credential lookup returns for a known access key. */
 export interface VerifierCredentials {
+  /** The secret access key of the access key id looked up. */
   readonly secretAccessKey: string;
   /** With temporary credentials: the token the request must carry. */
   readonly sessionToken?: string | undefined;
@@ -86,6 +87,7 @@ export type VerifyPresignedUrlOptions = VerifyOptions;
 
 /** Options of {@link verifyRequest}: the headers are required, since they carry the signature. */
 export interface VerifyRequestOptions extends VerifyOptions {
+  /** The headers received, `authorization` and the signed ones among them. */
   readonly headers: HeadersInput;
 }
 
@@ -95,7 +97,9 @@ export interface VerifiedSigner {
   readonly accessKeyId: string;
   /** `YYYYMMDD/region/service/aws4_request` */
   readonly credentialScope: string;
+  /** The region of the credential scope, one of the accepted ones. */
   readonly region: string;
+  /** The service of the credential scope, one of the accepted ones. */
   readonly service: string;
   /** The signing time (X-Amz-Date). */
   readonly signingDate: Date;
@@ -127,6 +131,8 @@ export interface VerifiedRequest extends VerifiedSigner {
   readonly payloadHash: string;
   /** The session token the request carried, if any (it matched the credentials'). */
   readonly sessionToken: string | undefined;
+  /** The canonical request recomputed from the request as received: compare it with the signer's to find a mismatch. */
   readonly canonicalRequest: string;
+  /** The string to sign recomputed from the request as received. */
   readonly stringToSign: string;
 }
