@@ -6,7 +6,6 @@
 // header is compared with what the library itself returns for the same inputs and signing date.
 
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../src/index.js';
 import { parseIni } from '../src/cli/ini.js';
 import { run as runCli } from '../src/cli/run.js';
+import { sha256Hex } from './support/reference.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'sigv4-cli-test-'));
@@ -694,7 +694,7 @@ describe.concurrent('sigv4 CLI', () => {
       });
       const lines = Object.entries(expected.headers).map(([name, value]) => `${name}: ${value}\n`);
       expect(await ok(args, { env: envKeys })).toBe(lines.join(''));
-      expect(expected.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(expected.headers['x-amz-content-sha256']).toBe(sha256Hex(body));
 
       const curl = await ok([...args, '--curl'], { env: envKeys });
       const quoted = Object.entries(expected.headers).map(([name, value]) => `-H '${name}: ${value}'`);

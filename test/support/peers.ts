@@ -31,6 +31,7 @@ import { ALWAYS_UNSIGNABLE_HEADERS, SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HeaderBag, HttpRequest as IHttpRequest } from '@smithy/types';
 import fc from 'fast-check';
 import type { PresignOptions, SignRequestOptions } from '../../src/index.js';
+import { rfc3986 } from './reference.js';
 
 // aws4 is CommonJS and assigns its exports through an alias (`var aws4 = exports`), which Node's ESM loader
 // cannot see as named exports; `require` gives the real module object.
@@ -45,11 +46,7 @@ export const PEER_VERSIONS: Readonly<Record<PeerName, string>> = {
 export type PeerName = '@smithy/signature-v4' | 'aws4';
 
 // ---------------------------------------------------------------------------------------------------------
-// Encoding written independently of src/: RFC 3986 percent-encoding of UTF-8, unreserved A-Z a-z 0-9 - . _ ~.
-
-/** Every byte but the unreserved set as %XX (uppercase): SigV4's UriEncode(). */
-export const rfc3986 = (text: string): string =>
-  encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+// Encoding written independently of src/: RFC 3986 percent-encoding of UTF-8 (./reference.ts), and %XX escapes.
 
 const utf8 = new TextEncoder();
 
