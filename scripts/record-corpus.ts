@@ -11,7 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { PEER_VERSIONS, caseArbitrary, ourOptions, peerExpectations, type Family, type Kind, type PeerName } from '../test/support/peers.js';
+import { ourOptions, type Family, type Kind } from '../test/support/cases.js';
+import { caseArbitrary } from '../test/support/generators.js';
+import { PEER_VERSIONS, peerExpectations, type PeerName } from '../test/support/peers.js';
 
 const SEED = 20_251_128;
 // [kind, family, cases]: 300 in all, weighted towards S3, where the encoding rules have the most corners.

@@ -1,8 +1,9 @@
 // Differential tests: thousands of random requests signed by this library and by two independent signers,
 // @smithy/signature-v4 (the AWS SDK's) and aws4, must give the same canonical request, string to sign and
 // signature, and the URL / Authorization this library emits must carry exactly what the peers signed.
-// The random model and the mapping of each case into each peer's input live in ./support/peers.ts, with every
-// known peer difference and the reason a case is compared with one peer only.
+// The request model is ./support/cases.ts, the random requests ./support/generators.ts, and the mapping of each
+// case into each peer's input ./support/peers.ts, with every known peer difference and the reason a case is
+// compared with one peer only.
 
 import { createRequire } from 'node:module';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -13,15 +14,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { presignUrl, presignUrlSync, signRequest, signRequestSync } from '../src/index.js';
 import { observe } from './support/observe.js';
 import { sha256Hex } from './support/reference.js';
-import {
-  PEER_VERSIONS,
-  caseArbitrary,
-  ourOptions,
-  peerExpectations,
-  type Case,
-  type Family,
-  type Kind,
-} from './support/peers.js';
+import { ourOptions, type Case, type Family, type Kind } from './support/cases.js';
+import { caseArbitrary } from './support/generators.js';
+import { PEER_VERSIONS, peerExpectations } from './support/peers.js';
 
 const aws4 = createRequire(import.meta.url)('aws4') as typeof import('aws4');
 
