@@ -6,8 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //   globalThis.crypto) and makes its own caches where it counts their entries.
 // - One worker per core (vitest leaves one core to itself by default: one worker here), processes, not threads, so
 //   a file that measures its process's memory sees only its own.
-// - test/linear-time.test.ts times calls: it runs alone once the other files are done, as it did when one worker
-//   ran every file.
+// - test/linear-time.test.ts times calls: it runs alone once the other files are done, in a process of its own
+//   (isolated), as it did when one worker ran every file.
 const TIMED = ['test/linear-time.test.ts'];
 
 export default defineConfig({
@@ -18,7 +18,7 @@ export default defineConfig({
     maxWorkers: '100%',
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...TIMED] } },
-      { extends: true, test: { name: 'timed', include: TIMED, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'timed', include: TIMED, isolate: true, sequence: { groupOrder: 1 } } },
     ],
   },
 });
