@@ -2,15 +2,18 @@
 // byte for byte) signed by the PEERS only — @smithy/signature-v4 always, aws4 where it can express the case —
 // never by this library. test/corpus.test.ts replays them through our API with no peer installed.
 //
-//   npx tsx scripts/record-corpus.ts
+//   npx tsx scripts/record-corpus.ts           writes the file
+//   npx tsx scripts/record-corpus.ts --check   writes nothing; fails unless the file is what it would write
 //
 // Where both peers sign a case they must agree exactly, or nothing is written.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { PEER_VERSIONS, caseArbitrary, ourOptions, peerExpectations, type Family, type Kind, type PeerName } from '../test/support/peers.js';
+import { ourOptions, type Family, type Kind } from '../test/support/cases.js';
+import { caseArbitrary } from '../test/support/generators.js';
+import { PEER_VERSIONS, peerExpectations, type PeerName } from '../test/support/peers.js';
 
 const SEED = 20_251_128;
 // [kind, family, cases]: 300 in all, weighted towards S3, where the encoding rules have the most corners.
@@ -63,5 +66,14 @@ const json = `${JSON.stringify(header, null, 2).replace(/\n}$/, ',\n  "cases": [
 JSON.parse(json); // well-formed, or fail before writing
 const bytes = Buffer.byteLength(json);
 if (bytes > MAX_BYTES) throw new Error(`corpus is ${bytes} bytes, over the ${MAX_BYTES} budget: record fewer or smaller cases`);
-writeFileSync(OUT, json);
-console.log(`wrote ${OUT.pathname}: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`);
+if (process.argv.includes('--check')) {
+  // The generator, the model or a peer changed what would be recorded: the corpus is stale (or the change is wrong).
+  if (readFileSync(OUT, 'utf8') !== json) {
+    console.error(`${OUT.pathname} is not what the recorder writes now: run npx tsx scripts/record-corpus.ts, and review the diff`);
+    process.exit(1);
+  }
+  console.log(`${OUT.pathname} is what the recorder writes: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`);
+} else {
+  writeFileSync(OUT, json);
+  console.log(`wrote ${OUT.pathname}: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`);
+}

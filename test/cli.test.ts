@@ -1,10 +1,11 @@
-// The command line, run as a child process exactly as a user runs it: `node dist/cli/main.js …`, from a copy of
-// the package built here with esbuild (same layout as `npm run build`, so `--version` finds package.json), with a
-// temporary HOME, its own ~/.aws files and nothing of this machine's environment. Every URL and header is
-// compared with what the library itself returns for the same inputs and signing date.
+// The command line, run in this process as the executable runs it: `run(argv, io)` (src/cli/run.ts) with a
+// temporary HOME, its own ~/.aws files and nothing of this machine's environment, its stdout, stderr and exit code
+// captured. A handful of smoke tests at the end run the real executable, `node dist/cli/main.js …` from a copy of
+// the package built here with esbuild (same layout as `npm run build`, so `--version` finds package.json), and
+// the sources with tsx, and check that the process gives exactly what the in-process run gives. Every URL and
+// header is compared with what the library itself returns for the same inputs and signing date.
 
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,8 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../src/index.js';
 import { parseIni } from '../src/cli/ini.js';
-import { run as runInProcess } from '../src/cli/run.js';
+import { run as runCli } from '../src/cli/run.js';
+import { sha256Hex } from './support/reference.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'sigv4-cli-test-'));
@@ -142,9 +144,36 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the CLI with only PATH, HOME and `env` in its environment. */
-function cli(args: readonly string[], options: { env?: Record<string, string>; home?: string; input?: string } = {}): Promise<Run> {
-  const env = { PATH: process.env['PATH'] ?? '', HOME: options.home ?? makeHome(), SIGV4_SIGNING_DATE: SIGNING_DATE, ...options.env };
+interface RunOptions {
+  readonly env?: Record<string, string>;
+  readonly home?: string;
+  readonly input?: string;
+}
+
+/** The environment of a run: only PATH, HOME, the signing date and `env`. */
+const cliEnv = (options: RunOptions): Record<string, string> => ({
+  PATH: process.env['PATH'] ?? '',
+  HOME: options.home ?? makeHome(),
+  SIGV4_SIGNING_DATE: SIGNING_DATE,
+  ...options.env,
+});
+
+/** Runs the command line in this process, with that environment and `input` on stdin. */
+async function cli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    env: cliEnv(options),
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    readStdin: () => new TextEncoder().encode(options.input ?? ''),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs the built executable, `node dist/cli/main.js`, as a child process with that environment and stdin. */
+function spawnCli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  const env = cliEnv(options);
   return new Promise((done, failed) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: work });
     let stdout = '';
@@ -163,7 +192,7 @@ async function libraryUrl(url: string, options: Partial<PresignOptions> = {}): P
 }
 
 /** The CLI's stdout, which must be its only output, with exit code 0. */
-async function ok(args: readonly string[], options?: Parameters<typeof cli>[1]): Promise<string> {
+async function ok(args: readonly string[], options?: RunOptions): Promise<string> {
   const run = await cli(args, options);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
@@ -171,7 +200,7 @@ async function ok(args: readonly string[], options?: Parameters<typeof cli>[1]):
 }
 
 /** A failed run: the exit code, and one line on stderr that matches, holds no secret and no stack trace. */
-async function fails(code: 1 | 2, pattern: RegExp, args: readonly string[], options?: Parameters<typeof cli>[1]): Promise<string> {
+async function fails(code: 1 | 2, pattern: RegExp, args: readonly string[], options?: RunOptions): Promise<string> {
   const run = await cli(args, options);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(pattern);
@@ -205,15 +234,6 @@ describe.concurrent('sigv4 CLI', () => {
         /^sigv4: unknown command "presigne": expected presign, sign or verify \(see sigv4 --help\)\n$/,
         ['presigne', 's3://b/k'],
       );
-    });
-
-    it('runs from the TypeScript sources too (node --import tsx src/cli/main.ts)', async () => {
-      const stdout = await new Promise<string>((done, failed) =>
-        execFile(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), '--version'], { cwd: root }, (error, out) =>
-          error ? failed(error) : done(out),
-        ),
-      );
-      expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     });
   });
 
@@ -674,7 +694,7 @@ describe.concurrent('sigv4 CLI', () => {
       });
       const lines = Object.entries(expected.headers).map(([name, value]) => `${name}: ${value}\n`);
       expect(await ok(args, { env: envKeys })).toBe(lines.join(''));
-      expect(expected.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(expected.headers['x-amz-content-sha256']).toBe(sha256Hex(body));
 
       const curl = await ok([...args, '--curl'], { env: envKeys });
       const quoted = Object.entries(expected.headers).map(([name, value]) => `-H '${name}: ${value}'`);
@@ -739,21 +759,14 @@ describe.concurrent('sigv4 CLI', () => {
   });
 });
 
-// ---- The INI files, in process: duplicates are refused as the AWS CLI refuses them ----
+// ---- The INI files: duplicates are refused as the AWS CLI refuses them ----
 
 describe('the shared config and credentials files: a section or key twice', () => {
-  /** Runs the CLI in this process with HOME holding these files; returns the exit code and both outputs. */
-  async function inProcess(argv: readonly string[], files: Parameters<typeof makeHome>[0]): Promise<Run> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runInProcess(argv, {
-      env: { HOME: makeHome(files), SIGV4_SIGNING_DATE: SIGNING_DATE },
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      readStdin: () => new Uint8Array(),
-    });
-    for (const secret of SECRETS) expect(stderr).not.toContain(secret);
-    return { code, stdout, stderr };
+  /** Runs the CLI with HOME holding these files; returns the exit code and both outputs. */
+  async function withFiles(argv: readonly string[], files: Parameters<typeof makeHome>[0]): Promise<Run> {
+    const run = await cli(argv, { home: makeHome(files) });
+    for (const secret of SECRETS) expect(run.stderr).not.toContain(secret);
+    return run;
   }
   const presign = ['presign', 's3://examplebucket/k', '--region', 'us-east-1'];
   const id = (key: { accessKeyId: string }) => `aws_access_key_id = ${key.accessKeyId}`;
@@ -761,7 +774,7 @@ describe('the shared config and credentials files: a section or key twice', () =
 
   it('a section twice: refused, naming the file, both lines and the section (the id from one, the secret from the other)', async () => {
     const credentials = `[default]\n${id(FILE_KEY)}\n\n[dev]\n${id(DEV_KEY)}\n${secret(DEV_KEY)}\n[default]\n${secret(ENV_KEY)}\n`;
-    expect(await inProcess(presign, { credentials, config: null })).toEqual({
+    expect(await withFiles(presign, { credentials, config: null })).toEqual({
       code: 1,
       stdout: '',
       stderr:
@@ -769,14 +782,14 @@ describe('the shared config and credentials files: a section or key twice', () =
     });
     // In the config file too, for a profile section.
     const config = `[profile dev]\nregion = eu-west-1\n\n# again\n[profile dev]\nregion = eu-west-2\n`;
-    expect((await inProcess([...presign, '--profile', 'dev'], { config })).stderr).toBe(
+    expect((await withFiles([...presign, '--profile', 'dev'], { config })).stderr).toBe(
       "sigv4 presign: ~/.aws/config line 5: expected each section once, got [profile dev] again (first on line 1); keep one of them (the AWS CLI refuses the file too: section 'profile dev' already exists)\n",
     );
   });
 
   it('a key twice in a section: refused, keys compared lower-cased, never showing a value', async () => {
     const credentials = `[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\nAWS_Secret_Access_Key=${DEV_KEY.secretAccessKey}\n`;
-    expect(await inProcess(presign, { credentials, config: null })).toEqual({
+    expect(await withFiles(presign, { credentials, config: null })).toEqual({
       code: 1,
       stdout: '',
       stderr:
@@ -784,7 +797,7 @@ describe('the shared config and credentials files: a section or key twice', () =
     });
     // A "key" that is no setting's name (a token pasted on a line of its own) is not shown.
     const pasted = `[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\naws_session_token =\n${TOKEN}\n${TOKEN}\n`;
-    const run = await inProcess(presign, { credentials: pasted, config: null });
+    const run = await withFiles(presign, { credentials: pasted, config: null });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       "sigv4 presign: ~/.aws/credentials line 6: expected each key once in a section, got a key again in [default] (first on line 5); keep one of them (the AWS CLI refuses the file too: option '…' in section 'default' already exists)\n",
@@ -794,18 +807,18 @@ describe('the shared config and credentials files: a section or key twice', () =
 
   it('sections compare exactly: [Default] and [default] are two sections, as in configparser', async () => {
     const credentials = `[Default]\n${id(DEV_KEY)}\n${secret(DEV_KEY)}\n[default]\n${id(FILE_KEY)}\n${secret(FILE_KEY)}\n`;
-    const run = await inProcess(presign, { credentials, config: null });
+    const run = await withFiles(presign, { credentials, config: null });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(credentialOf(run.stdout)).toBe(`${FILE_KEY.accessKeyId}/20240501/us-east-1/s3/aws4_request`);
   });
 
   it('a nested sub-section keeps its last key, as botocore does (its _parse_nested does not refuse); "s3 =" twice is refused', async () => {
     const config = `[profile dev]\nregion = ap-southeast-2\ns3 =\n  addressing_style = virtual\n  addressing_style = path\n`;
-    const run = await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config });
+    const run = await withFiles(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^https:\/\/s3\.ap-southeast-2\.amazonaws\.com\/examplebucket\/k\?/); // path-style: the last one
     const twice = `[profile dev]\ns3 =\n  addressing_style = virtual\nregion = ap-southeast-2\nS3 =\n  addressing_style = path\n`;
-    expect((await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config: twice })).stderr).toBe(
+    expect((await withFiles(['presign', 's3://examplebucket/k', '--profile', 'dev'], { config: twice })).stderr).toBe(
       "sigv4 presign: ~/.aws/config line 5: expected each key once in a section, got s3 again in [profile dev] (first on line 2); keep one of them (the AWS CLI refuses the file too: option 's3' in section 'profile dev' already exists)\n",
     );
   });
@@ -828,10 +841,85 @@ describe('the shared config and credentials files: a section or key twice', () =
     expect(config.get('profile dev')).toEqual(new Map<string, string | Map<string, string>>([['region', 'ap-southeast-2'], ['s3', new Map([['addressing_style', 'path']])]]));
     expect(config.get('services local')).toEqual(new Map([['s3', new Map([['endpoint_url', 'http://services-endpoint:9000']])]]));
     // And the CLI signs with them as it did.
-    const run = await inProcess(['presign', 's3://examplebucket/k', '--profile', 'dev'], {});
+    const run = await withFiles(['presign', 's3://examplebucket/k', '--profile', 'dev'], {});
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toBe(
       `${await libraryUrl('https://s3.ap-southeast-2.amazonaws.com/examplebucket/k', { region: 'ap-southeast-2', credentials: { ...DEV_KEY, sessionToken: TOKEN } })}\n`,
     );
+  });
+});
+
+// ---- The executable itself: a handful of real processes ----
+
+describe.concurrent('the executable, as a user runs it (node dist/cli/main.js)', () => {
+  /** The executable's run, which must be exactly the in-process run of the same command line. */
+  async function both(args: readonly string[], options: RunOptions & { home: string }): Promise<Run> {
+    const [real, inProcess] = await Promise.all([spawnCli(args, options), cli(args, options)]);
+    expect(real).toEqual(inProcess);
+    return real;
+  }
+
+  it('--version and --help print to stdout only, with exit code 0', async () => {
+    const home = makeHome();
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(await both(['--version'], { home })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const help = await both(['--help'], { home });
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^sigv4: AWS Signature Version 4.*\n\nUsage:\n {2}sigv4 presign /s);
+  });
+
+  it('exit codes: 2 with the usage for no command or an unknown option, 1 for a failure, one line on stderr', async () => {
+    const home = makeHome({ credentials: null, config: null });
+    const none = await both([], { home });
+    expect(none).toMatchObject({ code: 2, stdout: '' });
+    expect(none.stderr).toMatch(/^sigv4: AWS Signature Version 4/);
+    expect(await both(['presign', 's3://examplebucket/k', '--expires', '5'], { home, env: envKeys })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'sigv4 presign: unknown option --expires (see sigv4 presign --help)\n',
+    });
+    const failed = await both(['presign', 's3://examplebucket/k'], { home });
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect(failed.stderr).toMatch(/^sigv4 presign: no AWS credentials for profile "default": [^\n]+\n$/);
+  });
+
+  it('presign prints the URL the library gives, with keys from ~/.aws/credentials', async () => {
+    const home = makeHome();
+    const real = await both(['presign', 's3://examplebucket/a b/ü.txt', '--region', 'eu-west-1', '--expires-in', '600'], { home });
+    const expected = await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b/%C3%BC.txt', {
+      region: 'eu-west-1',
+      expiresIn: 600,
+      credentials: FILE_KEY,
+    });
+    expect(real).toEqual({ code: 0, stdout: `${expected}\n`, stderr: '' });
+  });
+
+  it('sign reads the body from a file (--data @FILE) and from stdin (--data @-)', async () => {
+    const home = makeHome();
+    const body = 'line one\nü and bytes\n';
+    const bodyFile = join(work, 'smoke-body.txt');
+    writeFileSync(bodyFile, body);
+    const args = ['sign', 's3://examplebucket/k', '--method', 'PUT'];
+    const expected = await signRequest({
+      url: 'https://examplebucket.s3.amazonaws.com/k',
+      method: 'PUT',
+      service: 's3',
+      region: 'us-east-1',
+      credentials: ENV_KEY,
+      signingDate: SIGNING_DATE,
+      body,
+    });
+    const lines = Object.entries(expected.headers).map(([name, value]) => `${name}: ${value}\n`).join('');
+    expect(await both([...args, '--data', `@${bodyFile}`], { home, env: envKeys })).toEqual({ code: 0, stdout: lines, stderr: '' });
+    expect(await both([...args, '--data', '@-'], { home, env: envKeys, input: body })).toEqual({ code: 0, stdout: lines, stderr: '' });
+  });
+
+  it('runs from the TypeScript sources too (node --import tsx src/cli/main.ts)', async () => {
+    const stdout = await new Promise<string>((done, failed) =>
+      execFile(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), '--version'], { cwd: root }, (error, out) =>
+        error ? failed(error) : done(out),
+      ),
+    );
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

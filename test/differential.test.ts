@@ -1,10 +1,10 @@
 // Differential tests: thousands of random requests signed by this library and by two independent signers,
 // @smithy/signature-v4 (the AWS SDK's) and aws4, must give the same canonical request, string to sign and
 // signature, and the URL / Authorization this library emits must carry exactly what the peers signed.
-// The random model and the mapping of each case into each peer's input live in ./support/peers.ts, with every
-// known peer difference and the reason a case is compared with one peer only.
+// The request model is ./support/cases.ts, the random requests ./support/generators.ts, and the mapping of each
+// case into each peer's input ./support/peers.ts, with every known peer difference and the reason a case is
+// compared with one peer only.
 
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -13,15 +13,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presignUrl, presignUrlSync, signRequest, signRequestSync } from '../src/index.js';
 import { observe } from './support/observe.js';
-import {
-  PEER_VERSIONS,
-  caseArbitrary,
-  ourOptions,
-  peerExpectations,
-  type Case,
-  type Family,
-  type Kind,
-} from './support/peers.js';
+import { sha256Hex } from './support/reference.js';
+import { ourOptions, type Case, type Family, type Kind } from './support/cases.js';
+import { caseArbitrary } from './support/generators.js';
+import { PEER_VERSIONS, peerExpectations } from './support/peers.js';
 
 const aws4 = createRequire(import.meta.url)('aws4') as typeof import('aws4');
 
@@ -213,7 +208,7 @@ describe('known peer differences (why some cases go to one peer only)', () => {
 
   it('smithy adds x-amz-content-sha256 to every signed request unless applyChecksum is false; we only for S3', async () => {
     const out = await smithy('service').sign(request('/', {}), { signingDate });
-    expect(out.headers['x-amz-content-sha256']).toBe(createHash('sha256').update('').digest('hex'));
+    expect(out.headers['x-amz-content-sha256']).toBe(sha256Hex(''));
     const ours = await signRequest({ url: 'https://example.com/', service: 'service', region: 'us-east-1', credentials, signingDate });
     expect(ours.headers['x-amz-content-sha256']).toBeUndefined();
   });

@@ -2,7 +2,6 @@
 // an independent node:crypto signer), every validation error, and verifyPresignedPost check by check, with each
 // error code, the boundaries, and no secret in any error.
 
-import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import {
   type VerifyPresignedPostOptions,
 } from '../src/index.js';
 import { fromBase64, toBase64 } from '../src/post/base64.js';
+import { hmacHex, signingKey } from './support/reference.js';
 import { VECTORS_PRESENT, VECTORS_REQUIRED, read, reportMissing } from './support/vectors.js';
 
 const ACCESS = 'AKIDPOSTEXAMPLE';
@@ -28,14 +28,12 @@ const AMZ_DATE = '20151229T000000Z';
 const CREDENTIAL = `${ACCESS}/20151229/us-east-1/s3/aws4_request`;
 const credentials = { accessKeyId: ACCESS, secretAccessKey: SECRET };
 
-// ---- An independent signer (node:crypto) ----
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
-const signingKey = (secret: string, date: string, region = 'us-east-1', service = 's3'): Buffer =>
-  hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
-const sign = (policyBase64: string, secret = SECRET, date = '20151229'): string => createHmac('sha256', signingKey(secret, date)).update(policyBase64).digest('hex');
+// ---- The reference signer (node:crypto) ----
+const sign = (policyBase64: string, secret = SECRET, date = '20151229'): string => hmacHex(signingKey(secret, date, 'us-east-1', 's3'), policyBase64);
 
 // Every error is checked for these: the secrets, the session token and the derived key.
-const LEAKS = [SECRET, TOKEN, signingKey(SECRET, '20151229').toString('hex'), signingKey(SECRET, '20151229').toString('base64')];
+const KEY = signingKey(SECRET, '20151229', 'us-east-1', 's3');
+const LEAKS = [SECRET, TOKEN, KEY.toString('hex'), KEY.toString('base64')];
 
 /** Awaits a rejection, checks its code, and that nothing secret is anywhere in the error; returns the message. */
 async function expectCode(promise: Promise<unknown>, code: SigV4ErrorCode): Promise<string> {

@@ -1,10 +1,10 @@
 // presignUrl specifics: which headers the holder must send, hoisting x-amz-* headers into the query, unsigned
 // session tokens, method case, URL objects, ports and fragments, expiresAt, and the S3 vs other-service rules.
 
-import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SHA256, presignUrl, presignUrlSync, SigningKeyCache, type PresignOptions, type PresignedUrl } from '../src/index.js';
+import { hmacSha256, sha256Hex, signatureOf } from './support/reference.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLE+/=token';
@@ -25,14 +25,6 @@ async function presign(options: PresignOptions): Promise<PresignedUrl> {
   return result;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-function nodeSignature(secret: string, stringToSign: string): string {
-  const [, , scope] = stringToSign.split('\n');
-  const [date, region, service] = scope!.split('/');
-  let key = createHmac('sha256', `AWS4${secret}`).update(date!).digest();
-  for (const part of [region!, service!, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  return createHmac('sha256', key).update(stringToSign).digest('hex');
-}
 
 const lines = (r: PresignedUrl) => {
   const [method, uri, query, ...rest] = r.canonicalRequest.split('\n');
@@ -52,8 +44,8 @@ describe('presignUrl: the URL and its stages', () => {
     expect(r.url).toBe(
       'https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
     );
-    expect(r.stringToSign).toBe(`AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n${sha256(r.canonicalRequest)}`);
-    expect(r.signature).toBe(nodeSignature(credentials.secretAccessKey, r.stringToSign));
+    expect(r.stringToSign).toBe(`AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n${sha256Hex(r.canonicalRequest)}`);
+    expect(r.signature).toBe(signatureOf(credentials.secretAccessKey, r.stringToSign));
     expect(r.method).toBe('GET');
     expect(r.credentialScope).toBe('20130524/us-east-1/s3/aws4_request');
     expect(r.amzDate).toBe('20130524T000000Z');
@@ -87,7 +79,7 @@ describe('presignUrl: the URL and its stages', () => {
   it('the default payload hash is UNSIGNED-PAYLOAD for s3 and the empty-body hash otherwise; payloadHash overrides it', async () => {
     expect(lines(await presign(s3)).payload).toBe('UNSIGNED-PAYLOAD');
     expect(lines(await presign({ ...s3, service: 'execute-api' })).payload).toBe(EMPTY_SHA256);
-    const hash = sha256('hello');
+    const hash = sha256Hex('hello');
     expect(lines(await presign({ ...s3, payloadHash: hash })).payload).toBe(hash);
     expect(lines(await presign({ ...s3, service: 'lambda', payloadHash: 'UNSIGNED-PAYLOAD' })).payload).toBe('UNSIGNED-PAYLOAD');
   });
@@ -363,8 +355,8 @@ describe('presignUrlSync with an injected crypto backend', () => {
   };
   let calls = 0;
   const nodeCrypto = {
-    sha256Hex: (data: string | Uint8Array) => (calls++, createHash('sha256').update(data).digest('hex')),
-    hmacSha256: (key: Uint8Array, data: string) => (calls++, createHmac('sha256', key).update(data).digest()),
+    sha256Hex: (data: string | Uint8Array) => (calls++, sha256Hex(data)),
+    hmacSha256: (key: Uint8Array, data: string) => (calls++, hmacSha256(key, data)),
   };
   it('gives the S3 documentation signature, through the backend, cached or not', () => {
     for (const cache of [new SigningKeyCache(), false as const]) {

@@ -2,7 +2,6 @@
 // query order independence, the presigned URL parsing back to its canonical query, every stage agreeing with an
 // independent node:crypto computation, expiry bounds, S3 vs other-service paths, and unicode object keys.
 
-import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +14,7 @@ import {
   type PresignOptions,
   type PresignedUrl,
 } from '../src/index.js';
+import { hmacHex, rfc3986, sha256Hex, signingKey } from './support/reference.js';
 
 const cache = new SigningKeyCache();
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -27,20 +27,12 @@ const base = {
   cache,
 } satisfies PresignOptions;
 
-// Written here, apart from src/: RFC 3986 encoding of text (unreserved kept, the rest %XX uppercase).
-const rfc3986 = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+// Text in RFC 3986 form (unreserved kept, the rest %XX uppercase), as ./support/reference.ts's rfc3986 writes it.
 const ENCODED = /^(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*$/;
 const SIGNER_PARAM = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 
 const text = (maxLength = 12) => fc.string({ unit: 'binary', maxLength });
 const anyText = (maxLength = 12) => fc.oneof(text(maxLength), fc.string({ unit: 'binary-ascii', maxLength }), fc.string({ unit: 'grapheme', maxLength: 4 }));
-
-const sha256 = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
-function nodeSigningKey(secret: string, date: string, region: string, service: string): Buffer {
-  let key = createHmac('sha256', `AWS4${secret}`).update(date, 'utf8').digest();
-  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part, 'utf8').digest();
-  return key;
-}
 
 /** The query of a presigned URL, split on & and = without decoding. */
 const rawPairs = (url: string): [string, string][] =>
@@ -236,12 +228,12 @@ describe('presigned URL properties', () => {
           };
           const amzDate = date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
           const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
-          const signingKey = nodeSigningKey(secretAccessKey, amzDate.slice(0, 8), region, service);
+          const derivedKey = signingKey(secretAccessKey, amzDate.slice(0, 8), region, service);
           const check = (r: Pick<PresignedUrl, 'amzDate' | 'credentialScope' | 'canonicalRequest' | 'stringToSign' | 'signature'>): void => {
             expect(r.amzDate).toBe(amzDate);
             expect(r.credentialScope).toBe(scope);
-            expect(r.stringToSign).toBe(`AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256(r.canonicalRequest)}`);
-            expect(r.signature).toBe(createHmac('sha256', signingKey).update(r.stringToSign, 'utf8').digest('hex'));
+            expect(r.stringToSign).toBe(`AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(r.canonicalRequest)}`);
+            expect(r.signature).toBe(hmacHex(derivedKey, r.stringToSign));
           };
           const presigned = await presignUrl(options);
           check(presigned);

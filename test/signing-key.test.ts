@@ -1,20 +1,12 @@
 // signing-key.ts: key derivation (checked against AWS's documented keys and node:crypto) and SigningKeyCache
 // (bounded LRU, keyed per access key, secret, day, region and service).
 
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, SigningKeyCache, verifyPresignedUrl } from '../src/index.js';
+import { hmacHex, signingKey } from './support/reference.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-// The HMAC chain of the SigV4 docs, written with node:crypto.
-function nodeSigningKey(secret: string, date: string, region: string, service: string): Buffer {
-  let key = createHmac('sha256', `AWS4${secret}`).update(date).digest();
-  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  return key;
-}
-const nodeSign = (key: Buffer, text: string): string => createHmac('sha256', key).update(text, 'utf8').digest('hex');
 
 const S3_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const IAM_SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -43,7 +35,7 @@ describe('deriveSigningKey', () => {
       ['x', '19700101', 'auto', 's3'],
       ['a'.repeat(200), '99991231', 'cn-north-1', 'lambda'],
     ] as const) {
-      expect(hex(await deriveSigningKey(secret, date, region, service))).toBe(nodeSigningKey(secret, date, region, service).toString('hex'));
+      expect(hex(await deriveSigningKey(secret, date, region, service))).toBe(signingKey(secret, date, region, service).toString('hex'));
     }
   });
 
@@ -64,7 +56,7 @@ describe('SigningKeyCache', () => {
     expect(key.type).toBe('secret');
     expect(key.usages).toEqual(['sign']);
     expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-256' } });
-    expect(await createSignature(key, 'string to sign')).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), 'string to sign'));
+    expect(await createSignature(key, 'string to sign')).toBe(hmacHex(signingKey(S3_SECRET, ...scope), 'string to sign'));
   });
 
   it('returns the same key on a hit, without deriving again', async () => {
@@ -110,9 +102,9 @@ describe('SigningKeyCache', () => {
     expect(cache.size).toBe(5);
     expect(new Set(keys).size).toBe(5);
     const signatures = await Promise.all(keys.map((key) => createSignature(key, 'x')));
-    expect(signatures[2]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130525', 'us-east-1', 's3'), 'x'));
-    expect(signatures[3]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-west-2', 's3'), 'x'));
-    expect(signatures[4]).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-east-1', 'sqs'), 'x'));
+    expect(signatures[2]).toBe(hmacHex(signingKey(S3_SECRET, '20130525', 'us-east-1', 's3'), 'x'));
+    expect(signatures[3]).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-west-2', 's3'), 'x'));
+    expect(signatures[4]).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 'sqs'), 'x'));
   });
 
   it('derives a new key when the secret of an access key id changes (rotation)', async () => {
@@ -121,15 +113,15 @@ describe('SigningKeyCache', () => {
     const [oldKey, newKey] = [await cache.get(alice, ...scope), await cache.get(rotated, ...scope)];
     expect(newKey).not.toBe(oldKey);
     expect(cache.size).toBe(2);
-    expect(await createSignature(newKey, 'x')).toBe(nodeSign(nodeSigningKey(IAM_SECRET, ...scope), 'x'));
+    expect(await createSignature(newKey, 'x')).toBe(hmacHex(signingKey(IAM_SECRET, ...scope), 'x'));
 
     const common = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', cache };
     const before = await presignUrl({ ...common, credentials: alice });
     const after = await presignUrl({ ...common, credentials: rotated });
     expect(after.canonicalRequest).toBe(before.canonicalRequest);
     expect(after.signature).not.toBe(before.signature);
-    expect(after.signature).toBe(nodeSign(nodeSigningKey(IAM_SECRET, ...scope), after.stringToSign));
-    expect(before.signature).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), before.stringToSign));
+    expect(after.signature).toBe(hmacHex(signingKey(IAM_SECRET, ...scope), after.stringToSign));
+    expect(before.signature).toBe(hmacHex(signingKey(S3_SECRET, ...scope), before.stringToSign));
   });
 
   it('evicts the least recently used entry at maxEntries', async () => {
@@ -174,7 +166,7 @@ describe('SigningKeyCache', () => {
     expect(cache.size).toBe(0);
     const retried = cache.get(alice, ...scope);
     expect(retried).not.toBe(failed);
-    expect(await createSignature(await retried, 'x')).toBe(nodeSign(nodeSigningKey(S3_SECRET, ...scope), 'x'));
+    expect(await createSignature(await retried, 'x')).toBe(hmacHex(signingKey(S3_SECRET, ...scope), 'x'));
     expect(cache.size).toBe(1);
   });
 
@@ -229,7 +221,7 @@ describe('cache option of the signing functions', () => {
     expect(importKey.mock.calls.length).toBe(2 * importsPerSignature);
     expect(defaultSigningKeyCache.size).toBe(0);
     expect(b.signature).toBe(a.signature);
-    expect(a.signature).toBe(nodeSign(nodeSigningKey(S3_SECRET, '20130524', 'us-east-1', 's3'), a.stringToSign));
+    expect(a.signature).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), a.stringToSign));
     const cached = await presignUrl({ ...options, cache: new SigningKeyCache() });
     expect(cached.signature).toBe(a.signature);
   });
@@ -303,7 +295,7 @@ describe('SigningKeyCache regressions (vectors/regressions.json)', () => {
     for (const i of [0, 1] as const) {
       const result = await presign(inputs.secrets[i], false);
       expect(result.signature).toBe(expected.signatures[i]);
-      expect(result.signature).toBe(nodeSign(nodeSigningKey(inputs.secrets[i], '20150830', inputs.region, inputs.service), result.stringToSign));
+      expect(result.signature).toBe(hmacHex(signingKey(inputs.secrets[i], '20150830', inputs.region, inputs.service), result.stringToSign));
     }
   });
 

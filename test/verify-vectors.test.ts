@@ -2,12 +2,11 @@
 // the suites print verifies at its signing time, rebuilds the suite's canonical request and string to sign, and
 // fails once the clock is past its expiry.
 
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSigV4Error, verifyPresignedUrl, verifyRequest, type VerifiedRequest, type VerifyOptions } from '../src/index.js';
+import { sha256Hex } from './support/reference.js';
 import { VECTORS_PRESENT, exists, listDirs, parseRequest, rawBytesOnRequestLine, read, type AwsCAuthContext } from './support/vectors.js';
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const seconds = (n: number): number => n * 1000;
 
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -74,7 +73,7 @@ describe.runIf(VECTORS_PRESENT)('verify aws-signing-test-suite/v4 (aws-c-auth), 
       expectStages(verified, 'query', signedAt);
       expect(verified.expiresIn).toBe(3600);
       expect(verified.expiresAt.getTime()).toBe(signedAt + seconds(context.expiration_in_seconds));
-      expect(verified.payloadHash).toBe(context.sign_body ? sha256(options.body as string) : sha256(''));
+      expect(verified.payloadHash).toBe(context.sign_body ? sha256Hex(options.body as string) : sha256Hex(''));
       expect(verified.sessionToken).toBe(context.credentials.token);
       // Valid through the last second, expired one second later.
       await verifyPresignedUrl({ ...options, now: signedAt + seconds(3600) });
@@ -200,7 +199,7 @@ describe.runIf(VECTORS_PRESENT)('verify s3-docs.json (Amazon S3 API Reference ex
         expect(verified.canonicalRequest).toBe(e.expected['canonical_request']);
         expect(verified.stringToSign).toBe(e.expected['string_to_sign']);
         expect(verified.signedHeaders.join(';')).toBe(signedHeaders);
-        expect(verified.payloadHash).toBe(id.endsWith('chunked') ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' : sha256(payload));
+        expect(verified.payloadHash).toBe(id.endsWith('chunked') ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' : sha256Hex(payload));
         expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
       });
     }

@@ -1,7 +1,6 @@
 // verifyPresignedUrl and verifyRequest check by check: each error code with an otherwise valid signature, the
 // boundaries to the second, what the result tells the server, and that no error ever holds a secret.
 
-import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -17,6 +16,7 @@ import {
   type SigV4ErrorCode,
   type VerifyOptions,
 } from '../src/index.js';
+import { hmacHex, rfc3986, sha256Hex, signingKey } from './support/reference.js';
 
 const ACCESS = 'AKIDVERIFYEXAMPLE';
 const SECRET = 'verify/Secret+Key=EXAMPLE/wJalrXUtnFEMI';
@@ -25,12 +25,7 @@ const SIGNED_AT = Date.parse('2015-08-30T12:36:00Z');
 const AMZ_DATE = '20150830T123600Z';
 const s = (n: number): number => n * 1000;
 
-// ---- An independent signer (node:crypto), for requests the library's signer would refuse to produce. ----
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
-const signingKey = (secret: string, date: string, region: string, service: string): Buffer =>
-  hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
-const enc = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+// ---- The reference signer (node:crypto), for requests the library's signer would refuse to produce. ----
 
 // Every error is checked for these: the secrets, the derived keys of the scopes the tests use.
 const LEAKS = [SECRET, TOKEN];
@@ -58,9 +53,9 @@ function rawSignature(r: RawRequest, query: string, signedHeaders: string, amzDa
     .map((name) => `${name}:${name === 'host' ? host : (r.headers?.[name] ?? '')}\n`)
     .join('');
   const canonicalRequest = [r.method ?? 'GET', r.path ?? '/key', query, headerLines, signedHeaders, r.payloadHash ?? EMPTY_SHA256].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   const [date, region, service] = scope.split('/') as [string, string, string];
-  return createHmac('sha256', signingKey(r.secret ?? SECRET, date, region, service)).update(stringToSign, 'utf8').digest('hex');
+  return hmacHex(signingKey(r.secret ?? SECRET, date, region, service), stringToSign);
 }
 
 const scopeOf = (credential: string): string => {
@@ -80,7 +75,7 @@ function presignRaw(r: RawRequest = {}): string {
   };
   const pairs = Object.entries(params)
     .filter((p): p is [string, string] => p[1] !== undefined)
-    .map(([k, v]) => [enc(k), enc(v)] as const)
+    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
     .sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
   const query = pairs.map(([k, v]) => `${k}=${v}`).join('&');
   const signature = rawSignature(r, query, params['X-Amz-SignedHeaders'] ?? 'host', params['X-Amz-Date'] ?? AMZ_DATE, scopeOf(params['X-Amz-Credential'] ?? ''));
@@ -426,7 +421,7 @@ describe('verifyPresignedUrl: session tokens', () => {
     const options = { ...base, url: presigned.url, service: 'iotdevicegateway', getCredentials: withToken };
     await expectCode(verifyPresignedUrl(options), 'ERR_SIGV4_SIGNATURE_MISMATCH');
     expect((await verifyPresignedUrl({ ...options, signSessionToken: false })).sessionToken).toBe(TOKEN);
-    const swapped = presigned.url.replace(`X-Amz-Security-Token=${enc(TOKEN)}`, 'X-Amz-Security-Token=forged');
+    const swapped = presigned.url.replace(`X-Amz-Security-Token=${rfc3986(TOKEN)}`, 'X-Amz-Security-Token=forged');
     expect(swapped).not.toBe(presigned.url);
     await expectCode(verifyPresignedUrl({ ...options, url: swapped, signSessionToken: false }), 'ERR_SIGV4_SESSION_TOKEN');
   });
@@ -447,12 +442,12 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
     const post = { ...base, method: 'POST' };
     expect((await verifyPresignedUrl({ ...post, service: 's3', url: (await signed('s3')).url })).payloadHash).toBe('UNSIGNED-PAYLOAD');
     expect((await verifyPresignedUrl({ ...post, url: (await signed('svc')).url })).payloadHash).toBe(EMPTY_SHA256);
-    const url = (await signed('svc', sha256('hello'))).url;
+    const url = (await signed('svc', sha256Hex('hello'))).url;
     await expectCode(verifyPresignedUrl({ ...post, url }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
     await expectCode(verifyPresignedUrl({ ...post, url, body: 'hellO' }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    expect((await verifyPresignedUrl({ ...post, url, body: 'hello' })).payloadHash).toBe(sha256('hello'));
+    expect((await verifyPresignedUrl({ ...post, url, body: 'hello' })).payloadHash).toBe(sha256Hex('hello'));
     await verifyPresignedUrl({ ...post, url, body: new TextEncoder().encode('hello') });
-    await verifyPresignedUrl({ ...post, url, payloadHash: sha256('hello') });
+    await verifyPresignedUrl({ ...post, url, payloadHash: sha256Hex('hello') });
   });
 
   it('a signed x-amz-content-sha256 header is the payload hash, and a given body must match it', async () => {
@@ -463,13 +458,13 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
       region: 'us-east-1',
       credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
       signingDate: SIGNED_AT,
-      headers: { 'x-amz-content-sha256': sha256('data') },
+      headers: { 'x-amz-content-sha256': sha256Hex('data') },
     });
     const options = { ...base, service: 's3', method: 'PUT', url: presigned.url, headers: presigned.headers };
-    expect((await verifyPresignedUrl(options)).payloadHash).toBe(sha256('data'));
+    expect((await verifyPresignedUrl(options)).payloadHash).toBe(sha256Hex('data'));
     await verifyPresignedUrl({ ...options, body: 'data' });
     expect(await expectCode(verifyPresignedUrl({ ...options, body: 'DATA' }), 'ERR_SIGV4_PAYLOAD_HASH')).toBe(
-      `the body's SHA-256 ${sha256('DATA')} does not match the signed x-amz-content-sha256 ${sha256('data')}`,
+      `the body's SHA-256 ${sha256Hex('DATA')} does not match the signed x-amz-content-sha256 ${sha256Hex('data')}`,
     );
     await expectCode(verifyPresignedUrl({ ...options, headers: { 'x-amz-content-sha256': 'nonsense' } }), 'ERR_SIGV4_MALFORMED');
   });
@@ -629,13 +624,13 @@ describe('verifyRequest (Authorization header)', () => {
       path: '/items',
       signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-request-id'],
       headers: { 'content-type': 'application/json', host: 'api.example.com', 'x-amz-date': AMZ_DATE, 'x-request-id': 'r1' },
-      payloadHash: sha256('{"n":1}'),
+      payloadHash: sha256Hex('{"n":1}'),
       sessionToken: undefined,
     });
     expect(verified.canonicalRequest).toBe(signed.canonicalRequest);
     expect(verified.stringToSign).toBe(signed.stringToSign);
     const { body: _, ...bodiless } = options;
-    await verifyRequest({ ...bodiless, payloadHash: sha256('{"n":1}') });
+    await verifyRequest({ ...bodiless, payloadHash: sha256Hex('{"n":1}') });
     await expectCode(verifyRequest({ ...options, body: '{"n":2}' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
     await expectCode(verifyRequest(bodiless), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
     await expectCode(verifyRequest({ ...options, method: 'PUT', diagnoseMethod: true }), 'ERR_SIGV4_METHOD', [signed.signature]);
@@ -664,10 +659,10 @@ describe('verifyRequest (Authorization header)', () => {
       body: 'data',
     });
     const options = { ...base, service: 's3', method: 'PUT', url: signed.url, headers: signed.headers };
-    expect((await verifyRequest(options)).payloadHash).toBe(sha256('data'));
+    expect((await verifyRequest(options)).payloadHash).toBe(sha256Hex('data'));
     await verifyRequest({ ...options, body: 'data' });
     await expectCode(verifyRequest({ ...options, body: 'dat4' }), 'ERR_SIGV4_PAYLOAD_HASH');
-    await expectCode(verifyRequest({ ...options, payloadHash: sha256('dat4') }), 'ERR_SIGV4_PAYLOAD_HASH');
+    await expectCode(verifyRequest({ ...options, payloadHash: sha256Hex('dat4') }), 'ERR_SIGV4_PAYLOAD_HASH');
   });
 
   it('the clock window is ± clockSkew, to the second', async () => {

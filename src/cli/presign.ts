@@ -5,7 +5,7 @@ import { AwsConfig } from './config.js';
 import { quote, usageError } from './errors.js';
 import { PRESIGN_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod, readQuery, readTarget, resolveTarget, signingDate, TARGET_OPTIONS } from './options.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 /** `--expires-in`: whole seconds, 1 to 604800. */
 export function readExpiresIn(value: string | undefined): number {

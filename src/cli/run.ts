@@ -2,20 +2,12 @@
 // an exit code (2 for usage errors, 1 for failures). No stack trace is ever printed.
 
 import { readFileSync } from 'node:fs';
-import type { Env } from './config.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, quote } from './errors.js';
 import { MAIN_HELP } from './help.js';
+import type { Io } from './io.js';
 import { presignCommand } from './presign.js';
 import { signCommand } from './sign.js';
 import { verifyCommand } from './verify.js';
-
-/** What a command reads and writes, so that it can be run with another environment. */
-export interface Io {
-  readonly env: Env;
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readStdin(): Uint8Array;
-}
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => Promise<number>>> = {
   presign: presignCommand,

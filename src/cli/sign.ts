@@ -6,7 +6,7 @@ import { AwsConfig } from './config.js';
 import { failure, quote, usageError } from './errors.js';
 import { SIGN_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod, readQuery, readTarget, resolveTarget, signingDate, TARGET_OPTIONS } from './options.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 /** A body given as `--data`: `@FILE`, `@-` for stdin, or the text itself (curl's convention). */
 interface Body {

@@ -5,7 +5,7 @@ import { AwsConfig, type FoundCredentials } from './config.js';
 import { failure, quote, usageError } from './errors.js';
 import { VERIFY_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod } from './options.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 /** The region and service the URL claims in X-Amz-Credential, when it can be read. */
 function claimedScope(url: string): { region?: string; service?: string } {
