@@ -2,9 +2,11 @@
 // (bounded LRU, keyed per access key, secret, day, region and service).
 
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, SigningKeyCache, verifyPresignedUrl } from '../src/index.js';
-import { hmacHex, signingKey } from './support/reference.js';
+import { fingerprint, keyId } from '../src/core/key-cache.js';
+import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, signRequestSync, SigningKeyCache, verifyPresignedUrl } from '../src/index.js';
+import { hmacHex, hmacSha256, sha256Hex, signingKey } from './support/reference.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -70,10 +72,11 @@ describe('SigningKeyCache', () => {
     const again = cache.get(alice, ...scope);
     expect(cache.get(alice, ...scope)).toBe(again);
     expect(await again).toBe(key);
+    // An equal object seen for the first time (a Worker that builds its credentials per request): the same
+    // promise, found by the secret's fingerprint, which takes no Web Crypto call either.
+    expect(cache.get({ ...alice }, ...scope)).toBe(again);
+    expect(cache.get({ accessKeyId: alice.accessKeyId, secretAccessKey: S3_SECRET.slice(0, 10) + S3_SECRET.slice(10) }, ...scope)).toBe(again);
     expect(digest).not.toHaveBeenCalled();
-    // An equal object seen for the first time: its secret is fingerprinted (one digest), then the key is found.
-    expect(await cache.get({ ...alice }, ...scope)).toBe(key);
-    expect(digest).toHaveBeenCalledTimes(1);
     expect(importKey).not.toHaveBeenCalled();
     expect(sign).not.toHaveBeenCalled();
     expect(cache.size).toBe(1);
@@ -202,6 +205,96 @@ describe('SigningKeyCache', () => {
   });
 });
 
+describe('a new credentials object with a known secret (the key found by the fingerprint of the secret)', () => {
+  const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z' };
+  const fresh = () => ({ accessKeyId: alice.accessKeyId, secretAccessKey: [...S3_SECRET].join('') });
+
+  it('presignUrl: one digest and one HMAC per URL, as with a reused object', async () => {
+    const cache = new SigningKeyCache();
+    const first = await presignUrl({ ...options, credentials: fresh(), cache });
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    for (let i = 0; i < 3; i++) expect((await presignUrl({ ...options, credentials: fresh(), cache })).signature).toBe(first.signature);
+    expect([digest.mock.calls.length, sign.mock.calls.length, importKey.mock.calls.length]).toEqual([3, 3, 0]);
+    expect(first.signature).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), first.stringToSign));
+    expect(cache.size).toBe(1);
+  });
+
+  it('presignUrlSync and signRequestSync: the key is derived once (four HMACs), then one HMAC per signature', () => {
+    const cache = new SigningKeyCache();
+    let hmacs = 0;
+    const crypto = {
+      sha256Hex,
+      hmacSha256: (key: Uint8Array, data: string) => (hmacs++, new Uint8Array(hmacSha256(key, data))),
+    };
+    const a = presignUrlSync({ ...options, credentials: fresh(), cache, crypto });
+    expect(hmacs).toBe(5);
+    const b = presignUrlSync({ ...options, credentials: fresh(), cache, crypto });
+    const c = signRequestSync({ ...options, credentials: fresh(), cache, crypto });
+    expect(hmacs).toBe(7);
+    expect(b.signature).toBe(a.signature);
+    expect(c.signature).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), c.stringToSign));
+    // The plain-JavaScript path keeps its prepared key next to the injected one's bytes.
+    presignUrlSync({ ...options, credentials: fresh(), cache });
+    presignUrlSync({ ...options, credentials: fresh(), cache });
+    expect(cache.size).toBe(2);
+  });
+
+  it('a different secret for the same access key id never gets the cached key (any secrets, checked with node:crypto)', async () => {
+    const cache = new SigningKeyCache();
+    const secret = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 48 });
+    await fc.assert(
+      fc.asyncProperty(secret, secret, async (first, second) => {
+        fc.pre(first !== second);
+        for (const s of [first, second, first]) {
+          const presigned = await presignUrl({ ...options, credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s }, cache });
+          expect(presigned.signature).toBe(hmacHex(signingKey(s, '20130524', 'us-east-1', 's3'), presigned.stringToSign));
+          const sync = presignUrlSync({ ...options, credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s }, cache });
+          expect(sync.signature).toBe(presigned.signature);
+        }
+      }),
+      { seed: 0x4c1, numRuns: 200 },
+    );
+  });
+
+  it('the lookup the signers use is no part of the class: a cache shows size, maxEntries, clear and get', () => {
+    const cache = new SigningKeyCache(3);
+    expect(Object.getOwnPropertyNames(SigningKeyCache.prototype).sort()).toEqual(['clear', 'constructor', 'get', 'size']);
+    expect(Object.keys(cache)).toEqual(['maxEntries']);
+    expect('lookup' in cache).toBe(false);
+    expect(Object.getOwnPropertySymbols(cache)).toEqual([Symbol.for('sigv4.SigningKeyCache.lookup')]);
+  });
+});
+
+describe('keyId and fingerprint', () => {
+  it('the id names the kind, access key id and scope, and holds 64 bits of fingerprint, never the secret', () => {
+    const id = keyId('subtle', 'AKIDALICE', S3_SECRET, '20130524', 'us-east-1', 's3')!;
+    expect(id).toMatch(/^subtle AKIDALICE 20130524 us-east-1 s3 -?\d{1,10}:-?\d{1,10}$/);
+    for (let i = 0; i + 4 <= S3_SECRET.length; i++) expect(id).not.toContain(S3_SECRET.slice(i, i + 4));
+    expect(keyId('subtle', 'AKIDALICE', S3_SECRET, '20130524', 'us-east-1', 's3')).toBe(id);
+    expect(keyId('sync', 'AKIDALICE', S3_SECRET, '20130524', 'us-east-1', 's3')).not.toBe(id);
+    expect(keyId('subtle', 'AKIDALICE', IAM_SECRET, '20130524', 'us-east-1', 's3')).not.toBe(id);
+  });
+
+  it('is keyed: the same text under two keys gives unrelated fingerprints', () => {
+    expect(fingerprint(S3_SECRET, 1, 2)).toBe(fingerprint(S3_SECRET, 1, 2));
+    expect(fingerprint(S3_SECRET, 1, 2)).not.toBe(fingerprint(S3_SECRET, 1, 3));
+    expect(fingerprint(S3_SECRET, 1, 2)).not.toBe(fingerprint(S3_SECRET, 2, 2));
+  });
+
+  it('gives each of 480,000 related texts (counters, one code unit changed, code unit pairs, runs of NUL) its own fingerprint', () => {
+    const texts = new Set<string>();
+    for (let i = 0; i < 200_000; i++) texts.add(S3_SECRET.slice(0, 30) + i.toString(36));
+    for (let i = 0; i < 200_000; i++) texts.add(String.fromCharCode(i & 0xffff, i >>> 16));
+    for (let i = 0; i < S3_SECRET.length; i++) for (let c = 0; c < 2000; c++) texts.add(S3_SECRET.slice(0, i) + String.fromCharCode(c) + S3_SECRET.slice(i + 1));
+    for (let i = 1; i <= 50; i++) texts.add('\0'.repeat(i));
+    expect(texts.size).toBeGreaterThan(479_000);
+    const fingerprints = new Set([...texts].map((text) => fingerprint(text, 0x12345678, -0x2468ace)));
+    expect(fingerprints.size).toBe(texts.size);
+  });
+});
+
 describe('cache option of the signing functions', () => {
   const options = {
     url: 'https://examplebucket.s3.amazonaws.com/test.txt',
@@ -228,8 +321,12 @@ describe('cache option of the signing functions', () => {
 
   it('a cache from another copy of the library (same methods, another class) is used by signers and verifiers alike', async () => {
     const real = new SigningKeyCache();
-    // Delegates to a real cache, as an instance of the same class loaded twice (ESM and CJS, two bundles) would.
-    const foreign = { get: real.get.bind(real), lookup: real.lookup.bind(real) } as unknown as SigningKeyCache;
+    // Delegates to a real cache, as an instance of the same class loaded twice (ESM and CJS, two bundles) would:
+    // its public get, and the lookup the signers use, registered under Symbol.for (no part of the class's type).
+    const lookup = Symbol.for('sigv4.SigningKeyCache.lookup');
+    const internal = (real as unknown as Record<symbol, unknown>)[lookup];
+    expect(typeof internal).toBe('function');
+    const foreign = { get: real.get.bind(real), [lookup]: internal } as unknown as SigningKeyCache;
     const presigned = await presignUrl({ ...options, cache: foreign, expiresIn: 60 });
     expect(real.size).toBe(1);
     expect(presignUrlSync({ ...options, cache: foreign, expiresIn: 60 }).url).toBe(presigned.url);

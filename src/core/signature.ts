@@ -3,27 +3,15 @@
 import { hmac, importHmacKey, sha256Hex } from './webcrypto.js';
 import { toHex } from './encoding.js';
 import type { Credentials } from './credentials.js';
-import { defaultSigningKeyCache, type SigningKeyCache } from './key-cache.js';
-import { deriveSigningKey } from './signing-key.js';
+import { signingKeyFor, type SigningKeyCache } from './key-cache.js';
 import { createStringToSign } from './string-to-sign.js';
+
+export { signingKeyFor } from './key-cache.js'; // where the POST signers take it from
 
 /** Lowercase hex HMAC-SHA256 of the string to sign, with raw signing key bytes or an imported key. */
 export async function createSignature(signingKey: Uint8Array | CryptoKey, stringToSign: string): Promise<string> {
   const key = signingKey instanceof Uint8Array ? await importHmacKey(signingKey) : signingKey;
   return toHex(await hmac(key, stringToSign));
-}
-
-/** The imported signing key for a scope: from the cache (the shared one by default), or derived when `cache` is false. */
-export function signingKeyFor(
-  credentials: Credentials,
-  date: string,
-  region: string,
-  service: string,
-  cache: SigningKeyCache | false | undefined,
-): Promise<CryptoKey> {
-  return cache === false
-    ? deriveSigningKey(credentials.secretAccessKey, date, region, service).then(importHmacKey)
-    : (cache ?? defaultSigningKeyCache).get(credentials, date, region, service);
 }
 
 /**

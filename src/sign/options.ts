@@ -7,7 +7,7 @@ import { checkCredentials, type Credentials } from '../core/credentials.js';
 import { toAmzDate, toSigningDate } from '../core/date.js';
 import { hasLoneSurrogate, uriEncode } from '../core/encoding.js';
 import { describe, invalidType } from '../core/errors.js';
-import { checkCache } from '../core/key-cache.js';
+import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
 import { forEachPair } from '../core/pairs.js';
 import { HEADER_VALUE, SIGNER_HEADERS, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from '../core/rules.js';
 import { parseUrl } from '../core/url.js';
@@ -37,6 +37,8 @@ export interface RequestParts {
   /** The `payloadHash` option, or the `x-amz-content-sha256` header when only that was given. */
   readonly payloadHash: string | undefined;
   readonly signSessionToken: boolean;
+  /** The `cache` option, validated: where the signing key is looked up. */
+  readonly cache: SigningKeyCache | false | undefined;
 }
 
 /** Validates the options shared by presigning and header signing, and encodes the request. */
@@ -101,7 +103,7 @@ export function readRequest(options: SigningOptions): RequestParts {
     payloadHash = fromHeader;
   }
 
-  checkCache(options.cache);
+  const cache = checkCache(options.cache);
   const signingDate = toSigningDate(options.signingDate);
   return {
     method,
@@ -118,5 +120,6 @@ export function readRequest(options: SigningOptions): RequestParts {
     amzDate: toAmzDate(signingDate),
     payloadHash,
     signSessionToken: checkBoolean('signSessionToken', options.signSessionToken, true),
+    cache,
   };
 }

@@ -133,6 +133,6 @@ export function finishPresign(draft: PresignDraft, stringToSign: string, signatu
  */
 export async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
   const draft = draftPresign(options);
-  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, draft.read, options.cache);
+  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, draft.read, draft.read.cache);
   return finishPresign(draft, stringToSign, signature);
 }

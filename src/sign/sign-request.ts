@@ -104,6 +104,6 @@ export async function signRequest(options: SignRequestOptions): Promise<SignedRe
   const input = readSignRequest(options);
   const { read } = input;
   const draft = draftSignRequest(input, read.payloadHash ?? (await sha256Hex(input.body ?? '')));
-  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, options.cache);
+  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, read.cache);
   return finishSignRequest(read, draft, stringToSign, signature);
 }

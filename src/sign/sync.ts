@@ -3,7 +3,7 @@
 
 import { toHex, utf8 } from '../core/encoding.js';
 import { invalidType } from '../core/errors.js';
-import { defaultSigningKeyCache } from '../core/key-cache.js';
+import { cachedKey } from '../core/key-cache.js';
 import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from '../core/sha256.js';
 import { createStringToSign } from '../core/string-to-sign.js';
 import type { RequestParts } from './options.js';
@@ -51,11 +51,10 @@ function checkCrypto(value: unknown): SyncCrypto | undefined {
   return (c ?? undefined) as SyncCrypto | undefined;
 }
 
-function signSync(read: RequestParts, canonicalRequest: string, credentialScope: string, cache: PresignOptions['cache'], crypto: SyncCrypto | undefined) {
+function signSync(read: RequestParts, canonicalRequest: string, credentialScope: string, crypto: SyncCrypto | undefined) {
   const { credentials, amzDate, region, service } = read;
   const date = amzDate.slice(0, 8);
-  const lookup = <T>(kind: string, derive: () => T): T =>
-    cache === false ? derive() : (cache ?? defaultSigningKeyCache).lookup(credentials, date, region, service, kind, derive, sha256TextHex);
+  const lookup = <T>(kind: string, derive: () => T): T => cachedKey(read.cache, kind, credentials, date, region, service, derive);
   if (crypto) {
     // A caller's backend: the derived key is kept as raw bytes.
     const key = lookup('raw', () => {
@@ -78,7 +77,7 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
 export function presignUrlSync(options: PresignOptions & SyncOptions): PresignedUrl {
   const draft = draftPresign(options);
   const crypto = checkCrypto(options.crypto);
-  const { stringToSign, signature } = signSync(draft.read, draft.stages.canonicalRequest, draft.stages.credentialScope, options.cache, crypto);
+  const { stringToSign, signature } = signSync(draft.read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
   return finishPresign(draft, stringToSign, signature);
 }
 
@@ -90,6 +89,6 @@ export function signRequestSync(options: SignRequestOptions & SyncOptions): Sign
   const body = input.body ?? '';
   const payloadHash = read.payloadHash ?? (crypto ? crypto.sha256Hex(typeof body === 'string' ? body : bytes(body)) : sha256HexSync(body));
   const draft = draftSignRequest(input, payloadHash);
-  const { stringToSign, signature } = signSync(read, draft.stages.canonicalRequest, draft.stages.credentialScope, options.cache, crypto);
+  const { stringToSign, signature } = signSync(read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
   return finishSignRequest(read, draft, stringToSign, signature);
 }

@@ -3,7 +3,6 @@
 
 import type { CredentialParts } from '../core/authorization.js';
 import type { Credentials } from '../core/credentials.js';
-import { CREDENTIALS_SOURCE } from '../core/key-cache.js';
 import { MAX_EXPIRES_IN } from '../core/constants.js';
 import { describe, fail, invalidType, outOfRange } from '../core/errors.js';
 import { timingSafeEqual } from '../core/webcrypto.js';
@@ -110,8 +109,7 @@ export function readFoundCredentials(found: unknown, accessKeyId: string): Crede
   if (sessionToken !== undefined && typeof sessionToken !== 'string') {
     invalidType('getCredentials().sessionToken', 'a string or undefined', sessionToken, true);
   }
-  // Tied to the caller's object, so the key cache fingerprints a secret once per object it comes in (see signing-key.ts).
-  return { accessKeyId, secretAccessKey, sessionToken, [CREDENTIALS_SOURCE]: found } as Credentials;
+  return { accessKeyId, secretAccessKey, sessionToken } as Credentials;
 }
 
 /**
