@@ -68,6 +68,12 @@ export function summarize(values: readonly number[]): Summary {
   return { median: quantile(s, 0.5), q1: quantile(s, 0.25), q3: quantile(s, 0.75), min: s[0]!, max: s[s.length - 1]!, n: s.length };
 }
 
+/** A target's goal for a ratio: at most `atMost`, or at least `atLeast`. */
+export type Goal = { readonly atMost: number } | { readonly atLeast: number };
+
+/** Whether a ratio reaches a goal. */
+export const meets = (goal: Goal, ratio: number): boolean => ('atMost' in goal ? ratio <= goal.atMost : ratio >= goal.atLeast);
+
 /** Half the interquartile range, as a percentage of the median. */
 export const spread = (s: Summary): string => `±${((50 * (s.q3 - s.q1)) / s.median).toFixed(1)}%`;
 

@@ -14,7 +14,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import aws4 from 'aws4';
 import { AwsV4Signer } from 'aws4fetch';
 
-import { draftPresign, presignUrl, presignUrlSync } from '../src/index.js';
+import { draftPresign, presignUrl, presignUrlSync, signRequest, signRequestSync } from '../src/index.js';
 import { presignUrl as presignUrlLite } from '../src/lite.js';
 import { hmacKey, hmacTextHex, sha256TextHex } from '../src/core/sha256.js';
 import {
@@ -51,6 +51,13 @@ export interface Implementation {
   readonly sync: boolean;
   /** Part of the run, but not a signer: the least work any signer of that kind must do. */
   readonly floor?: boolean;
+  /**
+   * Signs the GET in an Authorization header instead, and returns the URL and that header: timed in the warm
+   * mode only, and held by the gate to signRequestSync's header rather than to a presigned URL.
+   */
+  readonly header?: boolean;
+  /** A new credentials object for every call (as a Worker that reads `env` in its handler makes), not one reused. */
+  readonly fresh?: boolean;
   presign(key: Key, when: When): string | Promise<string>;
 }
 
@@ -58,15 +65,20 @@ const OURS = 'sigv4 (this repo)';
 
 // -------------------------------------------------------------------------------------------------- sigv4
 
-/** sigv4's options for the documentation example's bucket, credentials and expiry, for one key and time. */
-const docOptions = (key: Key, date: Date) => ({
+/**
+ * sigv4's options for the documentation example's bucket, credentials and expiry, for one key and time; with
+ * `fresh`, the credentials are a new object (with the same strings), as a Worker that builds them from `env` in its
+ * handler passes them.
+ */
+const docOptions = (key: Key, date: Date, fresh = false) => ({
   url: BASE_URL + key.enc,
   service: SERVICE,
   region: REGION,
-  credentials: CREDENTIALS,
+  credentials: fresh ? { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey } : CREDENTIALS,
   signingDate: date,
   expiresIn: DOC_EXPIRES,
 });
+const FRESH = ', new credentials object per call';
 
 const ours: Implementation = {
   name: 'sigv4 presignUrl',
@@ -91,6 +103,27 @@ const oursSync: Implementation = {
   sync: true,
   presign: (key, when) => presignUrlSync(docOptions(key, when.date)).url,
 };
+
+const oursFresh: Implementation = { ...ours, name: ours.name + FRESH, fresh: true, presign: async (key, when) => (await presignUrl(docOptions(key, when.date, true))).url };
+const oursLiteFresh: Implementation = {
+  ...oursLite,
+  name: oursLite.name + FRESH,
+  fresh: true,
+  presign: async (key, when) => (await presignUrlLite(docOptions(key, when.date, true))).url,
+};
+const oursSyncFresh: Implementation = { ...oursSync, name: oursSync.name + FRESH, fresh: true, presign: (key, when) => presignUrlSync(docOptions(key, when.date, true)).url };
+
+// Header signing of the same GET: the URL and the Authorization header, on one line.
+const signed = (r: { url: string; authorization: string }): string => `${r.url} ${r.authorization}`;
+const oursSign: Implementation = {
+  name: 'sigv4 signRequest',
+  packages: [OURS],
+  crypto: 'Web Crypto',
+  sync: false,
+  header: true,
+  presign: async (key, when) => signed(await signRequest(docOptions(key, when.date))),
+};
+const oursSignFresh: Implementation = { ...oursSign, name: oursSign.name + FRESH, fresh: true, presign: async (key, when) => signed(await signRequest(docOptions(key, when.date, true))) };
 
 // The synchronous path with node:crypto injected (the `crypto` option): the same pipeline, native hashing.
 // The cached signing key comes back as the same Uint8Array each time: its KeyObject is made once.
@@ -276,9 +309,33 @@ const floorJs: Implementation = {
   },
 };
 
-export const SIGNERS: readonly Implementation[] = [ours, oursLite, oursSync, oursSyncNode, aws4fetch, aws4Impl, smithyBrowser, smithyJs, smithyNode, sdk];
+export const SIGNERS: readonly Implementation[] = [
+  ours,
+  oursFresh,
+  oursLite,
+  oursLiteFresh,
+  oursSync,
+  oursSyncFresh,
+  oursSyncNode,
+  oursSign,
+  oursSignFresh,
+  aws4fetch,
+  aws4Impl,
+  smithyBrowser,
+  smithyJs,
+  smithyNode,
+  sdk,
+];
 export const FLOORS: readonly Implementation[] = [floorSubtle, floorNode, floorJs];
+/** sigv4's entries timed with a reused credentials object and with a new one per call: [reused, new]. */
+export const CREDENTIAL_PAIRS: readonly (readonly [string, string])[] = [
+  [ours.name, oursFresh.name],
+  [oursLite.name, oursLiteFresh.name],
+  [oursSync.name, oursSyncFresh.name],
+  [oursSign.name, oursSignFresh.name],
+];
 export const OURS_ASYNC = ours.name;
+export const OURS_ASYNC_FRESH = oursFresh.name;
 export const OURS_SYNC = oursSync.name;
 export const OURS_SYNC_NODE = oursSyncNode.name;
 export const AWS4FETCH = aws4fetch.name;
@@ -356,6 +413,15 @@ export async function gate(signers: readonly Implementation[]): Promise<GateResu
       for (const s of signers) {
         let verdict = 'ok';
         try {
+          if (s.header) {
+            // The same request, header-signed by the synchronous twin (held to presignUrlSync's signatures above).
+            const expected = signed(signRequestSync(docOptions(key, when.date)));
+            const got = await s.presign(key, when);
+            if (got !== expected) verdict = `**differs**: ${got} against signRequestSync's ${expected}`;
+            if (verdict !== 'ok' && !info && !failed.has(s.name)) failed.set(s.name, `${JSON.stringify(raw)}: ${verdict}`);
+            row.push(verdict);
+            continue;
+          }
           const p = parse(await s.presign(key, when));
           const problems: string[] = [];
           const decodedPath = p.path.split('/').map(decodeURIComponent).join('/');
