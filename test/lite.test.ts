@@ -200,6 +200,88 @@ describe('lite refuses what it does not take', () => {
   }
 });
 
+// ------------------------------------------------------------------------------------------------ options of the full entry
+
+// Every option of the full entry's functions, as lite takes it or refuses it. Typed by the full entry's option
+// types: a new option there fails to compile here until it is listed, and one listed as taken must be one of
+// lite's own options. The test below then holds lite to the list: each refused option is refused by name, before
+// any crypto, and each taken one is not.
+type Listing<Full, Lite> = { readonly [K in keyof Required<Full>]: K extends keyof Lite ? 'taken' : 'refused' };
+const presignListing: Listing<PresignOptions, lite.LitePresignOptions> = {
+  url: 'taken',
+  method: 'taken',
+  service: 'taken',
+  region: 'taken',
+  credentials: 'taken',
+  signingDate: 'taken',
+  expiresIn: 'taken',
+  headers: 'refused',
+  query: 'refused',
+  uriEscapePath: 'refused',
+  normalizePath: 'refused',
+  payloadHash: 'refused',
+  signSessionToken: 'refused',
+  cache: 'refused',
+  hoistAmzHeaders: 'refused',
+};
+const signListing: Listing<SignRequestOptions, lite.LiteSignRequestOptions> = {
+  url: 'taken',
+  method: 'taken',
+  service: 'taken',
+  region: 'taken',
+  credentials: 'taken',
+  signingDate: 'taken',
+  headers: 'taken',
+  body: 'taken',
+  payloadHash: 'taken',
+  query: 'refused',
+  uriEscapePath: 'refused',
+  normalizePath: 'refused',
+  signSessionToken: 'refused',
+  cache: 'refused',
+  contentSha256Header: 'refused',
+};
+
+describe('every option of the full entry is taken or refused by lite (listed by the full entry\'s types)', () => {
+  const base = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', credentials, signingDate: DATE };
+  // A value of the right type for the full entry, so that only lite's refusal can fail the call.
+  const values: Record<string, unknown> = {
+    headers: { 'x-a': '1' },
+    query: { a: '1' },
+    uriEscapePath: false,
+    normalizePath: false,
+    payloadHash: 'UNSIGNED-PAYLOAD',
+    signSessionToken: true,
+    cache: false,
+    hoistAmzHeaders: false,
+    contentSha256Header: true,
+    method: 'PUT',
+    signingDate: DATE,
+    expiresIn: 60,
+    body: 'x',
+  };
+  for (const [entry, f, full, listing] of [
+    ['presignUrl', lite.presignUrl, presignUrl, presignListing],
+    ['signRequest', lite.signRequest, signRequest, signListing],
+  ] as const) {
+    const names = Object.keys(listing) as (keyof typeof listing)[];
+    it.each(names.filter((n) => listing[n] === 'refused'))(`${entry} refuses %s by name, before any crypto`, async (name) => {
+      const options = { ...base, [name]: values[name] };
+      await expect((full as (o: unknown) => Promise<unknown>)(options)).resolves.toBeDefined(); // the full entry takes it
+      const spies = [vi.spyOn(crypto.subtle, 'digest'), vi.spyOn(crypto.subtle, 'sign'), vi.spyOn(crypto.subtle, 'importKey')];
+      const error = await (f as (o: unknown) => Promise<unknown>)(options).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(new RegExp(`^"${name}" expected none in sigv4/lite \\("sigv4" has it\\), got `));
+      expect(spies.reduce((n, s) => n + s.mock.calls.length, 0)).toBe(0);
+    });
+    it(`${entry} takes the others`, async () => {
+      for (const name of names.filter((n) => listing[n] === 'taken' && n in values)) {
+        await expect((f as (o: unknown) => Promise<unknown>)({ ...base, [name]: values[name] }), name).resolves.toBeDefined();
+      }
+    });
+  }
+});
+
 // ------------------------------------------------------------------------------------------------ the kept key
 
 describe('the signing key kept per credentials object', () => {
