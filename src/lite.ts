@@ -131,36 +131,39 @@ function read(o: LiteOptions, others: RegExp) {
   const m = typeof text == 'string' ? ABSOLUTE_URL.exec(text) : null;
   // The URL is not shown when it has user info: that is a password more often than not.
   if (!m || /[@\\\s]/.test(m[2]!)) fail('url', 'an absolute http(s) URL without control characters or user info', text, m ? 'user info or an odd host' : undefined);
+  const [, scheme, authority, rawPath = '', rawQuery] = m;
   let host: URL;
   try {
-    host = new URL(`${m[1]}://${m[2]}`);
+    host = new URL(`${scheme}://${authority}`);
   } catch {
-    return fail('url', 'a valid host', m[2]);
+    return fail('url', 'a valid host', authority);
   }
   // S3 keeps "//", "." and ".." as part of the key, in one canonical encoded form; other services sign the path
   // as fetch sends it, normalized and encoded once more (the full entry's steps).
-  let path = m[3]!.split('/').map(canonical).join('/') || '/';
+  let path = rawPath.split('/').map(canonical).join('/') || '/';
   let canonicalUri = path;
   if (!isS3) {
     // canonical() above has checked the escapes. The path as fetch sends it (toWirePath: a backslash is a "/"; encodeURI
     // also encodes "%", "[", "]" and "|", which fetch keeps, so those are turned back); for the canonical URI, dot
     // segments resolved as the URL standard does, empty ones dropped (a trailing one leaves its "/"), and each
     // segment encoded once more (removeDotSegments, createCanonicalUri).
-    path = encodeURI(m[3]!.replace(/\\/g, '/') || '/').replace(/%(25|5B|5D|7C)/g, decodeURIComponent);
+    path = encodeURI(rawPath.replace(/\\/g, '/') || '/').replace(/%(25|5B|5D|7C)/g, decodeURIComponent);
     let kept: string[] = [];
-    let slash: unknown;
+    let endsInSlash = false;
     for (const s of path.split('/').slice(1)) {
       const dots = s.replace(/%2e/gi, '.');
-      // "..": drop the segment before (empty or not); ".": nothing; "" and others: kept. Each sets the final "/".
-      slash = dots == '..' ? kept.pop() || 1 : dots == '.' || (kept.push(s), !dots);
+      if (dots == '..') kept.pop(); // the segment before, empty or not
+      else if (dots != '.') kept.push(s);
+      endsInSlash = dots == '..' || dots == '.' || !s;
     }
     kept = kept.filter((s) => s).map(uriEncode);
-    canonicalUri = '/' + kept.join('/') + (kept.length && slash ? '/' : '');
+    canonicalUri = '/' + kept.join('/') + (kept.length && endsInSlash ? '/' : '');
   }
   const query: [string, string][] = [];
-  for (const piece of m[4]?.replace(/\+/g, '%20').split('&') ?? []) {
-    const eq = piece.indexOf('=') + 1 || piece.length + 1;
-    if (piece) query.push([canonical(piece.slice(0, eq - 1)), canonical(piece.slice(eq))]);
+  for (const piece of rawQuery?.replace(/\+/g, '%20').split('&') ?? []) {
+    // "k=v", "k=" or "k" (an empty value); an empty piece ("a&&b") is no parameter.
+    const [name, ...value] = piece.split('=');
+    if (piece) query.push([canonical(name!), canonical(value.join('='))]);
   }
   for (const [k] of query) if (SIGNER_PARAMS.test(k)) fail('url', 'no parameter the signer sets', k);
 
@@ -171,7 +174,7 @@ function read(o: LiteOptions, others: RegExp) {
   if (!(ms >= 0 && ms < 2534023008e5)) fail('signingDate', 'a Date or epoch milliseconds from 1970 to 9999', isDate ? ms : d, undefined, isDate ? RangeError : TypeError);
   const amzDate = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
   // Node without the global, or a page served over http to a name other than localhost.
-  globalThis.crypto?.subtle || fail('globalThis.crypto.subtle', 'Web Crypto', 0, 'none');
+  if (!globalThis.crypto?.subtle) fail('globalThis.crypto.subtle', 'Web Crypto', 0, 'none');
   return { c, id, secret, token, method, isS3, region, service, host, path, canonicalUri, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
 }
 
