@@ -175,10 +175,11 @@ async function main(): Promise<void> {
   const dir = join(RESULTS_DIR, 'profiles.tmp');
   const libDir = join(RESULTS_DIR, 'profile-lib.tmp', 'src');
   rmSync(libDir, { recursive: true, force: true });
-  const entryPoints = readdirSync(join(ROOT_DIR, 'src'))
-    .filter((f) => f.endsWith('.ts'))
+  // Every file of src/ and its rooms (src/core, src/sign, …) but the command line, each transpiled where it is.
+  const entryPoints = readdirSync(join(ROOT_DIR, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('cli'))
     .map((f) => join(ROOT_DIR, 'src', f));
-  await build({ entryPoints, outdir: libDir, format: 'esm', platform: 'neutral', target: 'es2022', bundle: false, logLevel: 'warning' });
+  await build({ entryPoints, outdir: libDir, outbase: join(ROOT_DIR, 'src'), format: 'esm', platform: 'neutral', target: 'es2022', bundle: false, logLevel: 'warning' });
   const sections: string[] = [
     '## Profile',
     '',

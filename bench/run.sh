@@ -7,7 +7,9 @@
 # identically to sigv4, or it is not timed.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a symbolic link (a git worktree sharing another checkout's install) is left alone: npm ci
+# would empty the folder it points to, under whoever else uses it.
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund
 fi
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
