@@ -267,6 +267,42 @@ describe('a new credentials object with a known secret (the key found by the fin
   });
 });
 
+describe('where no random key can be drawn for the fingerprint', () => {
+  const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', credentials: alice };
+  const expected = hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), presignUrlSync({ ...options, cache: false }).stringToSign);
+
+  it('a Worker outside a request (getRandomValues throws): nothing is cached until a key can be drawn', async () => {
+    vi.resetModules(); // a module graph whose fingerprint key is not drawn yet
+    const lib = await import('../src/index.js');
+    const cache = new lib.SigningKeyCache();
+    const draw = vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(() => {
+      throw new Error('Disallowed operation called within global scope');
+    });
+    expect(lib.presignUrlSync({ ...options, cache }).signature).toBe(expected);
+    expect(cache.size).toBe(0);
+    expect((await lib.presignUrl({ ...options, cache })).signature).toBe(expected);
+    expect(cache.size).toBe(1);
+    expect(lib.presignUrlSync({ ...options, cache }).signature).toBe(expected);
+    expect(cache.size).toBe(2);
+    expect(draw).toHaveBeenCalledTimes(2); // drawn once, then kept
+  });
+
+  it('no crypto at all: the synchronous functions sign the same and cache nothing', async () => {
+    vi.resetModules();
+    const lib = await import('../src/index.js');
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true, writable: true });
+    try {
+      const cache = new lib.SigningKeyCache();
+      for (let i = 0; i < 2; i++) expect(lib.presignUrlSync({ ...options, cache }).signature).toBe(expected);
+      expect(lib.signRequestSync({ ...options, cache }).authorization).toContain('Signature=');
+      expect(cache.size).toBe(0);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', saved);
+    }
+  });
+});
+
 describe('keyId and fingerprint', () => {
   it('the id names the kind, access key id and scope, and holds 64 bits of fingerprint, never the secret', () => {
     const id = keyId('subtle', 'AKIDALICE', S3_SECRET, '20130524', 'us-east-1', 's3')!;
