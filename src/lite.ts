@@ -90,10 +90,11 @@ function canonical(text: string): string {
   }
 }
 
-// Per credentials object, the signing key of the last scope it signed for, with the secret and scope it is for.
-// Only a derived key is kept, never a promise: a derivation that fails leaves nothing behind, neither a failed key
-// nor a rejection that nobody awaits.
-const keys = new WeakMap<object, [secretAndScope: string, key: CryptoKey]>();
+// The last signing key derived, with the secret and scope it is for: the full entry's cache rule (an entry found by
+// its scope holds its secret, compared exactly, so a new credentials object per call finds the key and another secret
+// never does) with one entry, which is what lite's bundle has room for. Only a derived key is kept, never a promise:
+// a derivation that fails leaves nothing behind, neither a failed key nor a rejection that nobody awaits.
+let last: [secretAndScope: string, key: CryptoKey] | undefined;
 const utf8 = (text: string): BufferSource => new TextEncoder().encode(text) as BufferSource;
 const hex = (bytes: ArrayBuffer): string => {
   let out = '';
@@ -175,17 +176,17 @@ function read(o: LiteOptions, others: RegExp) {
   const amzDate = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
   // Node without the global, or a page served over http to a name other than localhost.
   if (!globalThis.crypto?.subtle) fail('globalThis.crypto.subtle', 'Web Crypto', 0, 'none');
-  return { c, id, secret, token, method, isS3, region, service, host, path, canonicalUri, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
+  return { id, secret, token, method, isS3, region, service, host, path, canonicalUri, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
 }
 
 /** The string to sign and the signature of a canonical request: two Web Crypto calls once the key is known. */
 async function signCanonical(r: ReturnType<typeof read>, canonicalRequest: string): Promise<[stringToSign: string, signature: string]> {
-  let entry = keys.get(r.c);
+  let entry = last;
   // The scope ends in "/aws4_request" and holds no other "/" but its three, so secret + scope is unambiguous.
   if (entry?.[0] !== r.secret + r.scope) {
     let key: ArrayBuffer | BufferSource = utf8('AWS4' + r.secret);
     for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request']) key = await crypto.subtle.sign('HMAC', await hmacKey(key), utf8(part));
-    keys.set(r.c, (entry = [r.secret + r.scope, await hmacKey(key)]));
+    last = entry = [r.secret + r.scope, await hmacKey(key)];
   }
   const stringToSign = createStringToSign(r.amzDate, r.scope, await sha256Hex(utf8(canonicalRequest)));
   return [stringToSign, hex(await crypto.subtle.sign('HMAC', entry[1], utf8(stringToSign)))];

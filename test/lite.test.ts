@@ -305,3 +305,28 @@ describe('the signing key kept per credentials object', () => {
     }
   });
 });
+
+describe('sigv4/lite: the key it remembers', () => {
+  const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: Date.UTC(2013, 4, 24) };
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+  it('a new credentials object per call with the same secret: the key is derived once (no more importKey)', async () => {
+    const first = await lite.presignUrl({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: secret } });
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    for (let i = 0; i < 3; i++) {
+      const again = await lite.presignUrl({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: [...secret].join('') } });
+      expect(again.signature).toBe(first.signature);
+    }
+    expect(importKey).not.toHaveBeenCalled();
+    importKey.mockRestore();
+  });
+
+  it('another secret (one character changed, a prefix) never gets the remembered key', async () => {
+    for (const other of [secret.slice(0, -1), secret.slice(0, -1) + 'Z', 'x' + secret.slice(1)]) {
+      await lite.presignUrl({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: secret } });
+      const signed = await lite.presignUrl({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: other } });
+      const full = await presignUrl({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: other }, cache: false });
+      expect(signed.signature).toBe(full.signature);
+    }
+  });
+});

@@ -136,8 +136,10 @@ describe.each([
 describe('a Web Crypto failure while the key is derived is not kept', () => {
   const failOnce = () => vi.spyOn(crypto.subtle, 'importKey').mockRejectedValueOnce(new DOMException('the key could not be imported', 'OperationError'));
 
-  it('sigv4/lite: the next call on the same object derives the key again and signs correctly', async () => {
+  it('sigv4/lite: the next call derives the key again and signs correctly', async () => {
     const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };
+    // Another scope first, so the key lite remembers is another one and the failure hits this key's derivation.
+    await lite.presignUrl({ ...presignOptions, region: 'eu-west-1', credentials });
     const unhandled = await unhandledDuring(async () => {
       failOnce();
       const error = await rejection(lite.presignUrl({ ...presignOptions, credentials }));
@@ -150,7 +152,7 @@ describe('a Web Crypto failure while the key is derived is not kept', () => {
   it('the full entry: the SigningKeyCache drops the failed key at once; the next call signs correctly', async () => {
     const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };
     const cache = new SigningKeyCache();
-    // Another scope first, so the secret's fingerprint is known and the failure hits the key's derivation.
+    // Another scope first, so the cache holds a key and the failure hits this scope's derivation.
     await presignUrl({ ...presignOptions, region: 'eu-west-1', credentials, cache });
     expect(cache.size).toBe(1);
     const unhandled = await unhandledDuring(async () => {

@@ -1,58 +1,28 @@
 // The signing key cache, one for every signer (asynchronous and synchronous, signing and verifying): keys derived
-// once per access key, secret, day, region and service, and found again by a keyed fingerprint of the secret.
+// once per access key, secret, day, region and service.
+//
+// Why an entry is found by its access key id and scope, and then holds its secret, compared exactly: a caller who
+// makes a new credentials object for each request (a Worker that reads `env` in its handler) must find the key a
+// reused object finds, so nothing can be remembered per object; a hash of the secret per call would cost a Web
+// Crypto call or a plain-JavaScript SHA-256, and a cheaper fingerprint can collide (vectors/regressions.json holds
+// two secrets whose 53-bit fingerprints did, and shared a key). An exact comparison never lets one secret reach
+// another's key. It runs in time that depends on the lengths only, and the secret is never a map key.
 
 import type { Credentials } from './credentials.js';
 import { invalidType } from './errors.js';
 import { deriveSigningKey } from './signing-key.js';
-import { importHmacKey } from './webcrypto.js';
+import { importHmacKey, timingSafeEqual } from './webcrypto.js';
 
 /**
  * Entries a cache holds by default: one per access key, day, region and service in use, so a server verifying for
  * up to a thousand active keys keeps every key warm (past that, each request derives its key again: four more
- * HMACs, about a third of the throughput). An entry takes about 1.5 KB of JS heap and 5 KB of process memory
- * (measured on Node 20 with 10,000 entries), so a full default cache is about 5 MB.
+ * HMACs). `bench/verify-load.ts` measures what a full cache costs in memory.
  */
 export const DEFAULT_MAX_ENTRIES = 1000;
 
-// Why a fingerprint computed on every call: a caller who makes a new credentials object for each request (a Worker
-// that reads `env` in its handler) must find the key a reused object finds, and nothing remembered per object can
-// do that. Why this one: SHA-256 of the secret would cost a Web Crypto call (a fifth of presignUrl's time) or a
-// microsecond of plain JavaScript; this takes a tenth of that. It is keyed with 64 random bits drawn on first use
-// (a Worker may draw random values only while it handles a request), which never leave this module, as the
-// fingerprints never leave a cache: so nobody who lacks a secret can compute its fingerprint, or pick another
-// secret with the same one (as an unkeyed hash allowed: vectors/regressions.json). A guess matches with a chance of
-// 2^-64. It is no cryptographic hash: were both the key and a fingerprint to leak, a secret with that fingerprint
-// could be computed.
-let fingerprintKey: Int32Array | undefined;
-
-/**
- * A 64-bit fingerprint of `text` under the key `k0`, `k1`: two 32-bit words that start as the key and take in each
- * UTF-16 code unit. Each step is a bijection of the two words (a multiplication by an odd constant, an xor, an
- * addition), so two texts end on the same words only when two permutations of the 2^64 pairs agree on the key.
- */
-export function fingerprint(text: string, k0: number, k1: number): string {
-  let a = k0;
-  let b = k1;
-  for (let i = 0; i < text.length; i++) {
-    a = (Math.imul(a ^ text.charCodeAt(i), 0x9e3779b1) + b) | 0;
-    b = Math.imul(b ^ a ^ (a >>> 15), 0x85ebca77);
-  }
-  return `${a}:${b}`;
-}
-
-/**
- * The id of a key in a cache: what it is for (`kind`: the Web Crypto key, or a synchronous path's), the access key
- * id, the scope and the fingerprint of the secret. Undefined where no random key can be drawn (no `crypto`): then
- * nothing is cached.
- */
-export function keyId(kind: string, accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): string | undefined {
-  try {
-    fingerprintKey ??= crypto.getRandomValues(new Int32Array(2));
-  } catch {
-    return undefined;
-  }
-  return `${kind} ${accessKeyId} ${date} ${region} ${service} ${fingerprint(secretAccessKey, fingerprintKey[0]!, fingerprintKey[1]!)}`;
-}
+/** The id of a key in a cache: what it is for (`kind`: the Web Crypto key, or a synchronous path's), the access key id and the scope. */
+export const keyId = (kind: string, accessKeyId: string, date: string, region: string, service: string): string =>
+  `${kind} ${accessKeyId} ${date} ${region} ${service}`;
 
 /** Derives a key; `forget` drops it from the cache (for a derivation that fails later, as a promise may). */
 export type Derive<T> = (forget: () => void) => T;
@@ -64,28 +34,35 @@ const keep = (): void => {};
 // constructor rather than declared, so it is no part of the class's type.
 const LOOKUP = Symbol.for('sigv4.SigningKeyCache.lookup');
 
-type Lookup = <T>(id: string | undefined, derive: Derive<T>) => T;
+type Lookup = <T>(id: string, secret: string, derive: Derive<T>) => T;
+
+/** A cached key, with the secret it was derived from. */
+interface Entry {
+  readonly id: string;
+  readonly secret: string;
+  value: unknown;
+}
 
 /**
  * A bounded least-recently-used cache of signing keys, one per access key, secret, day, region and service.
- * Entries are keyed by the access key id, the scope and a keyed fingerprint of the secret, never by the secret,
- * which the cache does not keep; the keys it holds are non-extractable `CryptoKey`s (and, for the synchronous
+ * Entries are found by the access key id and the scope, and hold the secret they were derived from, compared
+ * exactly (a rotated secret replaces the entry); the keys it holds are non-extractable `CryptoKey`s (and, for the synchronous
  * functions, prepared HMAC states). Pass your own to the signing functions, or `cache: false` to derive the key
  * every time.
  */
 export class SigningKeyCache {
   /** The most keys it holds: past that, the least recently used is dropped. */
   readonly maxEntries: number;
-  readonly #entries = new Map<string, unknown>();
+  readonly #entries = new Map<string, Entry>();
   // The entry last used: a run of signatures with one key is served from here, without reordering the map.
-  #last: [id: string, value: unknown] | undefined;
+  #last: Entry | undefined;
 
   constructor(maxEntries: number = DEFAULT_MAX_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`);
     }
     this.maxEntries = maxEntries;
-    const lookup: Lookup = (id, derive) => this.#lookup(id, derive);
+    const lookup: Lookup = (id, secret, derive) => this.#lookup(id, secret, derive);
     Object.defineProperty(this, LOOKUP, { value: lookup });
   }
 
@@ -106,28 +83,30 @@ export class SigningKeyCache {
   }
 
   /**
-   * The value kept under `id`, or the one `derive` makes (kept unless `id` is undefined). Least recently used
-   * first out: a Map iterates in insertion order, so a hit is moved to the end and a miss past `maxEntries` drops
-   * the first key.
+   * The value kept under `id` for `secret`, or the one `derive` makes, which replaces an entry for another secret.
+   * Least recently used first out: a Map iterates in insertion order, so a hit is moved to the end and a miss past
+   * `maxEntries` drops the first key.
    */
-  #lookup<T>(id: string | undefined, derive: Derive<T>): T {
-    if (id === undefined) return derive(keep);
-    if (this.#last?.[0] === id) return this.#last[1] as T; // already the most recent: nothing to reorder
+  #lookup<T>(id: string, secret: string, derive: Derive<T>): T {
+    const last = this.#last;
+    // Already the most recent: nothing to reorder.
+    if (last !== undefined && last.id === id && timingSafeEqual(last.secret, secret)) return last.value as T;
     const entries = this.#entries;
-    let value = entries.get(id) as T | undefined;
+    let entry = entries.get(id);
     entries.delete(id); // set again below, as the most recent
-    if (value === undefined) {
-      const made: T = derive(() => {
+    if (entry === undefined || !timingSafeEqual(entry.secret, secret)) {
+      const made: Entry = { id, secret, value: undefined };
+      made.value = derive(() => {
         if (entries.get(id) !== made) return;
         entries.delete(id);
-        if (this.#last?.[0] === id) this.#last = undefined;
+        if (this.#last === made) this.#last = undefined;
       });
-      value = made;
+      entry = made;
       if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
     }
-    entries.set(id, value);
-    this.#last = [id, value];
-    return value;
+    entries.set(id, entry);
+    this.#last = entry;
+    return entry.value as T;
   }
 }
 
@@ -149,7 +128,7 @@ export function cachedKey<T>(
 ): T {
   if (cache === false) return derive(keep);
   const lookup = ((cache ?? defaultSigningKeyCache) as unknown as Record<typeof LOOKUP, Lookup>)[LOOKUP];
-  return lookup(keyId(kind, credentials.accessKeyId, credentials.secretAccessKey, date, region, service), derive);
+  return lookup(keyId(kind, credentials.accessKeyId, date, region, service), credentials.secretAccessKey, derive);
 }
 
 /** The imported Web Crypto signing key for a scope: from `cache` (the shared one when undefined), or derived when it is false. */
