@@ -4,6 +4,7 @@ import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, h
 import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from '../core/constants.js';
 import { uriEncode } from '../core/encoding.js';
 import { invalidType, outOfRange } from '../core/errors.js';
+import { memoLast } from '../core/memo.js';
 import { SIGNER_PARAMS } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
@@ -23,9 +24,8 @@ export interface PresignDraft {
   readonly read: ReturnType<typeof readRequest>;
 }
 
-// The last X-Amz-Credential value and the text it encodes: a run of URLs for one scope encodes it once.
-let lastCredential = ['', ''];
-const encodeCredential = (text: string): string => (lastCredential[0] === text ? lastCredential : (lastCredential = [text, uriEncode(text)]))[1]!;
+// The X-Amz-Credential value, encoded: a run of URLs for one scope encodes it once.
+const encodeCredential = memoLast(uriEncode);
 
 /** Validates the options and builds the canonical request of a presigned URL. Runs no crypto. */
 export function draftPresign(options: PresignOptions): PresignDraft {
