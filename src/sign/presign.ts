@@ -8,20 +8,23 @@ import { memoLast } from '../core/memo.js';
 import { SIGNER_PARAMS } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
-import { readRequest } from './options.js';
+import { readRequest, type RequestParts } from './options.js';
 import type { PresignedUrl, PresignOptions } from './types.js';
 
 // x-amz-* headers that S3 needs as headers even in a presigned request.
 const UNHOISTABLE = /^x-amz-(?:content-sha256$|server-side-encryption-customer-)/;
 
-/** A presigned request up to its signature: everything but the crypto. */
+/**
+ * A presigned request up to its signature ({@link draftPresign}): everything but the crypto. It holds no
+ * credentials: sign `stages` with them, then {@link finishPresign}.
+ */
 export interface PresignDraft {
+  /** The stages of the signature so far: the canonical request, the scope, the signed headers, the date, the expiry. */
   readonly stages: Omit<PresignedUrl, 'url' | 'stringToSign' | 'signature'>;
   /** The URL without `X-Amz-Signature` (and without an unsigned session token). */
   readonly unsignedUrl: string;
   /** `&X-Amz-Security-Token=…` when the token is added after signing, else empty. */
   readonly urlSuffix: string;
-  readonly read: ReturnType<typeof readRequest>;
 }
 
 // The X-Amz-Credential value, encoded: a run of URLs for one scope encodes it once.
@@ -29,7 +32,11 @@ const encodeCredential = memoLast(uriEncode);
 
 /** Validates the options and builds the canonical request of a presigned URL. Runs no crypto. */
 export function draftPresign(options: PresignOptions): PresignDraft {
-  const read = readRequest(options);
+  return draftFrom(readRequest(options), options);
+}
+
+/** {@link draftPresign} from the request already read: the signers keep `read`, which holds the credentials, to sign with. */
+export function draftFrom(read: RequestParts, options: PresignOptions): PresignDraft {
   const expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
     outOfRange('expiresIn', `an integer 1..${MAX_EXPIRES_IN} (seconds)`, expiresIn);
@@ -97,7 +104,6 @@ export function draftPresign(options: PresignOptions): PresignDraft {
     // The URL carries the query in canonical order: it is encoded exactly as it was signed.
     unsignedUrl: `${read.origin}${read.path}?${canonicalQuery}`,
     urlSuffix,
-    read,
   };
 }
 
@@ -132,7 +138,8 @@ export function finishPresign(draft: PresignDraft, stringToSign: string, signatu
  * });
  */
 export async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
-  const draft = draftPresign(options);
-  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, draft.read, options.cache);
+  const read = readRequest(options);
+  const draft = draftFrom(read, options);
+  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, options.cache);
   return finishPresign(draft, stringToSign, signature);
 }
