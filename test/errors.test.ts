@@ -374,6 +374,15 @@ describe('invalid options', () => {
     expect(cryptoCalls()).toBe(0);
   });
 
+  it('a format character outside the BMP is shown as its two escaped UTF-16 code units', async () => {
+    for (const entry of ALL) {
+      const error = await errorOf(entry, { ...base, headers: { 'x-a': 'a\u{E0001}' } });
+      expect((error as Error).message, entry).toBe(
+        '"headers["x-a"]" expected printable US-ASCII without CR, LF or NUL (encode other text first), got "a\\udb40\\udc01"',
+      );
+    }
+  });
+
   it('regression: a secret passed as the credentials option itself is not echoed', async () => {
     // A caller who passes the secret string where the credentials object belongs gets it back in the message:
     // describe() shows up to 80 characters of any string. The README: "A secret key or session token is never

@@ -50,9 +50,6 @@ export function badEscape(name: string, text: string, index: number): never {
   );
 }
 
-const isUnreservedByte = (b: number): boolean =>
-  (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
-
 /**
  * Brings URL text that may already hold %XX escapes to its one canonical encoded form: each escape stands for
  * its byte, every other character for its UTF-8 bytes, and the bytes are encoded again with {@link uriEncode}'s
@@ -76,8 +73,10 @@ export function normalizeEscapes(text: string, name: string): string {
     if (text.charCodeAt(i) === 0x25) {
       const hex = text.slice(i + 1, i + 3);
       if (!HEX_PAIR.test(hex)) badEscape(name, text, i);
-      const byte = parseInt(hex, 16);
-      out += isUnreservedByte(byte) ? String.fromCharCode(byte) : '%' + hex.toUpperCase();
+      // An unreserved character stands for itself (UNRESERVED has no u flag: \w is ASCII only); a byte from 0x80
+      // (hex from "8"), the common escape here, never is, and skips the test.
+      const char = String.fromCharCode(parseInt(hex, 16));
+      out += hex < '8' && UNRESERVED.test(char) ? char : '%' + hex.toUpperCase();
       i += 3;
     } else {
       const next = text.indexOf('%', i);

@@ -47,11 +47,12 @@ export function isSigV4Error(value: unknown): value is SigV4Error {
 // controls, DEL, U+200E/U+200F, the bidi controls U+202A–U+202E and U+2066–U+2069, U+2028/U+2029, U+FEFF…
 // JSON.stringify escapes only C0 controls; the others would reach a log or a terminal raw. (Linear: one class.)
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const escapeCodeUnits = (c: string): string => {
-  let out = '';
-  for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
-  return out;
-};
+// Each UTF-16 code unit (an astral format character is two), as `\uXXXX`.
+const escapeCodeUnits = (c: string): string =>
+  c
+    .split('')
+    .map((unit) => '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0'))
+    .join('');
 
 /** JSON text with every control, format and separator code point that JSON.stringify left raw escaped as `\uXXXX`. */
 export const escapeUnsafe = (json: string): string => json.replace(UNSAFE, escapeCodeUnits);
@@ -64,8 +65,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 80 ? `${quoteText(value.slice(0, 80))}… (${value.length} characters)` : quoteText(value);
   }
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return `Date(${value.getTime()})`;

@@ -1,9 +1,10 @@
 // Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
 
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
+import { checkBoolean } from '../core/check.js';
 import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from '../core/constants.js';
 import { uriEncode } from '../core/encoding.js';
-import { invalidType, outOfRange } from '../core/errors.js';
+import { outOfRange } from '../core/errors.js';
 import { memoLast } from '../core/memo.js';
 import { SIGNER_PARAMS } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
@@ -43,8 +44,7 @@ export function draftFrom(read: RequestParts, options: PresignOptions): PresignD
   }
   const { credentials, amzDate, region, service } = read;
   const query = read.query.slice();
-  const hoist = options.hoistAmzHeaders;
-  if (hoist !== undefined && typeof hoist !== 'boolean') invalidType('hoistAmzHeaders', 'a boolean', hoist);
+  const hoist = checkBoolean('hoistAmzHeaders', options.hoistAmzHeaders, false);
 
   // With no header given (the common case), only host is signed and no header need be sent.
   let canonicalHeaders = `host:${read.host}\n`;

@@ -2,6 +2,7 @@
 
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
 import { ALGORITHM } from '../core/constants.js';
+import { checkBoolean } from '../core/check.js';
 import { invalidType } from '../core/errors.js';
 import { UNSIGNABLE } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
@@ -25,9 +26,7 @@ export function readSignRequest(options: SignRequestOptions): SignDraft {
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
     invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
   }
-  const addContentSha256 = options.contentSha256Header === undefined ? read.service === 's3' : options.contentSha256Header;
-  if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
-  return { read, body, addContentSha256 };
+  return { read, body, addContentSha256: checkBoolean('contentSha256Header', options.contentSha256Header, read.service === 's3') };
 }
 
 /** Builds the canonical request of a header-signed request, given its payload hash. Runs no crypto. */
