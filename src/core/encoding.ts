@@ -1,6 +1,6 @@
 // Encoding helpers: RFC 3986 percent-encoding as SigV4 defines UriEncode(), hex and UTF-8.
 
-import { quoteText } from './errors.js';
+import { optionError, quoteText } from './errors.js';
 
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 
@@ -43,9 +43,9 @@ const SUB_DELIMS = /[!'()*]/g;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 const ESCAPED_HIGH_BYTE = /%[89A-Fa-f]/;
 
-/** Throws the TypeError for a `%` at `index` of `text` that does not start an escape. */
+/** Throws the TypeError (code ERR_SIGV4_INVALID_OPTION) for a `%` at `index` of `text` that does not start an escape. */
 export function badEscape(name: string, text: string, index: number): never {
-  throw new TypeError(
+  return optionError(
     `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${quoteText(text.slice(index, index + 3))} at index ${index}`,
   );
 }

@@ -1,5 +1,5 @@
-// Errors: caller misuse is a TypeError or RangeError thrown before any crypto runs; failures caused by
-// data (a signature that does not verify, an expired URL) are a SigV4Error with a stable `code`.
+// Errors: caller misuse is a TypeError or RangeError (code ERR_SIGV4_INVALID_OPTION) thrown before any crypto runs;
+// failures caused by data (a signature that does not verify, an expired URL) are a SigV4Error with a stable `code`.
 // No message ever contains a secret key, a derived key or an expected signature.
 
 /** The closed set of codes a {@link SigV4Error} can carry. */
@@ -85,16 +85,40 @@ export const kindOf = (value: unknown): string =>
           : `a ${typeof value}`;
 
 /**
- * Throws `TypeError('"name" expected …, got …')`. With `secret`, the value received is described by its kind
- * only (see {@link kindOf}).
+ * The `code` of every TypeError and RangeError this library throws for a caller's mistake: an option of the wrong
+ * type or form (TypeError), or out of range (RangeError). The classes stay the built-in ones, so
+ * `instanceof TypeError` still tells misuse apart; the code lets a handler that receives errors from many places
+ * (a command line, a framework's error hook) recognise these without reading their messages.
+ *
+ * @example
+ * try {
+ *   return await presignUrl(options);
+ * } catch (error) {
+ *   if ((error as { code?: unknown }).code === INVALID_OPTION) return new Response((error as Error).message, { status: 400 });
+ *   throw error;
+ * }
  */
-export function invalidType(name: string, expected: string, got: unknown, secret = false): never {
-  throw new TypeError(`"${name}" expected ${expected}, got ${secret ? kindOf(got) : describe(got)}`);
+export const INVALID_OPTION = 'ERR_SIGV4_INVALID_OPTION';
+
+/** The `code` of an option error: see {@link INVALID_OPTION}. */
+export type OptionErrorCode = typeof INVALID_OPTION;
+
+/** Throws the error of a caller's mistake: a TypeError, or a RangeError with `range`, with the code {@link INVALID_OPTION}. */
+export function optionError(message: string, range?: boolean): never {
+  throw Object.assign(range ? new RangeError(message) : new TypeError(message), { code: INVALID_OPTION });
 }
 
-/** Throws `RangeError('"name" expected …, got …')`. */
+/**
+ * Throws `TypeError('"name" expected …, got …')` with the code {@link INVALID_OPTION}. With `secret`, the value
+ * received is described by its kind only (see {@link kindOf}).
+ */
+export function invalidType(name: string, expected: string, got: unknown, secret = false): never {
+  return optionError(`"${name}" expected ${expected}, got ${secret ? kindOf(got) : describe(got)}`);
+}
+
+/** Throws `RangeError('"name" expected …, got …')` with the code {@link INVALID_OPTION}. */
 export function outOfRange(name: string, expected: string, got: unknown): never {
-  throw new RangeError(`"${name}" expected ${expected}, got ${describe(got)}`);
+  return optionError(`"${name}" expected ${expected}, got ${describe(got)}`, true);
 }
 
 /** Throws a {@link SigV4Error}. */

@@ -2,7 +2,7 @@
 // (the URL parser would turn "//", "." and ".." into something else than what was signed).
 
 import { hasLoneSurrogate } from './encoding.js';
-import { describe, invalidType } from './errors.js';
+import { describe, invalidType, optionError } from './errors.js';
 import { memoLast } from './memo.js';
 import { ABSOLUTE_URL, CONTROL } from './rules.js';
 
@@ -45,11 +45,11 @@ export function parseUrl(input: unknown): { origin: string; host: string; rawPat
   if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
   // Control characters first, before any pattern runs on the text (a TAB can come in a Host header).
   const control = CONTROL.exec(text);
-  if (control) throw new TypeError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
-  if (hasLoneSurrogate(text)) throw new TypeError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
+  if (control) optionError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
+  if (hasLoneSurrogate(text)) optionError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
   const m = ABSOLUTE_URL.exec(text);
   if (!m) return invalidType('url', 'an absolute http(s) URL', text);
   const read = readOrigin(`${m[1]}://${m[2]}`);
-  if (typeof read === 'string') throw new TypeError(read);
+  if (typeof read === 'string') return optionError(read);
   return { origin: read.origin, host: read.host, rawPath: m[3]!, rawQuery: m[4] };
 }

@@ -4,7 +4,7 @@ import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, h
 import { checkBoolean } from '../core/check.js';
 import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from '../core/constants.js';
 import { uriEncode } from '../core/encoding.js';
-import { outOfRange } from '../core/errors.js';
+import { optionError, outOfRange } from '../core/errors.js';
 import { memoLast } from '../core/memo.js';
 import { SIGNER_PARAMS } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
@@ -56,7 +56,7 @@ export function draftFrom(read: RequestParts, options: PresignOptions): PresignD
     if (hoist) {
       for (const [name, values] of headers) {
         if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
-          if (SIGNER_PARAMS.test(name)) throw new TypeError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
+          if (SIGNER_PARAMS.test(name)) optionError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
           query.push([name, uriEncode(values.join(','))]);
           headers.delete(name);
         }
