@@ -1,7 +1,7 @@
 // Credentials: the caller's access key id, secret and session token, validated once per object.
 
 import { checkString } from './check.js';
-import { invalidType } from './errors.js';
+import { invalidType, optionError } from './errors.js';
 import { CREDENTIALS_SOURCE } from './key-cache.js';
 import { SCOPE_PART, SESSION_TOKEN } from './rules.js';
 
@@ -33,7 +33,7 @@ export function checkCredentials(value: unknown): Credentials {
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
   if (token !== undefined && !SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
-    throw new TypeError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
+    optionError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
   const copy = (token === undefined ? { accessKeyId, secretAccessKey, [CREDENTIALS_SOURCE]: value } : { accessKeyId, secretAccessKey, sessionToken: token, [CREDENTIALS_SOURCE]: value }) as unknown as Credentials;
   validated.set(value, copy);

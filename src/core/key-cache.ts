@@ -1,7 +1,7 @@
 // The signing key cache: keys derived once per access key, secret, day, region and service, never keyed by the secret.
 
 import type { Credentials } from './credentials.js';
-import { invalidType } from './errors.js';
+import { invalidType, optionError } from './errors.js';
 import { deriveSigningKey } from './signing-key.js';
 import { importHmacKey, sha256Hex } from './webcrypto.js';
 
@@ -56,7 +56,7 @@ export class SigningKeyCache {
 
   constructor(maxEntries: number = DEFAULT_MAX_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`);
+      optionError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`, true);
     }
     this.maxEntries = maxEntries;
   }
