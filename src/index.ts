@@ -5,7 +5,7 @@ export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } 
 export type { SyncCrypto, SyncOptions } from './sign/sync.js';
 export { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
 export { SigV4Error, isSigV4Error, INVALID_OPTION } from './core/errors.js';
-export type { SigV4ErrorCode, OptionErrorCode } from './core/errors.js';
+export type { SigV4ErrorCode, OptionErrorCode, Fault } from './core/errors.js';
 export { SigningKeyCache, defaultSigningKeyCache } from './core/key-cache.js';
 export { deriveSigningKey } from './core/signing-key.js';
 export { createSignature } from './core/signature.js';

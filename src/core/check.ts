@@ -2,7 +2,7 @@
 // ("expected …, got …", code ERR_SIGV4_INVALID_OPTION) before any crypto runs.
 
 import { hasLoneSurrogate } from './encoding.js';
-import { invalidType, optionError } from './errors.js';
+import { describe, invalidType, optionError, type Fault } from './errors.js';
 import { PAYLOAD_HASH, SCOPE_PART } from './rules.js';
 
 /** A non-empty string of well-formed Unicode. With `secret`, a wrong value is described by its kind only. */
@@ -27,10 +27,13 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
   return value;
 }
 
-/** The `payloadHash` option: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or `STREAMING-…`. */
-export function checkPayloadHash(name: string, value: unknown): string {
+/**
+ * The `payloadHash` option, or an `x-amz-content-sha256` header: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or
+ * `STREAMING-…`. A verifier reading a header passes its own `fault`.
+ */
+export function checkPayloadHash(name: string, value: unknown, fault: Fault = optionError): string {
   if (typeof value !== 'string' || !PAYLOAD_HASH.test(value)) {
-    invalidType(name, 'a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…"', value);
+    fault(`"${name}" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got ${describe(value)}`);
   }
   return value;
 }

@@ -103,6 +103,15 @@ export const INVALID_OPTION = 'ERR_SIGV4_INVALID_OPTION';
 /** The `code` of an option error: see {@link INVALID_OPTION}. */
 export type OptionErrorCode = typeof INVALID_OPTION;
 
+/**
+ * How a check that the signers and the verifiers share fails on text it refuses: it throws an error with this
+ * message (`"url" expected …, got …`). The check takes its fault from its caller, so the same bad text is a
+ * caller's mistake for a signer (the default: a TypeError with the code {@link INVALID_OPTION}) and malformed
+ * data for a verifier (a {@link SigV4Error} with the code `ERR_SIGV4_MALFORMED`), with one message. Anything
+ * else thrown on the way, a bug, passes through as it is.
+ */
+export type Fault = (message: string) => never;
+
 /** Throws the error of a caller's mistake: a TypeError, or a RangeError with `range`, with the code {@link INVALID_OPTION}. */
 export function optionError(message: string, range?: boolean): never {
   throw Object.assign(range ? new RangeError(message) : new TypeError(message), { code: INVALID_OPTION });

@@ -2,7 +2,7 @@
 // (the URL parser would turn "//", "." and ".." into something else than what was signed).
 
 import { hasLoneSurrogate } from './encoding.js';
-import { describe, invalidType, optionError } from './errors.js';
+import { describe, optionError, type Fault } from './errors.js';
 import { memoLast } from './memo.js';
 import { ABSOLUTE_URL, CONTROL } from './rules.js';
 
@@ -39,17 +39,23 @@ const readOrigin = memoLast((schemeAndAuthority: string): { readonly origin: str
   }
 });
 
-/** Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. */
-export function parseUrl(input: unknown): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
+/**
+ * Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. Text that is not
+ * one fails through `fault` (by default a TypeError with the code ERR_SIGV4_INVALID_OPTION) with a message about `"url"`.
+ */
+export function parseUrl(
+  input: unknown,
+  fault: Fault = optionError,
+): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
-  if (typeof text !== 'string') return invalidType('url', 'an absolute http(s) URL as a string or URL', input);
+  if (typeof text !== 'string') return fault(`"url" expected an absolute http(s) URL as a string or URL, got ${describe(input)}`);
   // Control characters first, before any pattern runs on the text (a TAB can come in a Host header).
   const control = CONTROL.exec(text);
-  if (control) optionError(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
-  if (hasLoneSurrogate(text)) optionError('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
+  if (control) fault(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);
+  if (hasLoneSurrogate(text)) fault('"url" expected well-formed Unicode, got a lone UTF-16 surrogate');
   const m = ABSOLUTE_URL.exec(text);
-  if (!m) return invalidType('url', 'an absolute http(s) URL', text);
+  if (!m) return fault(`"url" expected an absolute http(s) URL, got ${describe(text)}`);
   const read = readOrigin(`${m[1]}://${m[2]}`);
-  if (typeof read === 'string') return optionError(read);
+  if (typeof read === 'string') return fault(read);
   return { origin: read.origin, host: read.host, rawPath: m[3]!, rawQuery: m[4] };
 }
