@@ -11,8 +11,8 @@ import { sha256Hex } from '../core/webcrypto.js';
 import { readRequest, type RequestParts } from './options.js';
 import type { SignatureStages, SignedRequest, SignRequestOptions } from './types.js';
 
-/** A header-signed request up to its signature: everything but the crypto. */
-export interface SignDraft {
+/** The options of {@link signRequest}, validated: the request parts, the body to hash, and whether to send its hash. */
+export interface SignInput {
   readonly read: RequestParts;
   /** The request body, validated, when the payload hash must be computed from it. */
   readonly body: string | Uint8Array | ArrayBuffer | undefined;
@@ -20,7 +20,7 @@ export interface SignDraft {
 }
 
 /** Validates the options of {@link signRequest}. Runs no crypto. */
-export function readSignRequest(options: SignRequestOptions): SignDraft {
+export function readSignRequest(options: SignRequestOptions): SignInput {
   const read = readRequest(options);
   const { body } = options;
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
@@ -29,9 +29,12 @@ export function readSignRequest(options: SignRequestOptions): SignDraft {
   return { read, body, addContentSha256: checkBoolean('contentSha256Header', options.contentSha256Header, read.service === 's3') };
 }
 
-/** Builds the canonical request of a header-signed request, given its payload hash. Runs no crypto. */
+/**
+ * A header-signed request up to its signature, everything but the crypto: the headers to send and the stages so
+ * far (the canonical request), given the payload hash. Runs no crypto.
+ */
 export function draftSignRequest(
-  { read, addContentSha256 }: SignDraft,
+  { read, addContentSha256 }: SignInput,
   payloadHash: string,
 ): { sent: Map<string, string[]>; stages: Omit<SignatureStages, 'stringToSign' | 'signature'> } {
   const { credentials, amzDate } = read;
