@@ -86,7 +86,7 @@ async function sign(policyBytes: Uint8Array, scope: Scope): Promise<SignedPostPo
  * a policy written by hand or by another tool. Nothing in the policy is read or checked; it must hold the
  * `x-amz-algorithm`, `x-amz-credential` and `x-amz-date` conditions that match what this returns.
  *
- * @throws TypeError or RangeError for invalid options, before any crypto.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`) for invalid options, before any crypto.
  * @example
  * const signed = await signPostPolicy({ policy: policyJson, credentials, region: 'us-east-1', signingDate: '2015-12-29T00:00:00Z' });
  * // signed.policy (base64), signed.signature: the `policy` and `x-amz-signature` form fields
@@ -277,8 +277,8 @@ function readAction(options: PresignedPostOptions, bucket: string | undefined): 
  * conditions, until it expires. The policy always holds the bucket (when given), the key, `x-amz-algorithm`,
  * `x-amz-credential`, `x-amz-date` and `x-amz-security-token` (with temporary credentials), as AWS requires.
  *
- * @throws TypeError or RangeError, before any crypto, for invalid options: the message names the option, what
- * was expected and what was received, and never shows a secret.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`), before any crypto, for invalid options: the
+ * message names the option, what was expected and what was received, and never shows a secret.
  * @example
  * const post = await createPresignedPost({
  *   url: 'https://examplebucket.s3.us-east-1.amazonaws.com/', bucket: 'examplebucket',

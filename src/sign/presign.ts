@@ -129,8 +129,8 @@ export function finishPresign(draft: PresignDraft, stringToSign: string, signatu
  * Presigns a URL (SigV4 query-string authentication): whoever holds it may send this one request until it
  * expires, with no credentials of their own.
  *
- * @throws TypeError or RangeError, before any crypto, for invalid options (the message says what was expected
- * and what was received, and never shows a secret).
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`), before any crypto, for invalid options (the
+ * message says what was expected and what was received, and never shows a secret).
  * @example
  * const { url } = await presignUrl({
  *   url: 'https://examplebucket.s3.amazonaws.com/photos/a b+c.jpg',

@@ -94,7 +94,7 @@ export function finishSignRequest(
  * The payload hash is `payloadHash`, the `x-amz-content-sha256` header, or the SHA-256 of `body` (empty
  * when absent), in that order.
  *
- * @throws TypeError or RangeError, before any crypto, for invalid options.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`), before any crypto, for invalid options.
  * @example
  * const { url, headers } = await signRequest({
  *   url: 'https://sqs.us-east-1.amazonaws.com/', method: 'POST', service: 'sqs', region: 'us-east-1',
