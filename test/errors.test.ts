@@ -1,11 +1,29 @@
-// Caller misuse: every invalid option is a TypeError or RangeError, thrown before any crypto runs, whose message
-// names the option, what was expected and what was received, and never shows a secret. Each case runs through
-// presignUrl / signRequest and their synchronous twins, which must throw the same error.
+// Caller misuse: every invalid option is a TypeError or RangeError with the code ERR_SIGV4_INVALID_OPTION, thrown
+// before any crypto runs, whose message names the option, what was expected and what was received, and never shows
+// a secret. Each case runs through presignUrl / signRequest and their synchronous twins, which must throw the same
+// error; the other entry points' kinds of option error are checked for the code below.
 
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { presignUrl, presignUrlSync, signRequest, signRequestSync, SigningKeyCache } from '../src/index.js';
-import type { PresignOptions, SignRequestOptions } from '../src/index.js';
+import {
+  createPresignedPost,
+  encodePath,
+  INVALID_OPTION,
+  isSigV4Error,
+  normalizeEscapes,
+  presignUrl,
+  presignUrlSync,
+  signPostPolicy,
+  signRequest,
+  signRequestSync,
+  SigningKeyCache,
+  toReceivedPath,
+  toWirePath,
+  verifyPresignedPost,
+  verifyPresignedUrl,
+  verifyRequest,
+} from '../src/index.js';
+import type { PresignedPostOptions, PresignOptions, SignPostPolicyOptions, SignRequestOptions, VerifyPresignedPostOptions, VerifyRequestOptions } from '../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI';
@@ -325,6 +343,7 @@ describe('invalid options', () => {
         expect(error).toBeInstanceOf(c.error);
         expect((error as Error).constructor).toBe(c.error); // exactly TypeError or RangeError, not a subclass
         expect((error as Error).message).toMatch(c.message);
+        expect((error as { code?: unknown }).code).toBe('ERR_SIGV4_INVALID_OPTION');
         expect(cryptoCalls()).toBe(0);
         // No secret is ever echoed.
         expect(`${(error as Error).message}\n${(error as Error).stack}`).not.toContain(SECRET);
@@ -374,6 +393,15 @@ describe('invalid options', () => {
     expect(cryptoCalls()).toBe(0);
   });
 
+  it('a format character outside the BMP is shown as its two escaped UTF-16 code units', async () => {
+    for (const entry of ALL) {
+      const error = await errorOf(entry, { ...base, headers: { 'x-a': 'a\u{E0001}' } });
+      expect((error as Error).message, entry).toBe(
+        '"headers["x-a"]" expected printable US-ASCII without CR, LF or NUL (encode other text first), got "a\\udb40\\udc01"',
+      );
+    }
+  });
+
   it('regression: a secret passed as the credentials option itself is not echoed', async () => {
     // A caller who passes the secret string where the credentials object belongs gets it back in the message:
     // describe() shows up to 80 characters of any string. The README: "A secret key or session token is never
@@ -383,6 +411,57 @@ describe('invalid options', () => {
       expect(error, entry).toBeInstanceOf(TypeError);
       expect((error as Error).message).not.toContain(SECRET);
     }
+  });
+});
+
+describe('the code ERR_SIGV4_INVALID_OPTION', () => {
+  it('is exported as INVALID_OPTION', () => {
+    expect(INVALID_OPTION).toBe('ERR_SIGV4_INVALID_OPTION');
+  });
+
+  const lookup = () => undefined;
+  const verifyBase = { url: 'https://examplebucket.s3.amazonaws.com/a.jpg', method: 'GET', region: 'us-east-1', service: 's3', getCredentials: lookup };
+  const postBase = { bucket: 'examplebucket', key: 'a.jpg', region: 'us-east-1', credentials: base['credentials'], signingDate: base['signingDate'] };
+  const postVerifyBase = { form: [['key', 'a.jpg']], region: 'us-east-1', getCredentials: lookup };
+  // One of each kind of option error, through each entry point that has its own option reading: the shared
+  // invalidType and outOfRange, a fault of a parser the verifiers share (URL, path, escapes), and the messages
+  // written out in full.
+  const kinds: [name: string, call: () => unknown, error: typeof TypeError | typeof RangeError, message: string][] = [
+    ['verifyPresignedUrl: no getCredentials (invalidType)', () => verifyPresignedUrl({ ...verifyBase, getCredentials: undefined } as never), TypeError, '"getCredentials" expected a function (accessKeyId) => credentials | undefined, got undefined'],
+    ['verifyPresignedUrl: clockSkew -1 (outOfRange)', () => verifyPresignedUrl({ ...verifyBase, clockSkew: -1 }), RangeError, '"clockSkew" expected seconds from 0 to 604800, got -1'],
+    ['verifyRequest: no headers', () => verifyRequest({ ...verifyBase } as unknown as VerifyRequestOptions), TypeError, '"headers" expected the headers received (they carry the signature), got undefined'],
+    ['verifyRequest: payloadHash (checkPayloadHash)', () => verifyRequest({ ...verifyBase, headers: {}, payloadHash: 'x' }), TypeError, '"payloadHash" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got "x"'],
+    ['createPresignedPost: url and endpoint (message in full)', () => createPresignedPost({ ...postBase, url: 'https://h/', endpoint: 'https://h' } as unknown as PresignedPostOptions), TypeError, '"url" and "endpoint" expected one or the other, got both'],
+    ['createPresignedPost: url with user info (parseUrl)', () => createPresignedPost({ ...postBase, url: 'https://u:p@h/' } as unknown as PresignedPostOptions), TypeError, '"url" expected a host[:port] without user info (user:password@), got a URL with user info'],
+    ['createPresignedPost: expiresIn 0', () => createPresignedPost({ ...postBase, url: 'https://h/', expiresIn: 0 } as unknown as PresignedPostOptions), RangeError, '"expiresIn" expected an integer 1..604800 (seconds), got 0'],
+    ['createPresignedPost: a field twice', () => createPresignedPost({ ...postBase, url: 'https://h/', fields: { acl: 'private', ACL: 'private' } } as unknown as PresignedPostOptions), TypeError, '"fields" expected each field once, got "ACL" twice (names are case-insensitive)'],
+    ['signPostPolicy: policy with a lone surrogate', () => signPostPolicy({ ...postBase, policy: '{}\uD800' } as unknown as SignPostPolicyOptions), TypeError, '"policy" expected well-formed Unicode, got a lone UTF-16 surrogate'],
+    ['verifyPresignedPost: fileSize -1', () => verifyPresignedPost({ ...postVerifyBase, fileSize: -1 } as unknown as VerifyPresignedPostOptions), RangeError, '"fileSize" expected an integer number of bytes from 0, got -1'],
+    ['presignUrlSync: crypto', () => presignUrlSync({ ...(base as unknown as PresignOptions), crypto: {} as never }), TypeError, '"crypto" expected an object with sha256Hex(data) and hmacSha256(key, data) functions, got an object (Object)'],
+    ['new SigningKeyCache(0)', () => new SigningKeyCache(0), RangeError, '"maxEntries" expected a positive integer, got 0'],
+    ['normalizeEscapes', () => normalizeEscapes('a%zz', 'url'), TypeError, '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 1'],
+    ['encodePath', () => encodePath('/a%', false), TypeError, '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 1'],
+    ['toWirePath', () => toWirePath('/a%zz'), TypeError, '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 2'],
+    ['toReceivedPath', () => toReceivedPath('/%'), TypeError, '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 1'],
+  ];
+  it.each(kinds)('%s', async (_, call, errorClass, message) => {
+    let error: unknown;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(errorClass);
+    expect((error as Error).constructor).toBe(errorClass);
+    expect((error as Error).message).toBe(message);
+    expect((error as { code?: unknown }).code).toBe(INVALID_OPTION);
+    expect(isSigV4Error(error)).toBe(false);
+  });
+
+  it('is on option errors only: a request that does not verify is a SigV4Error with its own code', async () => {
+    const error = await verifyPresignedUrl({ ...verifyBase, url: 'https://examplebucket.s3.amazonaws.com/a.jpg?X-Amz-Algorithm=x' }).catch((e: unknown) => e);
+    expect(isSigV4Error(error)).toBe(true);
+    expect((error as { code?: unknown }).code).not.toBe(INVALID_OPTION);
   });
 });
 
@@ -451,6 +530,7 @@ describe('secrets never appear in errors (property)', () => {
           expect(cryptoCalls()).toBe(0);
           expect(error).toBeInstanceOf(Error);
           expect([TypeError, RangeError]).toContain((error as Error).constructor);
+          expect((error as { code?: unknown }).code).toBe('ERR_SIGV4_INVALID_OPTION');
           const text = `${(error as Error).message}\n${(error as Error).stack ?? ''}`;
           expect(leaks(text, secret)).toBeUndefined();
           expect(leaks(text, token)).toBeUndefined();

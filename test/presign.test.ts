@@ -373,7 +373,10 @@ describe('presignUrlSync with an injected crypto backend', () => {
   });
   it.each([{}, { sha256Hex: () => '' }, null, 'node'])('refuses crypto: %j', (crypto) => {
     expect(() => presignUrlSync({ ...options, crypto: crypto as never })).toThrow(
-      new TypeError(`"crypto" expected an object with sha256Hex(data) and hmacSha256(key, data) functions, got ${crypto === null ? 'null' : typeof crypto === 'string' ? '"node"' : 'an object (Object)'}`),
+      Object.assign(
+        new TypeError(`"crypto" expected an object with sha256Hex(data) and hmacSha256(key, data) functions, got ${crypto === null ? 'null' : typeof crypto === 'string' ? '"node"' : 'an object (Object)'}`),
+        { code: 'ERR_SIGV4_INVALID_OPTION' },
+      ),
     );
   });
 });

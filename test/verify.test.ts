@@ -771,7 +771,7 @@ describe('verifyRequest (Authorization header)', () => {
 
   it('headers are required', async () => {
     await expect(verifyRequest({ ...base, url: 'https://example.com/' } as never)).rejects.toThrow(
-      new TypeError('"headers" expected the headers received (they carry the signature), got undefined'),
+      Object.assign(new TypeError('"headers" expected the headers received (they carry the signature), got undefined'), { code: 'ERR_SIGV4_INVALID_OPTION' }),
     );
   });
 });

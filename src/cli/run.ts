@@ -8,6 +8,7 @@ import type { Io } from './io.js';
 import { presignCommand } from './presign.js';
 import { signCommand } from './sign.js';
 import { verifyCommand } from './verify.js';
+import { INVALID_OPTION } from '../index.js';
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => Promise<number>>> = {
   presign: presignCommand,
@@ -50,10 +51,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-// The library's own checks throw TypeError or RangeError with a message that starts with the option's name in
-// quotes ("headers" expected …): those are caused by the command line. Anything else is a bug.
-const isOptionError = (error: unknown): error is Error =>
-  (error instanceof TypeError || error instanceof RangeError) && error.message.startsWith('"');
+// The library's checks of its options throw a TypeError or RangeError with the code ERR_SIGV4_INVALID_OPTION: those
+// are caused by the command line (a flag, a header, a variable). Anything else is a bug.
+const isOptionError = (error: unknown): error is Error => error instanceof Error && (error as { code?: unknown }).code === INVALID_OPTION;
 
 function describeError(error: unknown): string {
   if (error instanceof CliError || isOptionError(error)) return error.message;

@@ -2,6 +2,7 @@
 // payload hash), built from text that has already been validated.
 
 import { badEscape, normalizeEscapes, uriEncode } from './encoding.js';
+import { optionError, type Fault } from './errors.js';
 
 // Paths. Two rules, chosen by `uriEscapePath`:
 // - S3 (encoded once): the object key is what the path means, so the path is brought to one canonical encoded
@@ -57,11 +58,12 @@ export function removeDotSegments(path: string): string {
 /**
  * The S3 form of a path: each `/`-separated segment in its canonical encoded form ({@link normalizeEscapes}).
  * S3 keeps `//`, `.` and `..`, which can be part of an object key; with `normalize` they are removed
- * ({@link removeDotSegments}).
+ * ({@link removeDotSegments}). A bad `%` escape fails through `fault` (by default a TypeError with the code
+ * ERR_SIGV4_INVALID_OPTION).
  */
-export function encodePath(rawPath: string, normalize: boolean): string {
+export function encodePath(rawPath: string, normalize: boolean, fault: Fault = optionError): string {
   if (CANONICAL_PATH.test(rawPath) && !(normalize && DOT_OR_EMPTY_SEGMENT.test(rawPath))) return rawPath;
-  const path = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url')).join('/') || '/';
+  const path = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url', fault)).join('/') || '/';
   return normalize ? removeDotSegments(path) : path;
 }
 
@@ -74,9 +76,9 @@ const ENCODED_WHEN_SENT = /[ "<>^`{}\\]|[^\0-\x7f]+/g;
 const ENCODED_WHEN_RECEIVED = /[ ]|[^\0-\x7f]+/g;
 const encodeSent = (text: string): string => (text === '\\' ? '/' : encodeURIComponent(text));
 
-function encodeSome(rawPath: string, pattern: RegExp): string {
+function encodeSome(rawPath: string, pattern: RegExp, fault: Fault): string {
   const bad = BAD_ESCAPE.exec(rawPath);
-  if (bad) badEscape('url', rawPath, bad.index);
+  if (bad) badEscape('url', rawPath, bad.index, fault);
   return (rawPath || '/').replace(pattern, encodeSent);
 }
 
@@ -84,18 +86,19 @@ function encodeSome(rawPath: string, pattern: RegExp): string {
  * The path as `fetch` sends it: the caller's path with the characters the URL standard percent-encodes encoded
  * (`a b` → `a%20b`, `ü` → `%C3%BC`, `^` → `%5E`), a backslash read as `/`, and everything else kept as written: `%XX`
  * escapes in their letter case, `:@!$&'()*+,;=` raw. Dot segments stay (see {@link removeDotSegments}).
- * Throws a TypeError for a `%` that does not start an escape. The text has no control characters or lone
- * surrogates (the URL reader refuses them).
+ * A `%` that does not start an escape fails through `fault` (by default a TypeError with the code
+ * ERR_SIGV4_INVALID_OPTION). The text has no control characters or lone surrogates (the URL reader refuses them).
  */
-export const toWirePath = (rawPath: string): string =>
-  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_SENT);
+export const toWirePath = (rawPath: string, fault: Fault = optionError): string =>
+  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_SENT, fault);
 
 /**
  * The path a server received, as its sender signed it: kept as it is, except a space and non-ASCII characters
- * (which no client sends raw; a URL text may hold them) are percent-encoded.
+ * (which no client sends raw; a URL text may hold them) are percent-encoded. A `%` that does not start an escape
+ * fails through `fault` (by default a TypeError with the code ERR_SIGV4_INVALID_OPTION).
  */
-export const toReceivedPath = (rawPath: string): string =>
-  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_RECEIVED);
+export const toReceivedPath = (rawPath: string, fault: Fault = optionError): string =>
+  CANONICAL_PATH.test(rawPath) ? rawPath : encodeSome(rawPath, ENCODED_WHEN_RECEIVED, fault);
 
 /**
  * CanonicalURI. For S3 (`uriEscapePath` false) the path in its {@link encodePath} form, as it is. For every other
@@ -110,16 +113,16 @@ const PLUS = /\+/g;
 /**
  * The `[key, value]` pairs of a URL's query text, each in canonical encoded form. `+` is read as a space, as
  * `URLSearchParams` and S3 read it (write a plus sign as `%2B`); a key without `=` has an empty value, and empty
- * pieces (`a=1&&b=2`) are skipped.
+ * pieces (`a=1&&b=2`) are skipped. A bad `%` escape fails through `fault`.
  */
-export function parseQuery(rawQuery: string): [string, string][] {
+export function parseQuery(rawQuery: string, fault: Fault = optionError): [string, string][] {
   const pairs: [string, string][] = [];
   if (rawQuery === '') return pairs;
   for (const piece of rawQuery.split('&')) {
     if (piece === '') continue;
     const eq = piece.indexOf('=');
     const [key, value] = (eq < 0 ? [piece, ''] : [piece.slice(0, eq), piece.slice(eq + 1)]).map((text) =>
-      normalizeEscapes(text.replace(PLUS, '%20'), 'url'),
+      normalizeEscapes(text.replace(PLUS, '%20'), 'url', fault),
     );
     pairs.push([key!, value!]);
   }
@@ -188,19 +191,21 @@ export const createCanonicalRequest = (
 /**
  * The path to send, the path signed and the canonical URI. S3's rule (`uriEscapePath` false): the path in its
  * canonical encoded form, sent and signed as it is. Every other service: the path as sent (`asSent`: by fetch, for
- * a signer; as received, for a verifier), normalized where asked (`signedPath`), then encoded a second time.
+ * a signer; as received, for a verifier), normalized where asked (`signedPath`), then encoded a second time. A bad
+ * `%` escape fails through `fault`.
  */
 export function readPath(
   rawPath: string,
   uriEscapePath: boolean,
   normalize: boolean,
-  asSent: (rawPath: string) => string,
+  asSent: (rawPath: string, fault: Fault) => string,
+  fault: Fault = optionError,
 ): { path: string; signedPath: string; canonicalUri: string } {
   if (!uriEscapePath) {
-    const path = encodePath(rawPath, normalize);
+    const path = encodePath(rawPath, normalize, fault);
     return { path, signedPath: path, canonicalUri: path };
   }
-  const path = asSent(rawPath);
+  const path = asSent(rawPath, fault);
   const signedPath = normalize ? removeDotSegments(path) : path;
   return { path, signedPath, canonicalUri: createCanonicalUri(signedPath, true) };
 }

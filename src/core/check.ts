@@ -1,8 +1,8 @@
 // Checks of single values, shared by every entry's option reading: each returns the value or throws a TypeError
-// ("expected …, got …") before any crypto runs.
+// ("expected …, got …", code ERR_SIGV4_INVALID_OPTION) before any crypto runs.
 
 import { hasLoneSurrogate } from './encoding.js';
-import { invalidType } from './errors.js';
+import { describe, invalidType, optionError, type Fault } from './errors.js';
 import { PAYLOAD_HASH, SCOPE_PART } from './rules.js';
 
 /** A non-empty string of well-formed Unicode. With `secret`, a wrong value is described by its kind only. */
@@ -10,7 +10,7 @@ export function checkString(name: string, value: unknown, secret = false): strin
   if (typeof value !== 'string' || value === '') {
     invalidType(name, 'a non-empty string', value, secret); // a secret is never echoed: only its kind
   }
-  if (hasLoneSurrogate(value)) throw new TypeError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
+  if (hasLoneSurrogate(value)) optionError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
   return value;
 }
 
@@ -27,10 +27,13 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
   return value;
 }
 
-/** The `payloadHash` option: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or `STREAMING-…`. */
-export function checkPayloadHash(name: string, value: unknown): string {
+/**
+ * The `payloadHash` option, or an `x-amz-content-sha256` header: a lowercase hex SHA-256, `UNSIGNED-PAYLOAD` or
+ * `STREAMING-…`. A verifier reading a header passes its own `fault`.
+ */
+export function checkPayloadHash(name: string, value: unknown, fault: Fault = optionError): string {
   if (typeof value !== 'string' || !PAYLOAD_HASH.test(value)) {
-    invalidType(name, 'a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…"', value);
+    fault(`"${name}" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got ${describe(value)}`);
   }
   return value;
 }

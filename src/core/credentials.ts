@@ -1,7 +1,7 @@
 // Credentials: the caller's access key id, secret and session token, validated on every call.
 
 import { checkString } from './check.js';
-import { invalidType } from './errors.js';
+import { invalidType, optionError } from './errors.js';
 import { SCOPE_PART, SESSION_TOKEN } from './rules.js';
 
 /** AWS credentials. A `sessionToken` comes with temporary (STS) credentials. */
@@ -23,7 +23,7 @@ export function checkCredentials(value: unknown): Credentials {
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
   if (token !== undefined && !SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
-    throw new TypeError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
+    optionError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
   return token === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken: token as string };
 }

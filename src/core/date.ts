@@ -1,19 +1,15 @@
 // Dates: the X-Amz-Date form (ISO 8601 basic, UTC, whole seconds) and the signing date option.
 
 import { invalidType, outOfRange } from './errors.js';
+import { memoLast } from './memo.js';
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
-// The last second formatted: a run of signatures made in one second formats it once.
-let lastSecond = NaN;
-let lastAmzDate = '';
-
-/** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form (for years 0 to 9999). */
-export function toAmzDate(date: Date): string {
-  const second = Math.floor(date.getTime() / 1000);
-  if (second === lastSecond) return lastAmzDate;
-  // Field by field: several times cheaper than toISOString() and slicing.
-  lastAmzDate =
+// Epoch seconds → X-Amz-Date text, field by field (several times cheaper than toISOString() and slicing); a run of
+// signatures made in one second formats it once.
+const formatSecond = memoLast((second: number): string => {
+  const date = new Date(second * 1000);
+  return (
     String(date.getUTCFullYear()).padStart(4, '0') +
     two(date.getUTCMonth() + 1) +
     two(date.getUTCDate()) +
@@ -21,9 +17,13 @@ export function toAmzDate(date: Date): string {
     two(date.getUTCHours()) +
     two(date.getUTCMinutes()) +
     two(date.getUTCSeconds()) +
-    'Z';
-  lastSecond = second;
-  return lastAmzDate;
+    'Z'
+  );
+});
+
+/** `Date` → `YYYYMMDD'T'HHMMSS'Z'`, the X-Amz-Date form (for years 0 to 9999). */
+export function toAmzDate(date: Date): string {
+  return formatSecond(Math.floor(date.getTime() / 1000));
 }
 
 /** `YYYYMMDD'T'HHMMSS'Z'` → `Date`, or undefined when the text is not a valid date of that form. */

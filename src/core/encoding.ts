@@ -1,6 +1,6 @@
 // Encoding helpers: RFC 3986 percent-encoding as SigV4 defines UriEncode(), hex and UTF-8.
 
-import { quoteText } from './errors.js';
+import { optionError, quoteText, type Fault } from './errors.js';
 
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 
@@ -43,24 +43,22 @@ const SUB_DELIMS = /[!'()*]/g;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 const ESCAPED_HIGH_BYTE = /%[89A-Fa-f]/;
 
-/** Throws the TypeError for a `%` at `index` of `text` that does not start an escape. */
-export function badEscape(name: string, text: string, index: number): never {
-  throw new TypeError(
+/** Fails, through `fault`, for a `%` at `index` of `text` that does not start an escape. */
+export function badEscape(name: string, text: string, index: number, fault: Fault): never {
+  return fault(
     `"${name}" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got ${quoteText(text.slice(index, index + 3))} at index ${index}`,
   );
 }
-
-const isUnreservedByte = (b: number): boolean =>
-  (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
 
 /**
  * Brings URL text that may already hold %XX escapes to its one canonical encoded form: each escape stands for
  * its byte, every other character for its UTF-8 bytes, and the bytes are encoded again with {@link uriEncode}'s
  * rules. So `a b` and `a%20b` both give `a%20b`, `%7e` gives `~`, `%2f` gives `%2F`, and `+` gives `%2B`
  * (RFC 3986 text, not HTML form encoding). Bytes that are not UTF-8 (`%FF`) are kept as they are.
- * Throws a TypeError for a `%` that is not followed by two hex digits.
+ * A `%` that is not followed by two hex digits fails through `fault` (by default a TypeError with the code
+ * ERR_SIGV4_INVALID_OPTION, whose message names the value `name`).
  */
-export function normalizeEscapes(text: string, name: string): string {
+export function normalizeEscapes(text: string, name: string, fault: Fault = optionError): string {
   if (!text.includes('%')) return uriEncode(text);
   // Escapes of ASCII only: one native call. An escaped byte from 0x80 may not be UTF-8, and a failed decode costs
   // an exception (5 µs: 40 ms for a URL of "a=%FF&" pieces), so those go byte by byte, which gives the same text.
@@ -75,9 +73,11 @@ export function normalizeEscapes(text: string, name: string): string {
   for (let i = 0; i < text.length; ) {
     if (text.charCodeAt(i) === 0x25) {
       const hex = text.slice(i + 1, i + 3);
-      if (!HEX_PAIR.test(hex)) badEscape(name, text, i);
-      const byte = parseInt(hex, 16);
-      out += isUnreservedByte(byte) ? String.fromCharCode(byte) : '%' + hex.toUpperCase();
+      if (!HEX_PAIR.test(hex)) badEscape(name, text, i, fault);
+      // An unreserved character stands for itself (UNRESERVED has no u flag: \w is ASCII only); a byte from 0x80
+      // (hex from "8"), the common escape here, never is, and skips the test.
+      const char = String.fromCharCode(parseInt(hex, 16));
+      out += hex < '8' && UNRESERVED.test(char) ? char : '%' + hex.toUpperCase();
       i += 3;
     } else {
       const next = text.indexOf('%', i);

@@ -1,5 +1,5 @@
-// Errors: caller misuse is a TypeError or RangeError thrown before any crypto runs; failures caused by
-// data (a signature that does not verify, an expired URL) are a SigV4Error with a stable `code`.
+// Errors: caller misuse is a TypeError or RangeError (code ERR_SIGV4_INVALID_OPTION) thrown before any crypto runs;
+// failures caused by data (a signature that does not verify, an expired URL) are a SigV4Error with a stable `code`.
 // No message ever contains a secret key, a derived key or an expected signature.
 
 /** The closed set of codes a {@link SigV4Error} can carry. */
@@ -47,11 +47,12 @@ export function isSigV4Error(value: unknown): value is SigV4Error {
 // controls, DEL, U+200E/U+200F, the bidi controls U+202A–U+202E and U+2066–U+2069, U+2028/U+2029, U+FEFF…
 // JSON.stringify escapes only C0 controls; the others would reach a log or a terminal raw. (Linear: one class.)
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const escapeCodeUnits = (c: string): string => {
-  let out = '';
-  for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
-  return out;
-};
+// Each UTF-16 code unit (an astral format character is two), as `\uXXXX`.
+const escapeCodeUnits = (c: string): string =>
+  c
+    .split('')
+    .map((unit) => '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0'))
+    .join('');
 
 /** JSON text with every control, format and separator code point that JSON.stringify left raw escaped as `\uXXXX`. */
 export const escapeUnsafe = (json: string): string => json.replace(UNSAFE, escapeCodeUnits);
@@ -64,8 +65,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 80 ? `${quoteText(value.slice(0, 80))}… (${value.length} characters)` : quoteText(value);
   }
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return `Date(${value.getTime()})`;
@@ -85,16 +85,49 @@ export const kindOf = (value: unknown): string =>
           : `a ${typeof value}`;
 
 /**
- * Throws `TypeError('"name" expected …, got …')`. With `secret`, the value received is described by its kind
- * only (see {@link kindOf}).
+ * The `code` of every TypeError and RangeError this library throws for a caller's mistake: an option of the wrong
+ * type or form (TypeError), or out of range (RangeError). The classes stay the built-in ones, so
+ * `instanceof TypeError` still tells misuse apart; the code lets a handler that receives errors from many places
+ * (a command line, a framework's error hook) recognise these without reading their messages.
+ *
+ * @example
+ * try {
+ *   return await presignUrl(options);
+ * } catch (error) {
+ *   if ((error as { code?: unknown }).code === INVALID_OPTION) return new Response((error as Error).message, { status: 400 });
+ *   throw error;
+ * }
  */
-export function invalidType(name: string, expected: string, got: unknown, secret = false): never {
-  throw new TypeError(`"${name}" expected ${expected}, got ${secret ? kindOf(got) : describe(got)}`);
+export const INVALID_OPTION = 'ERR_SIGV4_INVALID_OPTION';
+
+/** The `code` of an option error: see {@link INVALID_OPTION}. */
+export type OptionErrorCode = typeof INVALID_OPTION;
+
+/**
+ * How a check that the signers and the verifiers share fails on text it refuses: it throws an error with this
+ * message (`"url" expected …, got …`). The check takes its fault from its caller, so the same bad text is a
+ * caller's mistake for a signer (the default: a TypeError with the code {@link INVALID_OPTION}) and malformed
+ * data for a verifier (a {@link SigV4Error} with the code `ERR_SIGV4_MALFORMED`), with one message. Anything
+ * else thrown on the way, a bug, passes through as it is.
+ */
+export type Fault = (message: string) => never;
+
+/** Throws the error of a caller's mistake: a TypeError, or a RangeError with `range`, with the code {@link INVALID_OPTION}. */
+export function optionError(message: string, range?: boolean): never {
+  throw Object.assign(range ? new RangeError(message) : new TypeError(message), { code: INVALID_OPTION });
 }
 
-/** Throws `RangeError('"name" expected …, got …')`. */
+/**
+ * Throws `TypeError('"name" expected …, got …')` with the code {@link INVALID_OPTION}. With `secret`, the value
+ * received is described by its kind only (see {@link kindOf}).
+ */
+export function invalidType(name: string, expected: string, got: unknown, secret = false): never {
+  return optionError(`"${name}" expected ${expected}, got ${secret ? kindOf(got) : describe(got)}`);
+}
+
+/** Throws `RangeError('"name" expected …, got …')` with the code {@link INVALID_OPTION}. */
 export function outOfRange(name: string, expected: string, got: unknown): never {
-  throw new RangeError(`"${name}" expected ${expected}, got ${describe(got)}`);
+  return optionError(`"${name}" expected ${expected}, got ${describe(got)}`, true);
 }
 
 /** Throws a {@link SigV4Error}. */

@@ -9,7 +9,7 @@
 // another's key. It runs in time that depends on the lengths only, and the secret is never a map key.
 
 import type { Credentials } from './credentials.js';
-import { invalidType } from './errors.js';
+import { invalidType, optionError } from './errors.js';
 import { deriveSigningKey } from './signing-key.js';
 import { importHmacKey, timingSafeEqual } from './webcrypto.js';
 
@@ -59,7 +59,7 @@ export class SigningKeyCache {
 
   constructor(maxEntries: number = DEFAULT_MAX_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`);
+      optionError(`"maxEntries" expected a positive integer, got ${String(maxEntries)}`, true);
     }
     this.maxEntries = maxEntries;
     const lookup: Lookup = (id, secret, derive) => this.#lookup(id, secret, derive);

@@ -7,7 +7,7 @@ import { ALGORITHM, MAX_EXPIRES_IN } from '../core/constants.js';
 import { checkCredentials, type Credentials } from '../core/credentials.js';
 import { toAmzDate, toSigningDate } from '../core/date.js';
 import { hasLoneSurrogate, utf8 } from '../core/encoding.js';
-import { describe, invalidType, outOfRange, quoteText } from '../core/errors.js';
+import { describe, invalidType, optionError, outOfRange, quoteText } from '../core/errors.js';
 import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
 import { CONTROL } from '../core/rules.js';
 import { createSignature, signingKeyFor } from '../core/signature.js';
@@ -86,7 +86,7 @@ async function sign(policyBytes: Uint8Array, scope: Scope): Promise<SignedPostPo
  * a policy written by hand or by another tool. Nothing in the policy is read or checked; it must hold the
  * `x-amz-algorithm`, `x-amz-credential` and `x-amz-date` conditions that match what this returns.
  *
- * @throws TypeError or RangeError for invalid options, before any crypto.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`) for invalid options, before any crypto.
  * @example
  * const signed = await signPostPolicy({ policy: policyJson, credentials, region: 'us-east-1', signingDate: '2015-12-29T00:00:00Z' });
  * // signed.policy (base64), signed.signature: the `policy` and `x-amz-signature` form fields
@@ -96,7 +96,7 @@ export async function signPostPolicy(options: SignPostPolicyOptions): Promise<Si
   const { policy } = options;
   if (typeof policy === 'string') {
     if (policy === '') invalidType('policy', 'the policy as non-empty JSON text or bytes', policy);
-    if (hasLoneSurrogate(policy)) throw new TypeError('"policy" expected well-formed Unicode, got a lone UTF-16 surrogate');
+    if (hasLoneSurrogate(policy)) optionError('"policy" expected well-formed Unicode, got a lone UTF-16 surrogate');
   } else if (!(policy instanceof Uint8Array) || policy.length === 0) {
     invalidType('policy', 'the policy as non-empty JSON text or bytes (Uint8Array)', policy);
   }
@@ -192,7 +192,7 @@ const CANNED_ACLS = [
 function checkText(name: string, value: unknown, allowEmpty = true): string {
   if (typeof value !== 'string' || (!allowEmpty && value === '')) invalidType(name, allowEmpty ? 'a string' : 'a non-empty string', value);
   if (CONTROL.test(value)) invalidType(name, 'text without control characters (CR, LF, tab, NUL…)', value);
-  if (hasLoneSurrogate(value)) throw new TypeError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
+  if (hasLoneSurrogate(value)) optionError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
   return value;
 }
 
@@ -203,10 +203,10 @@ function checkFieldName(name: string, raw: unknown, where: 'fields' | 'condition
   if (typeof raw !== 'string') invalidType(name, 'a field name', raw);
   const field = raw.toLowerCase();
   if (SIGNER_FIELDS.has(field) || field === 'file') {
-    throw new TypeError(`"${name}" expected no ${quoteText(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`);
+    optionError(`"${name}" expected no ${quoteText(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`);
   }
   if (field === 'key' || field === 'bucket') {
-    throw new TypeError(`"${name}" expected no ${quoteText(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`);
+    optionError(`"${name}" expected no ${quoteText(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`);
   }
   if (where === 'fields' && field.startsWith('x-ignore-') && field.length > 9) return field;
   if (startsWithAllowed(field) === undefined) invalidType(name, `a POST form field (${FIELD_LIST})`, raw);
@@ -239,7 +239,7 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
     const field = checkFieldName(`${name}[1]`, target.slice(1), 'conditions');
     const text = checkText(`${name}[2]`, value);
     if (op === 'starts-with' && startsWithAllowed(field) === false) {
-      throw new TypeError(`"${name}" expected an exact condition on ${quoteText(target.slice(1))}, which S3 does not match by starts-with`);
+      optionError(`"${name}" expected an exact condition on ${quoteText(target.slice(1))}, which S3 does not match by starts-with`);
     }
     if (op === 'eq') checkFieldValue(`${name}[2]`, field, text);
     return { rule: { kind: op, field, value: text }, json: [op, target as `$${PostPolicyField}`, text] };
@@ -260,7 +260,7 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
 function readAction(options: PresignedPostOptions, bucket: string | undefined): string {
   const { url, endpoint } = options;
   if (url !== undefined) {
-    if (endpoint !== undefined) throw new TypeError('"url" and "endpoint" expected one or the other, got both');
+    if (endpoint !== undefined) optionError('"url" and "endpoint" expected one or the other, got both');
     parseUrl(url);
     return url instanceof URL ? url.href : url;
   }
@@ -277,8 +277,8 @@ function readAction(options: PresignedPostOptions, bucket: string | undefined): 
  * conditions, until it expires. The policy always holds the bucket (when given), the key, `x-amz-algorithm`,
  * `x-amz-credential`, `x-amz-date` and `x-amz-security-token` (with temporary credentials), as AWS requires.
  *
- * @throws TypeError or RangeError, before any crypto, for invalid options: the message names the option, what
- * was expected and what was received, and never shows a secret.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`), before any crypto, for invalid options: the
+ * message names the option, what was expected and what was received, and never shows a secret.
  * @example
  * const post = await createPresignedPost({
  *   url: 'https://examplebucket.s3.us-east-1.amazonaws.com/', bucket: 'examplebucket',
@@ -323,7 +323,7 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   given.forEach((condition, i) => {
     const { rule, json } = readCondition(i, condition);
     if (rule.kind === 'content-length-range' && rules.some((r) => r.kind === 'content-length-range')) {
-      throw new TypeError(`"conditions[${i}]" expected one content-length-range condition in all, got a second`);
+      optionError(`"conditions[${i}]" expected one content-length-range condition in all, got a second`);
     }
     rules.push(rule);
     conditions.push(json);
@@ -336,7 +336,7 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   for (const [name, raw] of Object.entries(givenFields)) {
     const label = `fields[${quoteText(name)}]`;
     const field = checkFieldName('fields', name, 'fields');
-    if (seen.has(field)) throw new TypeError(`"fields" expected each field once, got ${quoteText(name)} twice (names are case-insensitive)`);
+    if (seen.has(field)) optionError(`"fields" expected each field once, got ${quoteText(name)} twice (names are case-insensitive)`);
     seen.add(field);
     const value = checkText(label, typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw);
     checkFieldValue(label, field, value);

@@ -269,7 +269,7 @@ const REQUIRED = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date',
  * part (`file` and `File`): store `result.file`, the part whose size was checked.
  *
  * @returns who signed, the key, the fields (names lowercased), the file part that was checked, its size and the policy.
- * @throws TypeError or RangeError for invalid options.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`) for invalid options.
  * @throws SigV4Error with a `code` for a form that does not verify: `ERR_SIGV4_MALFORMED`, `ERR_SIGV4_ALGORITHM` (also for a SigV2 form),
  * `ERR_SIGV4_DATE`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_REGION`, `ERR_SIGV4_SERVICE`,
  * `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_UNKNOWN_ACCESS_KEY`, `ERR_SIGV4_SIGNATURE_MISMATCH`,

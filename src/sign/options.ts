@@ -6,7 +6,7 @@ import { parseQuery, readPath, toWirePath } from '../core/canonical-request.js';
 import { checkCredentials, type Credentials } from '../core/credentials.js';
 import { toAmzDate, toSigningDate } from '../core/date.js';
 import { hasLoneSurrogate, uriEncode } from '../core/encoding.js';
-import { describe, invalidType } from '../core/errors.js';
+import { describe, invalidType, optionError } from '../core/errors.js';
 import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
 import { forEachPair } from '../core/pairs.js';
 import { HEADER_VALUE, SIGNER_HEADERS, SIGNER_PARAMS, STANDARD_METHODS, TOKEN } from '../core/rules.js';
@@ -65,13 +65,13 @@ export function readRequest(options: SigningOptions): RequestParts {
 
   const query = parseQuery(rawQuery ?? '');
   for (const [key] of query) {
-    if (SIGNER_PARAMS.test(key)) throw new TypeError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+    if (SIGNER_PARAMS.test(key)) optionError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
   }
   forEachPair('query', options.query, (key, value) => {
     if (hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
-      throw new TypeError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
+      optionError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
     }
-    if (SIGNER_PARAMS.test(key)) throw new TypeError(`"query" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+    if (SIGNER_PARAMS.test(key)) optionError(`"query" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
     query.push([uriEncode(key), uriEncode(value)]);
   });
 
@@ -84,9 +84,7 @@ export function readRequest(options: SigningOptions): RequestParts {
       invalidType(`headers[${JSON.stringify(rawName)}]`, 'printable US-ASCII without CR, LF or NUL (encode other text first)', value);
     }
     if (SIGNER_HEADERS.has(name)) {
-      throw new TypeError(
-        `"headers" expected no ${JSON.stringify(rawName)} header, which the signer sets (use signingDate and credentials.sessionToken)`,
-      );
+      optionError(`"headers" expected no ${JSON.stringify(rawName)} header, which the signer sets (use signingDate and credentials.sessionToken)`);
     }
     const values = headers.get(name);
     if (values) values.push(value);
@@ -98,7 +96,7 @@ export function readRequest(options: SigningOptions): RequestParts {
   if (contentSha256) {
     const fromHeader = checkPayloadHash('headers["x-amz-content-sha256"]', contentSha256.join(','));
     if (payloadHash !== undefined && payloadHash !== fromHeader) {
-      throw new TypeError(`"payloadHash" expected to equal the x-amz-content-sha256 header ${describe(fromHeader)}, got ${describe(payloadHash)}`);
+      optionError(`"payloadHash" expected to equal the x-amz-content-sha256 header ${describe(fromHeader)}, got ${describe(payloadHash)}`);
     }
     payloadHash = fromHeader;
   }

@@ -2,6 +2,7 @@
 
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
 import { ALGORITHM } from '../core/constants.js';
+import { checkBoolean } from '../core/check.js';
 import { invalidType } from '../core/errors.js';
 import { UNSIGNABLE } from '../core/rules.js';
 import { signCanonicalRequest } from '../core/signature.js';
@@ -10,8 +11,8 @@ import { sha256Hex } from '../core/webcrypto.js';
 import { readRequest, type RequestParts } from './options.js';
 import type { SignatureStages, SignedRequest, SignRequestOptions } from './types.js';
 
-/** A header-signed request up to its signature: everything but the crypto. */
-export interface SignDraft {
+/** The options of {@link signRequest}, validated: the request parts, the body to hash, and whether to send its hash. */
+export interface SignInput {
   readonly read: RequestParts;
   /** The request body, validated, when the payload hash must be computed from it. */
   readonly body: string | Uint8Array | ArrayBuffer | undefined;
@@ -19,20 +20,21 @@ export interface SignDraft {
 }
 
 /** Validates the options of {@link signRequest}. Runs no crypto. */
-export function readSignRequest(options: SignRequestOptions): SignDraft {
+export function readSignRequest(options: SignRequestOptions): SignInput {
   const read = readRequest(options);
   const { body } = options;
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
     invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
   }
-  const addContentSha256 = options.contentSha256Header === undefined ? read.service === 's3' : options.contentSha256Header;
-  if (typeof addContentSha256 !== 'boolean') invalidType('contentSha256Header', 'a boolean', addContentSha256);
-  return { read, body, addContentSha256 };
+  return { read, body, addContentSha256: checkBoolean('contentSha256Header', options.contentSha256Header, read.service === 's3') };
 }
 
-/** Builds the canonical request of a header-signed request, given its payload hash. Runs no crypto. */
+/**
+ * A header-signed request up to its signature, everything but the crypto: the headers to send and the stages so
+ * far (the canonical request), given the payload hash. Runs no crypto.
+ */
 export function draftSignRequest(
-  { read, addContentSha256 }: SignDraft,
+  { read, addContentSha256 }: SignInput,
   payloadHash: string,
 ): { sent: Map<string, string[]>; stages: Omit<SignatureStages, 'stringToSign' | 'signature'> } {
   const { credentials, amzDate } = read;
@@ -92,7 +94,7 @@ export function finishSignRequest(
  * The payload hash is `payloadHash`, the `x-amz-content-sha256` header, or the SHA-256 of `body` (empty
  * when absent), in that order.
  *
- * @throws TypeError or RangeError, before any crypto, for invalid options.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`), before any crypto, for invalid options.
  * @example
  * const { url, headers } = await signRequest({
  *   url: 'https://sqs.us-east-1.amazonaws.com/', method: 'POST', service: 'sqs', region: 'us-east-1',

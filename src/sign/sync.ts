@@ -6,8 +6,8 @@ import { invalidType } from '../core/errors.js';
 import { cachedKey } from '../core/key-cache.js';
 import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from '../core/sha256.js';
 import { createStringToSign } from '../core/string-to-sign.js';
-import type { RequestParts } from './options.js';
-import { draftPresign, finishPresign } from './presign.js';
+import { readRequest, type RequestParts } from './options.js';
+import { draftFrom, finishPresign } from './presign.js';
 import { draftSignRequest, finishSignRequest, readSignRequest } from './sign-request.js';
 import type { PresignedUrl, PresignOptions, SignedRequest, SignRequestOptions } from './types.js';
 
@@ -75,9 +75,10 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
  * JavaScript per URL once the signing key is cached, with no hop to Web Crypto's thread.
  */
 export function presignUrlSync(options: PresignOptions & SyncOptions): PresignedUrl {
-  const draft = draftPresign(options);
+  const read = readRequest(options);
+  const draft = draftFrom(read, options);
   const crypto = checkCrypto(options.crypto);
-  const { stringToSign, signature } = signSync(draft.read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
+  const { stringToSign, signature } = signSync(read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
   return finishPresign(draft, stringToSign, signature);
 }
 

@@ -11,7 +11,7 @@ import { sha256Hex, timingSafeEqual } from '../core/webcrypto.js';
 import { checkSessionToken, lookUpCredentials } from './common.js';
 import type { Settings } from './options.js';
 import type { CredentialParts } from '../core/authorization.js';
-import { asData, oneHeader, type ReceivedUrl } from './read.js';
+import { malformed, oneHeader, type ReceivedUrl } from './read.js';
 import type { VerifiedRequest } from './types.js';
 
 // The methods a signature is tried with when it does not match the one received (with diagnoseMethod).
@@ -49,13 +49,17 @@ export async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: C
   const { canonicalHeaders } = createCanonicalHeaders(signed);
   const isS3 = claim.service === 's3';
   // signedPath: the path the signature covers (S3's key form, or the path as received, normalized where the rules say so).
-  const { signedPath: path, canonicalUri } = asData(() =>
-    readPath(url.rawPath, settings.uriEscapePath ?? !isS3, settings.normalizePath ?? !isS3, toReceivedPath),
+  const { signedPath: path, canonicalUri } = readPath(
+    url.rawPath,
+    settings.uriEscapePath ?? !isS3,
+    settings.normalizePath ?? !isS3,
+    toReceivedPath,
+    malformed,
   );
   const canonicalQuery = createCanonicalQuery(claim.query);
 
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
-  if (headerHash !== undefined) asData(() => checkPayloadHash('the x-amz-content-sha256 header', headerHash));
+  if (headerHash !== undefined) checkPayloadHash('the x-amz-content-sha256 header', headerHash, malformed);
 
   const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId, settings.signal);
 

@@ -27,7 +27,7 @@ const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X
  * unless `signSessionToken: false`).
  *
  * @returns who signed, the scope, the signing time, the expiry and the signed headers, to authorize the request.
- * @throws TypeError or RangeError for invalid options, before reading the request.
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`) for invalid options, before reading the request.
  * @throws SigV4Error with a `code` for a request that does not verify: `ERR_SIGV4_MALFORMED`,
  * `ERR_SIGV4_ALGORITHM`, `ERR_SIGV4_CREDENTIAL`, `ERR_SIGV4_SCOPE`, `ERR_SIGV4_DATE`, `ERR_SIGV4_REGION`,
  * `ERR_SIGV4_SERVICE`, `ERR_SIGV4_EXPIRES`, `ERR_SIGV4_NOT_YET_VALID`, `ERR_SIGV4_EXPIRED`,

@@ -4,22 +4,17 @@
 
 import { parseQuery } from '../core/canonical-request.js';
 import { trimOws } from '../core/encoding.js';
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, type Fault } from '../core/errors.js';
 import { parseUrl } from '../core/url.js';
 
 /** The longest URL a verifier reads (characters); longer ones are malformed. Servers cap theirs far lower. */
 export const MAX_URL_LENGTH = 65536;
 
-/** Runs a helper shared with the signer, which throws a TypeError for bad text: from the network, that text is
- * malformed data. */
-export function asData<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof TypeError) return fail('ERR_SIGV4_MALFORMED', error.message, error);
-    throw error;
-  }
-}
+/**
+ * The {@link Fault} of the checks shared with the signers (URL, path, query, payload hash), for text from the
+ * network: malformed data, with the message a signer's option error has.
+ */
+export const malformed: Fault = (message) => fail('ERR_SIGV4_MALFORMED', message);
 
 /** A query parameter as received: its key and value in canonical encoded form. */
 export interface QueryParam {
@@ -44,7 +39,7 @@ export function readReceivedUrl(input: string | URL): ReceivedUrl {
   if (text.length > MAX_URL_LENGTH) {
     fail('ERR_SIGV4_MALFORMED', `the URL expected at most ${MAX_URL_LENGTH} characters, got ${text.length}`);
   }
-  const { host, rawPath, rawQuery } = asData(() => parseUrl(text));
+  const { host, rawPath, rawQuery } = parseUrl(text, malformed);
   // The host must be written as the URL parser writes it, up to letter case and a default port: the parser
   // decodes "%", maps look-alike letters to ASCII and reads "127.1" or "0x7f.0.0.1" as 127.0.0.1, and each
   // of those would let another text pass for the signed host.
@@ -57,7 +52,7 @@ export function readReceivedUrl(input: string | URL): ReceivedUrl {
 }
 
 /** The received query's pairs in canonical encoded form ({@link parseQuery}: `+` is a space). */
-export const readReceivedQuery = (rawQuery: string): QueryParam[] => asData(() => parseQuery(rawQuery)).map(([key, value]) => ({ key, value }));
+export const readReceivedQuery = (rawQuery: string): QueryParam[] => parseQuery(rawQuery, malformed).map(([key, value]) => ({ key, value }));
 
 // A key, as written, that may name an auth parameter (SigV4's X-Amz-*, or SigV2's) and so is read first.
 const AUTH_LIKE_KEY = /^(?:x-amz-|awsaccesskeyid$|signature$)/i;

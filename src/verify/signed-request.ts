@@ -33,9 +33,9 @@ function checkOneMechanism(query: readonly QueryParam[]): void {
  * `payloadHash`, else the hash of `body` (empty by default): pass the body, or its hash, for requests that have
  * one.
  *
- * @throws TypeError or RangeError for invalid options; SigV4Error with a `code` for a request that does not
- * verify (the codes of {@link verifyPresignedUrl}; `ERR_SIGV4_AUTH_MECHANISM` when the query carries SigV4 auth
- * parameters too, which is a presigned URL replayed as a header-signed request).
+ * @throws TypeError or RangeError (code `ERR_SIGV4_INVALID_OPTION`) for invalid options; SigV4Error with a `code`
+ * for a request that does not verify (the codes of {@link verifyPresignedUrl}; `ERR_SIGV4_AUTH_MECHANISM` when the
+ * query carries SigV4 auth parameters too, which is a presigned URL replayed as a header-signed request).
  * @example
  * const body = new Uint8Array(await request.arrayBuffer());
  * const verified = await verifyRequest({
