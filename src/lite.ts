@@ -11,6 +11,8 @@ import { uriEncode } from './core/encoding.js';
 import { ABSOLUTE_URL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN, UNSIGNABLE } from './core/rules.js';
 import { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 
+export type { Credentials };
+
 /** What both lite functions take: the full entry's options of the same names, with these types. */
 export interface LiteOptions {
   /** Absolute http(s) URL, its path taken as the full entry takes it; query parameters go in it. */
@@ -19,7 +21,9 @@ export interface LiteOptions {
   readonly method?: string;
   /** Service signing name. `s3` keeps the path as written and signs `UNSIGNED-PAYLOAD`; others sign the path as sent, normalized and encoded once more. */
   readonly service: string;
+  /** Region in the credential scope, e.g. `us-east-1` (`auto` for R2). */
   readonly region: string;
+  /** The signer's credentials; the secret and the session token are never shown in an error. */
   readonly credentials: Credentials;
   /** The signing time, a Date or epoch milliseconds. Default: now. */
   readonly signingDate?: Date | number;
@@ -43,14 +47,19 @@ export interface LiteSignRequestOptions extends LiteOptions {
 
 /** What the lite functions return: the full entry's results, less the stages that need the options left out here. */
 export interface LiteSigned {
+  /** The signed URL, encoded exactly as it was signed. */
   readonly url: string;
+  /** Task 1: the canonical request, as signed. */
   readonly canonicalRequest: string;
+  /** Task 2: the string to sign. */
   readonly stringToSign: string;
+  /** Lowercase hex HMAC-SHA256 of the string to sign. */
   readonly signature: string;
 }
 
 /** What the lite {@link presignUrl} returns. */
 export interface LitePresignedUrl extends LiteSigned {
+  /** When the URL stops being valid. */
   readonly expiresAt: Date;
 }
 

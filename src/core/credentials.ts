@@ -6,8 +6,11 @@ import { SCOPE_PART, SESSION_TOKEN } from './rules.js';
 
 /** AWS credentials. A `sessionToken` comes with temporary (STS) credentials. */
 export interface Credentials {
+  /** The access key id, e.g. `AKIAIOSFODNN7EXAMPLE`: visible ASCII without "/", "," or spaces. */
   readonly accessKeyId: string;
+  /** The secret access key. Never shown in an error message. */
   readonly secretAccessKey: string;
+  /** The session token of temporary credentials (`X-Amz-Security-Token`). Never shown in an error message. */
   readonly sessionToken?: string | undefined;
 }
 

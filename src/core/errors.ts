@@ -28,7 +28,9 @@ export type SigV4ErrorCode =
 
 /** A failure caused by the data being signed or verified, with a stable machine-readable `code`. */
 export class SigV4Error extends Error {
+  /** What failed, stable across versions: branch on this, not on the message. */
   readonly code: SigV4ErrorCode;
+  /** Always `SigV4Error`, also for an error from another realm or copy of this library (see {@link isSigV4Error}). */
   override readonly name: 'SigV4Error' = 'SigV4Error';
   constructor(code: SigV4ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
