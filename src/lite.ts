@@ -1,7 +1,7 @@
-// sigv4/lite: presigned URLs and signed requests for bundles where every byte counts (`presignUrl` alone is about
-// 2.5 KB min+gzip, below aws4fetch's presigner; bench/size.ts measures it and test/size.test.ts holds it there).
+// sigv4/lite: presigned URLs and signed requests for bundles where every byte counts (bench/size.ts measures
+// `presignUrl` alone against aws4fetch's presigner, and test/size.test.ts holds it under its ceiling).
 // The same stages and the same patterns for what is valid as the full entry, so a request that both accept gets
-// the same signature from both (a property test holds them to it); fewer options, no key cache object, and
+// the same signature from both (a property test holds them to it); fewer options, a one-entry key cache, and
 // shorter messages. Bad input is still a TypeError or RangeError thrown before any crypto runs.
 
 import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './core/canonical-request.js';
@@ -86,9 +86,8 @@ function fail(
 const scopePart = (name: string, v: unknown): string => (typeof v == 'string' && SCOPE_PART.test(v) ? v : fail(name, 'visible ASCII without "/" or ","', v));
 
 // Why lite writes these few steps again instead of importing them: the full entry's encodePath/parseQuery (which
-// keep non-UTF-8 escapes byte by byte) add 346 B min+gzip to this bundle, toHex (with its table) 49 B, and
-// crypto.ts brings its Web Crypto check (lite has its own, in fewer words: 37 B): any of them puts lite above
-// aws4fetch's presigner. test/lite.test.ts holds these steps to the full entry's results.
+// keep non-UTF-8 escapes byte by byte), toHex (with its table) and webcrypto.ts's Web Crypto check (lite has its
+// own, in fewer words) each cost this bundle more bytes than they save (bench/size.ts shows each module's share). test/lite.test.ts holds these steps to the full entry's results.
 
 /** The canonical form of URL text: its %XX escapes decoded, then encoded as UriEncode() does. */
 function canonical(text: string): string {
