@@ -85,7 +85,7 @@ export const normalizes = (c: Case): boolean => c.pathRules?.normalizePath ?? !i
 export const escapesTwice = (c: Case): boolean => c.pathRules?.uriEscapePath ?? !isS3(c);
 
 // What fetch percent-encodes in a path (the URL standard's path percent-encode set, and non-ASCII), written
-// apart from src/; test/canonical-request.test.ts checks the library's rule against the platform's URL parser.
+// apart from src/; test/core/canonical-request.test.ts checks the library's rule against the platform's URL parser.
 const FETCH_ENCODES = /[ "<>^`{}]|[^\x00-\x7f]/u;
 
 /**

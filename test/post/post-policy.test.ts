@@ -15,10 +15,10 @@ import {
   type PresignedPostOptions,
   type SigV4ErrorCode,
   type VerifyPresignedPostOptions,
-} from '../src/index.js';
-import { fromBase64, toBase64 } from '../src/post/base64.js';
-import { hmacHex, signingKey } from './support/reference.js';
-import { VECTORS_PRESENT, VECTORS_REQUIRED, read, reportMissing } from './support/vectors.js';
+} from '../../src/index.js';
+import { fromBase64, toBase64 } from '../../src/post/base64.js';
+import { hmacHex, signingKey } from '../support/reference.js';
+import { VECTORS_PRESENT, VECTORS_REQUIRED, read, reportMissing } from '../support/vectors.js';
 
 const ACCESS = 'AKIDPOSTEXAMPLE';
 const SECRET = 'post/Secret+Key=EXAMPLE/wJalrXUtnFEMI';

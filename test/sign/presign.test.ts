@@ -3,8 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, presignUrl, presignUrlSync, SigningKeyCache, type PresignOptions, type PresignedUrl } from '../src/index.js';
-import { hmacSha256, sha256Hex, signatureOf } from './support/reference.js';
+import { EMPTY_SHA256, presignUrl, presignUrlSync, SigningKeyCache, type PresignOptions, type PresignedUrl } from '../../src/index.js';
+import { hmacSha256, sha256Hex, signatureOf } from '../support/reference.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLE+/=token';

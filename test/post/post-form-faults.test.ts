@@ -5,7 +5,7 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startPostFormServer, type PostFormServer, type PostFormServerOptions } from '../examples/post-form/server.js';
+import { startPostFormServer, type PostFormServer, type PostFormServerOptions } from '../../examples/post-form/server.js';
 
 const credentials = { accessKeyId: 'AKIDPOSTFAULTS', secretAccessKey: 'post-faults-secret/EXAMPLE+KEY' };
 const BUCKET = 'uploads-bucket';

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFileServer, type FileServer, type FileServerOptions } from '../examples/server.js';
-import { signRequest } from '../src/index.js';
+import { createFileServer, type FileServer, type FileServerOptions } from '../../examples/server.js';
+import { signRequest } from '../../src/index.js';
 
 const credentials = { accessKeyId: 'AKIDFAULTS', secretAccessKey: 'fault-server-secret/EXAMPLE+KEY' };
 const START = Date.UTC(2025, 0, 1, 12);

@@ -12,12 +12,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../src/index.js';
-import { parseIni } from '../src/cli/ini.js';
-import { run as runCli } from '../src/cli/run.js';
-import { sha256Hex } from './support/reference.js';
+import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../../src/index.js';
+import { parseIni } from '../../src/cli/ini.js';
+import { run as runCli } from '../../src/cli/run.js';
+import { sha256Hex } from '../support/reference.js';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'sigv4-cli-test-'));
 const pkg = join(work, 'pkg');
 const MAIN = join(pkg, 'dist', 'cli', 'main.js');

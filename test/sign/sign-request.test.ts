@@ -2,8 +2,8 @@
 // but not signed, body hashing for each body type, the Authorization header, and inputs left untouched.
 
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, signRequest, signRequestSync, SigningKeyCache, type SignedRequest, type SignRequestOptions } from '../src/index.js';
-import { sha256Hex, signatureOf } from './support/reference.js';
+import { EMPTY_SHA256, signRequest, signRequestSync, SigningKeyCache, type SignedRequest, type SignRequestOptions } from '../../src/index.js';
+import { sha256Hex, signatureOf } from '../support/reference.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const TOKEN = 'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI';

@@ -4,13 +4,13 @@
 // on the way, a bug, passes through as it is instead of being reported as a malformed request.
 
 import { describe, expect, it } from 'vitest';
-import { encodePath, parseQuery, readPath, toReceivedPath, toWirePath } from '../src/core/canonical-request.js';
-import { checkPayloadHash } from '../src/core/check.js';
-import { normalizeEscapes } from '../src/core/encoding.js';
-import { isSigV4Error, optionError, type Fault } from '../src/core/errors.js';
-import { parseUrl } from '../src/core/url.js';
-import { malformed, readReceivedQuery, readReceivedUrl } from '../src/verify/read.js';
-import { verifyPresignedUrl } from '../src/index.js';
+import { encodePath, parseQuery, readPath, toReceivedPath, toWirePath } from '../../src/core/canonical-request.js';
+import { checkPayloadHash } from '../../src/core/check.js';
+import { normalizeEscapes } from '../../src/core/encoding.js';
+import { isSigV4Error, optionError, type Fault } from '../../src/core/errors.js';
+import { parseUrl } from '../../src/core/url.js';
+import { malformed, readReceivedQuery, readReceivedUrl } from '../../src/verify/read.js';
+import { verifyPresignedUrl } from '../../src/index.js';
 
 const caught = (call: () => unknown): unknown => {
   try {

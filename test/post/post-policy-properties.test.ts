@@ -10,9 +10,9 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPresignedPost, isSigV4Error, verifyPresignedPost, type PostPolicyCondition, type PresignedPost } from '../src/index.js';
-import { fromBase64, toBase64 } from '../src/post/base64.js';
-import { hmacHex, signingKey } from './support/reference.js';
+import { createPresignedPost, isSigV4Error, verifyPresignedPost, type PostPolicyCondition, type PresignedPost } from '../../src/index.js';
+import { fromBase64, toBase64 } from '../../src/post/base64.js';
+import { hmacHex, signingKey } from '../support/reference.js';
 
 const SEED = 20151229;
 const ACCESS = 'AKIDPOSTPROPERTIES';

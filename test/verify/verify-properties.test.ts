@@ -9,7 +9,7 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSigV4Error, presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type VerifyOptions } from '../src/index.js';
+import { isSigV4Error, presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type VerifyOptions } from '../../src/index.js';
 
 const SEED = 20150830;
 const SKEW = 900;

@@ -2,7 +2,7 @@
 // against tables written out here rather than derived from the code under test.
 
 import { describe, expect, it } from 'vitest';
-import { normalizeEscapes, parseAmzDate, toAmzDate, uriEncode } from '../src/index.js';
+import { normalizeEscapes, parseAmzDate, toAmzDate, uriEncode } from '../../src/index.js';
 
 // RFC 3986 section 2.3: unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~". Everything else is percent-encoded
 // with uppercase hex (section 2.1: "should use uppercase hexadecimal digits").

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
-import { presignUrl } from '../src/index.js';
+import { run } from '../../src/cli/run.js';
+import { presignUrl } from '../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const home = mkdtempSync(join(tmpdir(), 'sigv4-cli-option-errors-'));

@@ -3,9 +3,9 @@
 // fails once the clock is past its expiry.
 
 import { describe, expect, it } from 'vitest';
-import { isSigV4Error, verifyPresignedUrl, verifyRequest, type VerifiedRequest, type VerifyOptions } from '../src/index.js';
-import { sha256Hex } from './support/reference.js';
-import { VECTORS_PRESENT, exists, listDirs, parseRequest, rawBytesOnRequestLine, read, type AwsCAuthContext } from './support/vectors.js';
+import { isSigV4Error, verifyPresignedUrl, verifyRequest, type VerifiedRequest, type VerifyOptions } from '../../src/index.js';
+import { sha256Hex } from '../support/reference.js';
+import { VECTORS_PRESENT, exists, listDirs, parseRequest, rawBytesOnRequestLine, read, type AwsCAuthContext } from '../support/vectors.js';
 
 const seconds = (n: number): number => n * 1000;
 

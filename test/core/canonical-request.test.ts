@@ -3,7 +3,7 @@
 // toWirePath against what the URL parser (and so fetch) sends, and createCanonicalUri against AWS's rule.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCanonicalUri, encodePath, normalizeEscapes, removeDotSegments, toReceivedPath, toWirePath } from '../src/index.js';
+import { createCanonicalUri, encodePath, normalizeEscapes, removeDotSegments, toReceivedPath, toWirePath } from '../../src/index.js';
 
 /** Empty segments dropped from a path that has no dot segments (AWS's rule), its trailing slash kept. */
 function dropEmpty(path: string): string {

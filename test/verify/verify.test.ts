@@ -15,8 +15,8 @@ import {
   verifyRequest,
   type SigV4ErrorCode,
   type VerifyOptions,
-} from '../src/index.js';
-import { hmacHex, rfc3986, sha256Hex, signingKey } from './support/reference.js';
+} from '../../src/index.js';
+import { hmacHex, rfc3986, sha256Hex, signingKey } from '../support/reference.js';
 
 const ACCESS = 'AKIDVERIFYEXAMPLE';
 const SECRET = 'verify/Secret+Key=EXAMPLE/wJalrXUtnFEMI';

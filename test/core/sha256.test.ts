@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { hmacKey, hmacSync, hmacTextHex, IV, K, sha256, sha256TextHex } from '../src/core/sha256.js';
-import { hmacHex, sha256Hex } from './support/reference.js';
+import { hmacKey, hmacSync, hmacTextHex, IV, K, sha256, sha256TextHex } from '../../src/core/sha256.js';
+import { hmacHex, sha256Hex } from '../support/reference.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const words = (a: Int32Array): string => Array.from(a, (x) => (x >>> 0).toString(16).padStart(8, '0')).join(' ');

@@ -14,8 +14,8 @@ import {
   verifyPresignedPost,
   verifyPresignedUrl,
   verifyRequest,
-} from '../src/index.js';
-import * as lite from '../src/lite.js';
+} from '../../src/index.js';
+import * as lite from '../../src/lite.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DATE = new Date('2013-05-24T00:00:00Z');

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keyId } from '../src/core/key-cache.js';
-import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, signRequestSync, SigningKeyCache, verifyPresignedUrl } from '../src/index.js';
-import { hmacHex, hmacSha256, sha256Hex, signingKey } from './support/reference.js';
+import { keyId } from '../../src/core/key-cache.js';
+import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, signRequestSync, SigningKeyCache, verifyPresignedUrl } from '../../src/index.js';
+import { hmacHex, hmacSha256, sha256Hex, signingKey } from '../support/reference.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -380,7 +380,7 @@ interface Regression {
   expected: { signatures: [string, string] };
 }
 const regressions = (
-  JSON.parse(readFileSync(new URL('../vectors/regressions.json', import.meta.url), 'utf8')) as { cases: Regression[] }
+  JSON.parse(readFileSync(new URL('../../vectors/regressions.json', import.meta.url), 'utf8')) as { cases: Regression[] }
 ).cases;
 
 describe('SigningKeyCache regressions (vectors/regressions.json)', () => {

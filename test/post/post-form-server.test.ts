@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startPostFormServer, type PostFormServer } from '../examples/post-form/server.js';
+import { startPostFormServer, type PostFormServer } from '../../examples/post-form/server.js';
 
 const credentials = { accessKeyId: 'AKIDPOSTFORM', secretAccessKey: 'post-form-secret/EXAMPLE+KEY' };
 const BUCKET = 'uploads-bucket';

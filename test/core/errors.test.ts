@@ -22,8 +22,8 @@ import {
   verifyPresignedPost,
   verifyPresignedUrl,
   verifyRequest,
-} from '../src/index.js';
-import type { PresignedPostOptions, PresignOptions, SignPostPolicyOptions, SignRequestOptions, VerifyPresignedPostOptions, VerifyRequestOptions } from '../src/index.js';
+} from '../../src/index.js';
+import type { PresignedPostOptions, PresignOptions, SignPostPolicyOptions, SignRequestOptions, VerifyPresignedPostOptions, VerifyRequestOptions } from '../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI';

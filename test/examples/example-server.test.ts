@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFileServer, type FileServer } from '../examples/server.js';
-import { presignUrl } from '../src/index.js';
+import { createFileServer, type FileServer } from '../../examples/server.js';
+import { presignUrl } from '../../src/index.js';
 
 const credentials = { accessKeyId: 'AKIDFILESERVER', secretAccessKey: 'file-server-secret/EXAMPLE+KEY' };
 const START = Date.UTC(2025, 0, 1, 12);

@@ -13,7 +13,7 @@ import {
   verifyRequest,
   type SigV4ErrorCode,
   type VerifyOptions,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const ACCESS = 'AKIDEXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';

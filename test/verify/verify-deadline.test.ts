@@ -13,7 +13,7 @@ import {
   verifyPresignedUrl,
   verifyRequest,
   type CredentialLookup,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const signingDate = Date.UTC(2024, 0, 1, 10);

@@ -3,7 +3,7 @@
 
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUploadServer, type UploadServer } from '../examples/upload/server.js';
+import { startUploadServer, type UploadServer } from '../../examples/upload/server.js';
 
 let server: UploadServer;
 
