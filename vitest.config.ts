@@ -17,7 +17,10 @@ export default defineConfig({
     isolate: false,
     maxWorkers: '100%',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...TIMED] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...TIMED] },
+      },
       { extends: true, test: { name: 'timed', include: TIMED, isolate: true, sequence: { groupOrder: 1 } } },
     ],
   },

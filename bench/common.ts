@@ -13,7 +13,10 @@ export const ROOT_DIR = resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
 
 // The S3 documentation example ("Authenticating Requests: Using Query Parameters", GET Object).
-export const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+export const CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 export const BUCKET = 'examplebucket';
 export const HOST = 'examplebucket.s3.amazonaws.com';
 export const BASE_URL = `https://${HOST}/`;
@@ -65,14 +68,22 @@ export interface Summary {
 
 export function summarize(values: readonly number[]): Summary {
   const s = [...values].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), q1: quantile(s, 0.25), q3: quantile(s, 0.75), min: s[0]!, max: s[s.length - 1]!, n: s.length };
+  return {
+    median: quantile(s, 0.5),
+    q1: quantile(s, 0.25),
+    q3: quantile(s, 0.75),
+    min: s[0]!,
+    max: s[s.length - 1]!,
+    n: s.length,
+  };
 }
 
 /** A target's goal for a ratio: at most `atMost`, or at least `atLeast`. */
 export type Goal = { readonly atMost: number } | { readonly atLeast: number };
 
 /** Whether a ratio reaches a goal. */
-export const meets = (goal: Goal, ratio: number): boolean => ('atMost' in goal ? ratio <= goal.atMost : ratio >= goal.atLeast);
+export const meets = (goal: Goal, ratio: number): boolean =>
+  'atMost' in goal ? ratio <= goal.atMost : ratio >= goal.atLeast;
 
 /** Half the interquartile range, as a percentage of the median. */
 export const spread = (s: Summary): string => `±${((50 * (s.q3 - s.q1)) / s.median).toFixed(1)}%`;
@@ -103,7 +114,9 @@ export function machine(): Record<string, string> {
     os,
     cpu: cpus()[0]?.model ?? 'unknown',
     nproc,
-    'load average (1, 5, 15 min)': loadavg().map((x) => x.toFixed(2)).join(', '),
+    'load average (1, 5, 15 min)': loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', '),
   };
 }
 
@@ -125,7 +138,12 @@ export function versions(names: readonly string[]): Record<string, string> {
 function srcDigest(): string {
   const h = createHash('sha256');
   const dir = join(ROOT_DIR, 'src');
-  for (const f of readdirSync(dir).sort()) if (f.endsWith('.ts')) h.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
+  for (const f of readdirSync(dir).sort())
+    if (f.endsWith('.ts'))
+      h.update(f)
+        .update('\0')
+        .update(readFileSync(join(dir, f)))
+        .update('\0');
   return h.digest('hex').slice(0, 12);
 }
 
@@ -134,7 +152,9 @@ export function ownVersion(): string {
   let commit = '';
   try {
     commit = execFileSync('git', ['-C', ROOT_DIR, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', ROOT_DIR, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', ROOT_DIR, 'status', '--porcelain', '--', 'src'], {
+      encoding: 'utf8',
+    }).trim();
     if (dirty) commit += ` + uncommitted changes in src/ (content ${srcDigest()})`;
   } catch {
     // not a git checkout
@@ -157,4 +177,5 @@ export function saveSection(name: string, markdown: string, data?: unknown): voi
   if (data !== undefined) writeFileSync(join(RESULTS_DIR, `${name}.json.tmp`), JSON.stringify(data, null, 2) + '\n');
 }
 
-export const isMain = (url: string): boolean => process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);
+export const isMain = (url: string): boolean =>
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);

@@ -74,7 +74,9 @@ const docOptions = (key: Key, date: Date, fresh = false) => ({
   url: BASE_URL + key.enc,
   service: SERVICE,
   region: REGION,
-  credentials: fresh ? { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey } : CREDENTIALS,
+  credentials: fresh
+    ? { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey }
+    : CREDENTIALS,
   signingDate: date,
   expiresIn: DOC_EXPIRES,
 });
@@ -104,14 +106,24 @@ const oursSync: Implementation = {
   presign: (key, when) => presignUrlSync(docOptions(key, when.date)).url,
 };
 
-const oursFresh: Implementation = { ...ours, name: ours.name + FRESH, fresh: true, presign: async (key, when) => (await presignUrl(docOptions(key, when.date, true))).url };
+const oursFresh: Implementation = {
+  ...ours,
+  name: ours.name + FRESH,
+  fresh: true,
+  presign: async (key, when) => (await presignUrl(docOptions(key, when.date, true))).url,
+};
 const oursLiteFresh: Implementation = {
   ...oursLite,
   name: oursLite.name + FRESH,
   fresh: true,
   presign: async (key, when) => (await presignUrlLite(docOptions(key, when.date, true))).url,
 };
-const oursSyncFresh: Implementation = { ...oursSync, name: oursSync.name + FRESH, fresh: true, presign: (key, when) => presignUrlSync(docOptions(key, when.date, true)).url };
+const oursSyncFresh: Implementation = {
+  ...oursSync,
+  name: oursSync.name + FRESH,
+  fresh: true,
+  presign: (key, when) => presignUrlSync(docOptions(key, when.date, true)).url,
+};
 
 // Header signing of the same GET: the URL and the Authorization header, on one line.
 const signed = (r: { url: string; authorization: string }): string => `${r.url} ${r.authorization}`;
@@ -123,7 +135,12 @@ const oursSign: Implementation = {
   header: true,
   presign: async (key, when) => signed(await signRequest(docOptions(key, when.date))),
 };
-const oursSignFresh: Implementation = { ...oursSign, name: oursSign.name + FRESH, fresh: true, presign: async (key, when) => signed(await signRequest(docOptions(key, when.date, true))) };
+const oursSignFresh: Implementation = {
+  ...oursSign,
+  name: oursSign.name + FRESH,
+  fresh: true,
+  presign: async (key, when) => signed(await signRequest(docOptions(key, when.date, true))),
+};
 
 // The synchronous path with node:crypto injected (the `crypto` option): the same pipeline, native hashing.
 // The cached signing key comes back as the same Uint8Array each time: its KeyObject is made once.
@@ -186,20 +203,33 @@ const aws4Impl: Implementation = {
 // -------------------------------------------------------------------------------------------------- smithy
 
 type HashCtor = ConstructorParameters<typeof SignatureV4>[0]['sha256'];
-const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+const rfc3986 = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 // As S3RequestPresigner does: the payload is UNSIGNED-PAYLOAD, given as a header that is neither hoisted nor signed.
 const UNSIGNED = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } as const;
 const KEEP = new Set(['x-amz-content-sha256']);
 
 function smithy(label: string, sha256Ctor: HashCtor, crypto: string, pkg: string): Implementation {
-  const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: SERVICE, sha256: sha256Ctor, uriEscapePath: false });
+  const signer = new SignatureV4({
+    credentials: CREDENTIALS,
+    region: REGION,
+    service: SERVICE,
+    sha256: sha256Ctor,
+    uriEscapePath: false,
+  });
   return {
     name: `smithy SignatureV4 + ${label}`,
     packages: ['@smithy/signature-v4', '@smithy/protocol-http', pkg],
     crypto,
     sync: false,
     async presign(key, when) {
-      const request = new HttpRequest({ method: 'GET', protocol: 'https:', hostname: HOST, path: `/${key.enc}`, headers: { host: HOST, ...UNSIGNED } });
+      const request = new HttpRequest({
+        method: 'GET',
+        protocol: 'https:',
+        hostname: HOST,
+        path: `/${key.enc}`,
+        headers: { host: HOST, ...UNSIGNED },
+      });
       const signed = await signer.presign(request, {
         signingDate: when.date,
         expiresIn: DOC_EXPIRES,
@@ -208,15 +238,26 @@ function smithy(label: string, sha256Ctor: HashCtor, crypto: string, pkg: string
       });
       // smithy returns a request, not a URL: format it as @aws-sdk/util-format-url would.
       let query = '';
-      for (const [k, v] of Object.entries(signed.query ?? {})) query += `${query ? '&' : ''}${rfc3986(k)}=${rfc3986(v as string)}`;
+      for (const [k, v] of Object.entries(signed.query ?? {}))
+        query += `${query ? '&' : ''}${rfc3986(k)}=${rfc3986(v as string)}`;
       return `https://${signed.hostname}${signed.path}?${query}`;
     },
   };
 }
 
-const smithyBrowser = smithy('sha256-browser', BrowserSha256, 'Web Crypto (importKey per HMAC)', '@aws-crypto/sha256-browser');
+const smithyBrowser = smithy(
+  'sha256-browser',
+  BrowserSha256,
+  'Web Crypto (importKey per HMAC)',
+  '@aws-crypto/sha256-browser',
+);
 const smithyJs = smithy('sha256-js', JsSha256, 'plain JS', '@aws-crypto/sha256-js');
-const smithyNode = smithy('hash-node', Hash.bind(null, 'sha256') as unknown as HashCtor, 'node:crypto', '@smithy/hash-node');
+const smithyNode = smithy(
+  'hash-node',
+  Hash.bind(null, 'sha256') as unknown as HashCtor,
+  'node:crypto',
+  '@smithy/hash-node',
+);
 
 // -------------------------------------------------------------------------------------------------- AWS SDK v3
 
@@ -231,7 +272,10 @@ const sdk: Implementation = {
   crypto: 'node:crypto (hash-node)',
   sync: false,
   presign: (key, when) =>
-    getSignedUrl(s3, new GetObjectCommand({ Bucket: BUCKET, Key: key.raw }), { expiresIn: DOC_EXPIRES, signingDate: when.date }),
+    getSignedUrl(s3, new GetObjectCommand({ Bucket: BUCKET, Key: key.raw }), {
+      expiresIn: DOC_EXPIRES,
+      signingDate: when.date,
+    }),
 };
 
 // -------------------------------------------------------------------------------------------------- floors
@@ -279,7 +323,9 @@ const floorSubtle: Implementation = {
   floor: true,
   async presign(key) {
     const hash = hex(await subtle.digest('SHA-256', encoder.encode(canonicalRequest(key))));
-    return hex(await subtle.sign('HMAC', subtleKey, encoder.encode(`AWS4-HMAC-SHA256\n${DOC_AMZ_DATE}\n${SCOPE}\n${hash}`)));
+    return hex(
+      await subtle.sign('HMAC', subtleKey, encoder.encode(`AWS4-HMAC-SHA256\n${DOC_AMZ_DATE}\n${SCOPE}\n${hash}`)),
+    );
   },
 };
 
@@ -345,11 +391,32 @@ export const FLOOR_SUBTLE = floorSubtle.name;
 // -------------------------------------------------------------------------------------------------- the gate
 
 /** Keys every signer must presign exactly as sigv4 does, or it is not timed. */
-export const GATE_KEYS: readonly string[] = [DOC_KEY, 'a b+c/ü~*.txt', '//x', "it's (a) !copy*.txt", 'x/y/z-_.~0.txt', 'emoji-😀/日本.txt', '100%.txt'];
+export const GATE_KEYS: readonly string[] = [
+  DOC_KEY,
+  'a b+c/ü~*.txt',
+  '//x',
+  "it's (a) !copy*.txt",
+  'x/y/z-_.~0.txt',
+  'emoji-😀/日本.txt',
+  '100%.txt',
+];
 /** Keys where correct signers may disagree with S3 (dot segments are resolved by WHATWG URL parsing): reported only. */
-export const INFO_KEYS: readonly string[] = ['a/./b/../c', 'trailing/', 'plus+sign', 'tab\tand\nnewline', 'nfd-u\u0308.txt'];
+export const INFO_KEYS: readonly string[] = [
+  'a/./b/../c',
+  'trailing/',
+  'plus+sign',
+  'tab\tand\nnewline',
+  'nfd-u\u0308.txt',
+];
 
-const SIGNER_PARAMS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature']);
+const SIGNER_PARAMS = new Set([
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+]);
 
 interface Parsed {
   readonly host: string;
@@ -402,7 +469,14 @@ export async function gate(signers: readonly Implementation[]): Promise<GateResu
   const failed = new Map<string, string>();
   const when = toWhen(DOC_DATE);
   const rows: string[][] = [];
-  const ownDoc = presignUrlSync({ url: BASE_URL + DOC_KEY, service: SERVICE, region: REGION, credentials: CREDENTIALS, signingDate: DOC_DATE, expiresIn: DOC_EXPIRES });
+  const ownDoc = presignUrlSync({
+    url: BASE_URL + DOC_KEY,
+    service: SERVICE,
+    region: REGION,
+    credentials: CREDENTIALS,
+    signingDate: DOC_DATE,
+    expiresIn: DOC_EXPIRES,
+  });
   if (ownDoc.signature !== DOC_SIGNATURE) failed.set(OURS_SYNC, `documentation example: got ${ownDoc.signature}`);
   const extrasSeen = new Map<string, string>();
 
@@ -418,7 +492,8 @@ export async function gate(signers: readonly Implementation[]): Promise<GateResu
             const expected = signed(signRequestSync(docOptions(key, when.date)));
             const got = await s.presign(key, when);
             if (got !== expected) verdict = `**differs**: ${got} against signRequestSync's ${expected}`;
-            if (verdict !== 'ok' && !info && !failed.has(s.name)) failed.set(s.name, `${JSON.stringify(raw)}: ${verdict}`);
+            if (verdict !== 'ok' && !info && !failed.has(s.name))
+              failed.set(s.name, `${JSON.stringify(raw)}: ${verdict}`);
             row.push(verdict);
             continue;
           }
@@ -428,7 +503,8 @@ export async function gate(signers: readonly Implementation[]): Promise<GateResu
           if (decodedPath !== '/' + raw) problems.push(`path decodes to ${JSON.stringify(decodedPath)}`);
           if (p.params.get('X-Amz-Date') !== DOC_AMZ_DATE) problems.push('X-Amz-Date');
           if (p.params.get('X-Amz-Expires') !== String(DOC_EXPIRES)) problems.push('X-Amz-Expires');
-          if (p.params.get('X-Amz-Credential') !== `${CREDENTIALS.accessKeyId}/${SCOPE}`) problems.push('X-Amz-Credential');
+          if (p.params.get('X-Amz-Credential') !== `${CREDENTIALS.accessKeyId}/${SCOPE}`)
+            problems.push('X-Amz-Credential');
           if (p.params.get('X-Amz-SignedHeaders') !== 'host') problems.push('X-Amz-SignedHeaders');
           if (s === sdk) {
             extrasSeen.set(`host ${p.host}`, '');
@@ -437,7 +513,8 @@ export async function gate(signers: readonly Implementation[]): Promise<GateResu
             problems.push(`host ${p.host}, extra ${JSON.stringify(p.extra)}`);
           }
           if (p.signature !== reference(p)) problems.push('signature differs from sigv4 on the same request');
-          if (raw === DOC_KEY && s !== sdk && p.signature !== DOC_SIGNATURE) problems.push('not the documented signature');
+          if (raw === DOC_KEY && s !== sdk && p.signature !== DOC_SIGNATURE)
+            problems.push('not the documented signature');
           if (problems.length > 0) verdict = `**differs**: ${problems.join('; ')}`;
         } catch (e) {
           verdict = `**throws**: ${(e as Error).message.split('\n')[0]}`;

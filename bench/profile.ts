@@ -15,7 +15,20 @@ import { parseArgs } from 'node:util';
 
 import { build } from 'esbuild';
 
-import { BASE_URL, CREDENTIALS, DOC_DATE, DOC_EXPIRES, fmt, isMain, REGION, RESULTS_DIR, ROOT_DIR, saveSection, SERVICE, table } from './common.js';
+import {
+  BASE_URL,
+  CREDENTIALS,
+  DOC_DATE,
+  DOC_EXPIRES,
+  fmt,
+  isMain,
+  REGION,
+  RESULTS_DIR,
+  ROOT_DIR,
+  saveSection,
+  SERVICE,
+  table,
+} from './common.js';
 
 const TARGETS = ['presignUrl', 'presignUrlSync'] as const;
 type TargetName = (typeof TARGETS)[number];
@@ -38,7 +51,10 @@ async function child(target: TargetName, seconds: number, libDir: string, out: s
     const end = performance.now() + ms;
     while (performance.now() < end) {
       for (let j = 0; j < 256; j++, n++) {
-        sink += target === 'presignUrlSync' ? lib.presignUrlSync(options(n)).url.length : (await lib.presignUrl(options(n))).url.length;
+        sink +=
+          target === 'presignUrlSync'
+            ? lib.presignUrlSync(options(n)).url.length
+            : (await lib.presignUrl(options(n))).url.length;
       }
     }
   };
@@ -94,7 +110,13 @@ const where = (url: string, line: number): string => {
 const fileOf = (url: string): string => {
   if (!url) return '(native, GC and idle)';
   const m = SRC_JS.exec(url);
-  return m ? `src/${m[1]}.ts` : url.startsWith('node:') ? 'node: internals' : /\/bench\//.test(url) ? 'bench (the loop)' : '(other JS)';
+  return m
+    ? `src/${m[1]}.ts`
+    : url.startsWith('node:')
+      ? 'node: internals'
+      : /\/bench\//.test(url)
+        ? 'bench (the loop)'
+        : '(other JS)';
 };
 
 export function summarizeProfile(target: string, urls: number, profile: CpuProfile): Summary {
@@ -148,15 +170,24 @@ function markdown(s: Summary): string {
     '',
     'Self time by file:',
     '',
-    table(['file', 'share', 'µs/URL'], s.byFile.slice(0, 12).map((f) => [f.file, pct(f.ms), perUrl(f.ms)])),
+    table(
+      ['file', 'share', 'µs/URL'],
+      s.byFile.slice(0, 12).map((f) => [f.file, pct(f.ms), perUrl(f.ms)]),
+    ),
     '',
     'Self time by function (top 20):',
     '',
-    table(['function', 'where', 'share', 'µs/URL'], s.byFunction.slice(0, 20).map((f) => [`\`${f.name}\``, f.where, pct(f.ms), perUrl(f.ms)])),
+    table(
+      ['function', 'where', 'share', 'µs/URL'],
+      s.byFunction.slice(0, 20).map((f) => [`\`${f.name}\``, f.where, pct(f.ms), perUrl(f.ms)]),
+    ),
     '',
-    'Inclusive time of sigv4\'s functions (top 15):',
+    "Inclusive time of sigv4's functions (top 15):",
     '',
-    table(['function', 'where', 'share', 'µs/URL'], s.inclusive.slice(0, 15).map((f) => [`\`${f.name}\``, f.where, pct(f.ms), perUrl(f.ms)])),
+    table(
+      ['function', 'where', 'share', 'µs/URL'],
+      s.inclusive.slice(0, 15).map((f) => [`\`${f.name}\``, f.where, pct(f.ms), perUrl(f.ms)]),
+    ),
   ].join('\n');
 }
 
@@ -179,7 +210,16 @@ async function main(): Promise<void> {
   const entryPoints = readdirSync(join(ROOT_DIR, 'src'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.startsWith('cli'))
     .map((f) => join(ROOT_DIR, 'src', f));
-  await build({ entryPoints, outdir: libDir, outbase: join(ROOT_DIR, 'src'), format: 'esm', platform: 'neutral', target: 'es2022', bundle: false, logLevel: 'warning' });
+  await build({
+    entryPoints,
+    outdir: libDir,
+    outbase: join(ROOT_DIR, 'src'),
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    bundle: false,
+    logLevel: 'warning',
+  });
   const sections: string[] = [
     '## Profile',
     '',
@@ -187,7 +227,7 @@ async function main(): Promise<void> {
       'function and file, on the main thread. sigv4 runs as plain JS transpiled file by file (esbuild), and each of its functions is ' +
       'shown with the first words of its line there. The loop is kept unoptimized so that V8 inlines none of sigv4 into it. ' +
       '"(program)" is V8 and native work outside JavaScript, "(garbage collector)" is GC, "(idle)" is the main thread ' +
-      'waiting (for Web Crypto\'s worker threads); native entries without a script (such as `run`) are V8 or Node builtins. ' +
+      "waiting (for Web Crypto's worker threads); native entries without a script (such as `run`) are V8 or Node builtins. " +
       'The profiled run is alone, not interleaved, so on a busy machine its µs per URL run higher than the throughput ' +
       'medians: read the shares.',
   ];
@@ -197,7 +237,20 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const run = spawnSync(
       process.execPath,
-      ['--allow-natives-syntax', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', target, '--seconds', String(args.seconds), '--lib', libDir, '--out', join(dir, `${target}.cpuprofile`)],
+      [
+        '--allow-natives-syntax',
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        target,
+        '--seconds',
+        String(args.seconds),
+        '--lib',
+        libDir,
+        '--out',
+        join(dir, `${target}.cpuprofile`),
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (run.status !== 0) throw new Error(`profiling ${target} failed with status ${run.status}`);

@@ -8,7 +8,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { BENCH_DIR, fmt, machine, meets, ownVersion, RESULTS_DIR, ROOT_DIR, summarize, table, versions, type Goal } from './common.js';
+import {
+  BENCH_DIR,
+  fmt,
+  machine,
+  meets,
+  ownVersion,
+  RESULTS_DIR,
+  ROOT_DIR,
+  summarize,
+  table,
+  versions,
+  type Goal,
+} from './common.js';
 
 const PEERS = [
   'aws4fetch',
@@ -40,7 +52,9 @@ function targetTable(): string | undefined {
   const tp = read('throughput.json.tmp');
   const rows: string[][] = [];
   if (tp) {
-    const { targets } = JSON.parse(tp) as { targets: { target: string; goal: Goal; wall: Ratio; cpu: Ratio; best: number }[] };
+    const { targets } = JSON.parse(tp) as {
+      targets: { target: string; goal: Goal; wall: Ratio; cpu: Ratio; best: number }[];
+    };
     for (const t of targets) {
       const ok = (r: number): boolean => meets(t.goal, r);
       rows.push([
@@ -53,17 +67,35 @@ function targetTable(): string | undefined {
   }
   const size = read('size.json.tmp');
   if (size) {
-    const { own, budgets } = JSON.parse(size) as { own: { name: string; gzip: number }[]; budgets: Record<string, number> };
+    const { own, budgets } = JSON.parse(size) as {
+      own: { name: string; gzip: number }[];
+      budgets: Record<string, number>;
+    };
     for (const [name, max] of Object.entries(budgets)) {
       const row = own.find((r) => r.name === name);
       if (!row) continue;
       const label =
-        name === 'everything' ? 'whole library' : name.endsWith(' everything') ? `whole \`${name.split(' ')[0]}\` entry` : `\`${name}\` alone`;
+        name === 'everything'
+          ? 'whole library'
+          : name.endsWith(' everything')
+            ? `whole \`${name.split(' ')[0]}\` entry`
+            : `\`${name}\` alone`;
       const cell = `${row.gzip.toLocaleString('en-US')} B ${row.gzip <= max ? 'met' : '**missed**'}`;
       rows.push([`${label} ≤ ${max.toLocaleString('en-US')} B min+gzip`, cell, cell, cell]);
     }
   }
-  return rows.length ? table(['target', 'wall clock (median per-round ratio)', 'CPU time (median per-round ratio)', 'ratio of the best rounds (wall clock)'], rows, 'llll') : undefined;
+  return rows.length
+    ? table(
+        [
+          'target',
+          'wall clock (median per-round ratio)',
+          'CPU time (median per-round ratio)',
+          'ratio of the best rounds (wall clock)',
+        ],
+        rows,
+        'llll',
+      )
+    : undefined;
 }
 
 /** The sizes of the reference bundles (a presign from the bare stage functions), as a sentence. */
@@ -118,8 +150,16 @@ function docs(m: Record<string, string>): string | undefined {
     table(
       ['what you import', 'min+gzip', 'min+brotli'],
       [
-        ...own.map((r) => [r.name.startsWith('sigv4/') ? `\`${r.name}\`` : `sigv4 \`${r.name}\``, r.gzip.toLocaleString('en-US'), r.brotli.toLocaleString('en-US')]),
-        ...peers.map((r) => [r.name + (r.note?.startsWith('not for browsers') ? ' (Node only)' : ''), Number.isNaN(r.gzip) || r.gzip === null ? '—' : r.gzip.toLocaleString('en-US'), r.brotli === null || Number.isNaN(r.brotli) ? '—' : r.brotli.toLocaleString('en-US')]),
+        ...own.map((r) => [
+          r.name.startsWith('sigv4/') ? `\`${r.name}\`` : `sigv4 \`${r.name}\``,
+          r.gzip.toLocaleString('en-US'),
+          r.brotli.toLocaleString('en-US'),
+        ]),
+        ...peers.map((r) => [
+          r.name + (r.note?.startsWith('not for browsers') ? ' (Node only)' : ''),
+          Number.isNaN(r.gzip) || r.gzip === null ? '—' : r.gzip.toLocaleString('en-US'),
+          r.brotli === null || Number.isNaN(r.brotli) ? '—' : r.brotli.toLocaleString('en-US'),
+        ]),
       ],
       'lrr',
     ),
@@ -148,7 +188,13 @@ function docs(m: Record<string, string>): string | undefined {
     );
   }
   const targets = targetTable();
-  if (targets) lines.push('', 'The targets of issues 4 and 14 in this run (medians of per-round ratios: both sides timed in the same round):', '', targets);
+  if (targets)
+    lines.push(
+      '',
+      'The targets of issues 4 and 14 in this run (medians of per-round ratios: both sides timed in the same round):',
+      '',
+      targets,
+    );
   const note = referenceNote();
   if (note) lines.push('', note);
   return lines.join('\n') + '\n';
@@ -156,11 +202,16 @@ function docs(m: Record<string, string>): string | undefined {
 
 function main(): void {
   const { values: args } = parseArgs({
-    options: { out: { type: 'string', default: join(BENCH_DIR, 'RESULTS.md') }, docs: { type: 'string', default: join(ROOT_DIR, 'README.md') } },
+    options: {
+      out: { type: 'string', default: join(BENCH_DIR, 'RESULTS.md') },
+      docs: { type: 'string', default: join(ROOT_DIR, 'README.md') },
+    },
   });
   const m = machine();
   const v = { 'sigv4 (this repo)': ownVersion(), ...versions(PEERS) };
-  const sections = ['throughput', 'sweep', 'size', 'verify-load', 'profile'].map((s) => read(`${s}.md.tmp`)).filter((s): s is string => s !== undefined);
+  const sections = ['throughput', 'sweep', 'size', 'verify-load', 'profile']
+    .map((s) => read(`${s}.md.tmp`))
+    .filter((s): s is string => s !== undefined);
   const md = [
     '# sigv4 speed and size against its peers',
     '',
@@ -168,13 +219,21 @@ function main(): void {
       'bench/node_modules is missing or older than the lockfile), then runs `throughput.ts`, `sweep.ts`, `size.ts`, ' +
       '`profile.ts` and this report. Numbers from one machine; compare ratios, not absolute times.',
     '',
-    table(['', ''], Object.entries(m).map(([k, x]) => [k, x]), 'll'),
+    table(
+      ['', ''],
+      Object.entries(m).map(([k, x]) => [k, x]),
+      'll',
+    ),
     '',
     'Load average is at the end of the run; the throughput section gives it before and after. A load above the number of ' +
       'cores means other processes were competing for the CPU: wall-clock times then grow for every signer, and the CPU-time ' +
       'columns are the steadier guide.',
     '',
-    table(['package', 'version'], Object.entries(v).map(([k, x]) => [k, x]), 'll'),
+    table(
+      ['package', 'version'],
+      Object.entries(v).map(([k, x]) => [k, x]),
+      'll',
+    ),
     '',
     ...summary(),
     ...sections.flatMap((s) => [s.trimEnd(), '']),
@@ -188,7 +247,14 @@ function main(): void {
     const begin = readme.indexOf(PERF_BEGIN);
     const end = readme.indexOf(PERF_END);
     if (begin < 0 || end < begin) throw new Error(`${args.docs} has no ${PERF_BEGIN} … ${PERF_END} markers`);
-    writeFileSync(args.docs, readme.slice(0, begin + PERF_BEGIN.length) + '\n' + section.replace(/^## Size and speed\n+/, '').trimEnd() + '\n' + readme.slice(end));
+    writeFileSync(
+      args.docs,
+      readme.slice(0, begin + PERF_BEGIN.length) +
+        '\n' +
+        section.replace(/^## Size and speed\n+/, '').trimEnd() +
+        '\n' +
+        readme.slice(end),
+    );
     console.log(`wrote ${args.docs}`);
   }
 }

@@ -14,7 +14,20 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import { build, transform, type Metafile } from 'esbuild';
 
-import { BENCH_DIR, CREDENTIALS, DOC_DATE, DOC_EXPIRES, DOC_SIGNATURE, HOST, isMain, REGION, ROOT_DIR, saveSection, SERVICE, table } from './common.js';
+import {
+  BENCH_DIR,
+  CREDENTIALS,
+  DOC_DATE,
+  DOC_EXPIRES,
+  DOC_SIGNATURE,
+  HOST,
+  isMain,
+  REGION,
+  ROOT_DIR,
+  saveSection,
+  SERVICE,
+  table,
+} from './common.js';
 
 /** Budgets from issue 4, in bytes of minified + gzip -9 output. */
 /** Issue 4's targets (min+gzip bytes): not met yet; `--check` reports them. */
@@ -133,7 +146,10 @@ export async function stringLiterals(code: string): Promise<{ total: number; lon
     ts.forEachChild(node, visit);
   };
   visit(file);
-  return { total: found.reduce((s, x) => s + x.length, 0), longest: found.sort((a, b) => b.length - a.length).slice(0, 12) };
+  return {
+    total: found.reduce((s, x) => s + x.length, 0),
+    longest: found.sort((a, b) => b.length - a.length).slice(0, 12),
+  };
 }
 
 function displayPath(path: string): string {
@@ -157,7 +173,11 @@ const LITE = join(SRC, 'lite.ts');
 
 /** Our entry points: each public function alone, the verifiers, the POST policy functions, everything. */
 export function ownEntries(): Entry[] {
-  const at = (name: string, names: string): Entry => ({ name, contents: `export { ${names} } from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR });
+  const at = (name: string, names: string): Entry => ({
+    name,
+    contents: `export { ${names} } from ${JSON.stringify(INDEX)};`,
+    resolveDir: ROOT_DIR,
+  });
   return [
     at('presignUrl', 'presignUrl'),
     at('presignUrlSync', 'presignUrlSync'),
@@ -166,7 +186,11 @@ export function ownEntries(): Entry[] {
     at('createPresignedPost', 'createPresignedPost'),
     at('verifyPresignedPost', 'verifyPresignedPost'),
     { name: 'everything', contents: `export * from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR },
-    { name: 'sigv4/lite presignUrl', contents: `export { presignUrl } from ${JSON.stringify(LITE)};`, resolveDir: ROOT_DIR },
+    {
+      name: 'sigv4/lite presignUrl',
+      contents: `export { presignUrl } from ${JSON.stringify(LITE)};`,
+      resolveDir: ROOT_DIR,
+    },
     { name: 'sigv4/lite everything', contents: `export * from ${JSON.stringify(LITE)};`, resolveDir: ROOT_DIR },
   ];
 }
@@ -253,8 +277,17 @@ export async function referenceSizes(): Promise<SizeRow[]> {
       const mod = (await import(`data:text/javascript;base64,${Buffer.from(row.code!).toString('base64')}`)) as {
         presign: (...args: unknown[]) => Promise<string>;
       };
-      const url = await mod.presign(`https://${HOST}`, '/test.txt', CREDENTIALS, REGION, SERVICE, DOC_DATE, DOC_EXPIRES);
-      if (!url.endsWith(`&X-Amz-Signature=${DOC_SIGNATURE}`)) throw new Error(`${entry.name} does not presign the documentation example: ${url}`);
+      const url = await mod.presign(
+        `https://${HOST}`,
+        '/test.txt',
+        CREDENTIALS,
+        REGION,
+        SERVICE,
+        DOC_DATE,
+        DOC_EXPIRES,
+      );
+      if (!url.endsWith(`&X-Amz-Signature=${DOC_SIGNATURE}`))
+        throw new Error(`${entry.name} does not presign the documentation example: ${url}`);
       return row;
     }),
   );
@@ -265,13 +298,20 @@ export function overBudget(rows: readonly SizeRow[]): string[] {
   return Object.entries(BUDGETS).flatMap(([name, max]) => {
     const row = rows.find((r) => r.name === name);
     if (!row) return [`no entry named ${name}`];
-    return row.gzip > max ? [`${name}: ${row.gzip} bytes min+gzip, over the budget of ${max} by ${row.gzip - max}`] : [];
+    return row.gzip > max
+      ? [`${name}: ${row.gzip} bytes min+gzip, over the budget of ${max} by ${row.gzip - max}`]
+      : [];
   });
 }
 
 // ------------------------------------------------------------------------------------------------ the peers
 
-const peer = (name: string, contents: string, extra: Partial<Entry> = {}): Entry => ({ name, contents, resolveDir: BENCH_DIR, ...extra });
+const peer = (name: string, contents: string, extra: Partial<Entry> = {}): Entry => ({
+  name,
+  contents,
+  resolveDir: BENCH_DIR,
+  ...extra,
+});
 
 /** Each peer's smallest program that presigns an S3 GET, written as its documentation shows. */
 export const PEER_ENTRIES: readonly Entry[] = [
@@ -318,7 +358,14 @@ async function peerSizes(): Promise<SizeRow[]> {
       rows.push(await measure(e));
     } catch (err) {
       const first = (err as { errors?: { text: string }[] }).errors?.[0]?.text ?? (err as Error).message;
-      rows.push({ name: e.name, minified: NaN, gzip: NaN, brotli: NaN, modules: [], note: `does not bundle: ${first}` });
+      rows.push({
+        name: e.name,
+        minified: NaN,
+        gzip: NaN,
+        brotli: NaN,
+        modules: [],
+        note: `does not bundle: ${first}`,
+      });
     }
   }
   return rows;
@@ -336,7 +383,9 @@ function sizeTable(rows: readonly SizeRow[], withBudget: boolean): string {
       n(r.minified),
       n(r.gzip),
       n(r.brotli),
-      ...(withBudget ? [BUDGETS[r.name] ? `${n(BUDGETS[r.name]!)} ${r.gzip <= BUDGETS[r.name]! ? 'met' : '**over**'}` : ''] : []),
+      ...(withBudget
+        ? [BUDGETS[r.name] ? `${n(BUDGETS[r.name]!)} ${r.gzip <= BUDGETS[r.name]! ? 'met' : '**over**'}` : '']
+        : []),
       r.note ?? '',
     ]),
     withBudget ? 'lrrrll' : 'lrrrl',
@@ -345,14 +394,21 @@ function sizeTable(rows: readonly SizeRow[], withBudget: boolean): string {
 
 /** A source file minified on its own, all its exports kept, and gzipped: an upper bound on what it adds. */
 async function aloneGzip(path: string): Promise<number> {
-  const { code } = await transform(readFileSync(join(ROOT_DIR, path), 'utf8'), { loader: 'ts', format: 'esm', minify: true, target: 'es2022', legalComments: 'none' });
+  const { code } = await transform(readFileSync(join(ROOT_DIR, path), 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    legalComments: 'none',
+  });
   return gzipSync(code, { level: 9 }).length;
 }
 
 /** Per-module minified bytes of our bundles: one column per entry, and each file's own min+gzip size. */
 async function moduleTable(rows: readonly SizeRow[]): Promise<string> {
   const paths = [...new Set(rows.flatMap((r) => r.modules.map((m) => m.path)))].sort((a, b) => {
-    const total = (p: string): number => rows.reduce((s, r) => s + (r.modules.find((m) => m.path === p)?.bytes ?? 0), 0);
+    const total = (p: string): number =>
+      rows.reduce((s, r) => s + (r.modules.find((m) => m.path === p)?.bytes ?? 0), 0);
     return total(b) - total(a);
   });
   const alone = await Promise.all(paths.map((p) => (p.startsWith('src/') ? aloneGzip(p) : Promise.resolve(NaN))));
@@ -382,12 +438,20 @@ async function literalNotes(rows: readonly SizeRow[]): Promise<string[]> {
   for (const r of rows) {
     const lit = r.code === undefined ? undefined : await stringLiterals(r.code);
     if (!lit) return [];
-    lines.push(`- ${r.name}: ${n(lit.total)} of ${n(r.minified)} minified bytes (${((100 * lit.total) / r.minified).toFixed(0)}%) are string and template literal text`);
+    lines.push(
+      `- ${r.name}: ${n(lit.total)} of ${n(r.minified)} minified bytes (${((100 * lit.total) / r.minified).toFixed(0)}%) are string and template literal text`,
+    );
     if (r.name === 'presignUrl') {
-      lines.push(`  - its longest literals: ${lit.longest.map((x) => '`' + (x.length > 70 ? x.slice(0, 67) + '…' : x).replace(/`/g, "'") + `\` (${x.length})`).join(', ')}`);
+      lines.push(
+        `  - its longest literals: ${lit.longest.map((x) => '`' + (x.length > 70 ? x.slice(0, 67) + '…' : x).replace(/`/g, "'") + `\` (${x.length})`).join(', ')}`,
+      );
     }
   }
-  return ['String literals (mostly error messages), found with the TypeScript parser in the minified bundles:', '', ...lines];
+  return [
+    'String literals (mostly error messages), found with the TypeScript parser in the minified bundles:',
+    '',
+    ...lines,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -397,7 +461,12 @@ async function main(): Promise<void> {
   const over = overBudget(own);
   if (check) {
     for (const m of over) console.error(`size budget exceeded: ${m}`);
-    if (over.length === 0) console.log(`\nsize budgets met: ${Object.entries(BUDGETS).map(([k, v]) => `${k} ≤ ${v}`).join(', ')} bytes min+gzip`);
+    if (over.length === 0)
+      console.log(
+        `\nsize budgets met: ${Object.entries(BUDGETS)
+          .map(([k, v]) => `${k} ≤ ${v}`)
+          .join(', ')} bytes min+gzip`,
+      );
     process.exitCode = over.length > 0 ? 1 : 0;
     return;
   }
@@ -422,7 +491,7 @@ async function main(): Promise<void> {
     '',
     '### What the budgets leave room for',
     '',
-    'A presign assembled from sigv4\'s own exported stage functions with no option reading at all (no validation or ' +
+    "A presign assembled from sigv4's own exported stage functions with no option reading at all (no validation or " +
       'error messages, no URL parsing, no header signing, hoisting or session token; source in `bench/size.ts`): the ' +
       'floor under `presignUrl` while it is built from these stages. The difference to `presignUrl` above is what reading ' +
       'and validating the options costs.',
@@ -433,10 +502,10 @@ async function main(): Promise<void> {
     '',
     peerPackages(peers),
     '',
-    '### Where sigv4\'s bytes go',
+    "### Where sigv4's bytes go",
     '',
     'Minified bytes each source file contributes to each bundle (esbuild metafile; before compression, so they add up to ' +
-      'the minified size less esbuild\'s glue, not to the gzip size).',
+      "the minified size less esbuild's glue, not to the gzip size).",
     '',
     await moduleTable(own),
     '',
@@ -445,7 +514,14 @@ async function main(): Promise<void> {
     '',
     ...(await literalNotes(own)),
   ].join('\n');
-  if (!process.argv.includes('--no-save')) saveSection('size', md, { own: own.map(({ code: _, ...r }) => r), peers: peers.map(({ code: _, ...r }) => r), references: references.map(({ code: _, ...r }) => r), budgets: BUDGETS, over });
+  if (!process.argv.includes('--no-save'))
+    saveSection('size', md, {
+      own: own.map(({ code: _, ...r }) => r),
+      peers: peers.map(({ code: _, ...r }) => r),
+      references: references.map(({ code: _, ...r }) => r),
+      budgets: BUDGETS,
+      over,
+    });
   console.log('\n' + (await moduleTable(own)));
   if (over.length) console.error(over.map((m) => `size budget exceeded: ${m}`).join('\n'));
 }

@@ -8,7 +8,19 @@ import { hrtime } from 'node:process';
 import { parseArgs } from 'node:util';
 
 import { presignUrl, presignUrlSync, type PresignOptions } from '../src/index.js';
-import { BASE_URL, CREDENTIALS, DOC_DATE, DOC_EXPIRES, fmt, isMain, REGION, saveSection, SERVICE, summarize, table } from './common.js';
+import {
+  BASE_URL,
+  CREDENTIALS,
+  DOC_DATE,
+  DOC_EXPIRES,
+  fmt,
+  isMain,
+  REGION,
+  saveSection,
+  SERVICE,
+  summarize,
+  table,
+} from './common.js';
 
 type Sign = (o: PresignOptions) => string | Promise<string>;
 const SIGNERS: readonly { name: string; sync: boolean; sign: Sign }[] = [
@@ -35,7 +47,14 @@ function makeKey(bytes: number, mixed: boolean, rnd: () => number): string {
   let size = 0;
   while (size < bytes) {
     const i = size % 16;
-    const c = mixed && i === 5 && bytes - size >= 2 ? 'ü' : mixed && i === 11 ? ' ' : size % 24 === 23 ? '/' : ALNUM[Math.floor(rnd() * 36)]!;
+    const c =
+      mixed && i === 5 && bytes - size >= 2
+        ? 'ü'
+        : mixed && i === 11
+          ? ' '
+          : size % 24 === 23
+            ? '/'
+            : ALNUM[Math.floor(rnd() * 36)]!;
     key += c;
     size += new TextEncoder().encode(c).length;
   }
@@ -91,7 +110,13 @@ async function timeBatch(sign: Sign, sync: boolean, inputs: readonly PresignOpti
  * µs per URL at each point, rounds interleaving the points: the best round, since the sweep is about the shape of
  * the curve, and on a shared machine the slower rounds measure the other processes more than the signer.
  */
-async function measure(points: readonly Point[], sign: Sign, sync: boolean, rounds: number, batchMs: number): Promise<number[]> {
+async function measure(
+  points: readonly Point[],
+  sign: Sign,
+  sync: boolean,
+  rounds: number,
+  batchMs: number,
+): Promise<number[]> {
   const sizes: number[] = [];
   for (const p of points) {
     let n = 4;
@@ -118,7 +143,11 @@ const slopes = (xs: readonly number[], ts: readonly number[]): string[] =>
   ts.map((t, i) => (i === 0 ? '' : (Math.log(t / ts[i - 1]!) / Math.log(xs[i]! / xs[i - 1]!)).toFixed(2)));
 
 /** Least-squares fit t = a + b·f(x); returns a, b and R². */
-function fit(xs: readonly number[], ts: readonly number[], f: (x: number) => number): { a: number; b: number; r2: number } {
+function fit(
+  xs: readonly number[],
+  ts: readonly number[],
+  f: (x: number) => number,
+): { a: number; b: number; r2: number } {
   const fx = xs.map(f);
   const n = xs.length;
   const mx = fx.reduce((s, x) => s + x, 0) / n;
@@ -137,7 +166,11 @@ function fit(xs: readonly number[], ts: readonly number[], f: (x: number) => num
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
-    options: { rounds: { type: 'string', default: '7' }, 'batch-ms': { type: 'string', default: '20' }, 'no-save': { type: 'boolean', default: false } },
+    options: {
+      rounds: { type: 'string', default: '7' },
+      'batch-ms': { type: 'string', default: '20' },
+      'no-save': { type: 'boolean', default: false },
+    },
   });
   const rounds = Number(args.rounds);
   const batchMs = Number(args['batch-ms']);
@@ -159,7 +192,10 @@ async function main(): Promise<void> {
       const ts = await measure(points, s.sign, s.sync, rounds, batchMs);
       data[`key ${mixed ? 'mixed' : 'ascii'} ${s.name}`] = { xs, ts };
       const sl = slopes(xs, ts);
-      cols.push(ts.map((t) => fmt(t)), sl);
+      cols.push(
+        ts.map((t) => fmt(t)),
+        sl,
+      );
       head.push(`${s.name} µs`, 'slope');
       const lin = fit(xs, ts, (x) => x);
       notes.push(`${s.name}: t ≈ ${fmt(lin.a)} µs + ${fmt(lin.b * 1000)} ns/byte, R² ${lin.r2.toFixed(4)}`);
@@ -168,7 +204,10 @@ async function main(): Promise<void> {
       '',
       `### Object key length, ${mixed ? 'text needing encoding (a space and a "ü" in every 16 bytes)' : 'plain ASCII'}`,
       '',
-      table(head, points.map((p, i) => [p.label, String(p.urlBytes), ...cols.map((c) => c[i]!)])),
+      table(
+        head,
+        points.map((p, i) => [p.label, String(p.urlBytes), ...cols.map((c) => c[i]!)]),
+      ),
       '',
       `Linear fit: ${notes.join('; ')}.`,
     );
@@ -183,7 +222,11 @@ async function main(): Promise<void> {
   for (const s of SIGNERS) {
     const ts = await measure(points, s.sign, s.sync, rounds, batchMs);
     data[`params ${s.name}`] = { xs, ts };
-    cols.push(ts.map((t) => fmt(t)), ts.map((t, i) => fmt((t / xs[i]!) * 1000, 0)), slopes(xs, ts));
+    cols.push(
+      ts.map((t) => fmt(t)),
+      ts.map((t, i) => fmt((t / xs[i]!) * 1000, 0)),
+      slopes(xs, ts),
+    );
     head.push(`${s.name} µs`, 'ns/param', 'slope');
     const lin = fit(xs, ts, (x) => x);
     const nlogn = fit(xs, ts, (x) => x * Math.log2(x));
@@ -193,7 +236,10 @@ async function main(): Promise<void> {
     '',
     '### Query parameter count (8-byte random names and values, in random order, passed as `query`)',
     '',
-    table(head, points.map((p, i) => [p.label, String(p.urlBytes), ...cols.map((c) => c[i]!)])),
+    table(
+      head,
+      points.map((p, i) => [p.label, String(p.urlBytes), ...cols.map((c) => c[i]!)]),
+    ),
     '',
     `Fits: ${notes.join('; ')}. URL bytes grow linearly with the count, so the per-parameter cost includes hashing a longer canonical request.`,
   );

@@ -45,11 +45,15 @@ export type Mode = 'warm' | 'cold' | 'concurrent';
 const CONCURRENCY = 100;
 
 // Distinct keys, in the shape of a bucket of photos (34 bytes each). Warm mode cycles through them at one time.
-const KEYS: readonly Key[] = Array.from({ length: 4096 }, (_, i) => toKey(`photos/2013/05/24/IMG_${String(i).padStart(6, '0')}.jpg`));
+const KEYS: readonly Key[] = Array.from({ length: 4096 }, (_, i) =>
+  toKey(`photos/2013/05/24/IMG_${String(i).padStart(6, '0')}.jpg`),
+);
 const WARM: When = toWhen(DOC_DATE);
 // Cold mode: a new signing day for every URL. 2^15 days (to 2102) before the dates repeat, far more than any
 // signer's cache holds (sigv4 100, smithy 50, aws4 1,000, aws4fetch's Map cleared past 1,000).
-const COLD: readonly When[] = Array.from({ length: 1 << 15 }, (_, i) => toWhen(new Date(DOC_DATE.getTime() + i * 86_400_000)));
+const COLD: readonly When[] = Array.from({ length: 1 << 15 }, (_, i) =>
+  toWhen(new Date(DOC_DATE.getTime() + i * 86_400_000)),
+);
 
 let keyIndex = 0;
 let dayIndex = 0;
@@ -119,7 +123,12 @@ export interface ModeResult {
   readonly seconds: number;
 }
 
-async function runMode(mode: Mode, impls: readonly Implementation[], rounds: number, batchMs: number): Promise<ModeResult> {
+async function runMode(
+  mode: Mode,
+  impls: readonly Implementation[],
+  rounds: number,
+  batchMs: number,
+): Promise<ModeResult> {
   const batchSizes: Record<string, number> = {};
   for (const impl of impls) batchSizes[impl.name] = await calibrate(impl, mode, batchMs);
   const samples: Record<string, number[]> = Object.fromEntries(impls.map((i) => [i.name, []]));
@@ -138,7 +147,15 @@ async function runMode(mode: Mode, impls: readonly Implementation[], rounds: num
     }
   }
   const wall = Number(hrtime.bigint() - wall0);
-  return { mode, names: impls.map((i) => i.name), samples, cpu: cpuSamples, batchSizes, cpuShare: batchCpu / batchWall, seconds: wall / 1e9 };
+  return {
+    mode,
+    names: impls.map((i) => i.name),
+    samples,
+    cpu: cpuSamples,
+    batchSizes,
+    cpuShare: batchCpu / batchWall,
+    seconds: wall / 1e9,
+  };
 }
 
 /** Median and spread, over rounds, of the per-round ratio a/b (the two ran in the same round). */
@@ -174,14 +191,25 @@ export function modeMarkdown(res: ModeResult, impls: readonly Implementation[]):
     `### ${MODE_TITLE[res.mode]}`,
     '',
     table(
-      ['implementation', 'crypto', 'wall µs/URL', 'URLs/s', 'spread', 'best round µs', 'wall vs presignUrl', 'CPU µs/URL', 'spread', 'CPU vs presignUrl'],
+      [
+        'implementation',
+        'crypto',
+        'wall µs/URL',
+        'URLs/s',
+        'spread',
+        'best round µs',
+        'wall vs presignUrl',
+        'CPU µs/URL',
+        'spread',
+        'CPU vs presignUrl',
+      ],
       rows,
       'llrrrrrrrr',
     ),
     '',
     `${Object.values(res.samples)[0]!.length} rounds of about ${fmt(Math.round(median(Object.entries(res.batchSizes).map(([k, n]) => (n * summarize(res.samples[k]!).median) / 1e6))), 0)} ms per batch in ` +
       `${res.seconds.toFixed(1)} s; process CPU time / wall time over the timed batches ${res.cpuShare.toFixed(2)} ` +
-      '(above 1: V8\'s GC and compiler threads and libuv\'s pool worked alongside the main thread; below 1: it waited).',
+      "(above 1: V8's GC and compiler threads and libuv's pool worked alongside the main thread; below 1: it waited).",
   ].join('\n');
 }
 
@@ -208,27 +236,51 @@ export function targets(warm: ModeResult): Target[] {
   });
   const fresh = '(new credentials object per call)';
   const list: Omit<Target, 'met'>[] = [
-    { target: '`presignUrl` time ≤ 1.25 × Web Crypto floor', goal: { atMost: 1.25 }, ...both(OURS_ASYNC, FLOOR_SUBTLE) },
-    { target: `\`presignUrl\` ${fresh} time ≤ 1.25 × Web Crypto floor`, goal: { atMost: 1.25 }, ...both(OURS_ASYNC_FRESH, FLOOR_SUBTLE) },
+    {
+      target: '`presignUrl` time ≤ 1.25 × Web Crypto floor',
+      goal: { atMost: 1.25 },
+      ...both(OURS_ASYNC, FLOOR_SUBTLE),
+    },
+    {
+      target: `\`presignUrl\` ${fresh} time ≤ 1.25 × Web Crypto floor`,
+      goal: { atMost: 1.25 },
+      ...both(OURS_ASYNC_FRESH, FLOOR_SUBTLE),
+    },
     { target: '`presignUrl` ≥ 2 × aws4fetch throughput', goal: { atLeast: 2 }, ...both(AWS4FETCH, OURS_ASYNC) },
-    { target: `\`presignUrl\` ${fresh} ≥ 2 × aws4fetch throughput`, goal: { atLeast: 2 }, ...both(AWS4FETCH, OURS_ASYNC_FRESH) },
+    {
+      target: `\`presignUrl\` ${fresh} ≥ 2 × aws4fetch throughput`,
+      goal: { atLeast: 2 },
+      ...both(AWS4FETCH, OURS_ASYNC_FRESH),
+    },
     { target: '`presignUrlSync` ≥ 2 × aws4 throughput', goal: { atLeast: 2 }, ...both(AWS4, OURS_SYNC) },
-    { target: '`presignUrlSync` + injected node:crypto ≥ 2 × aws4 throughput', goal: { atLeast: 2 }, ...both(AWS4, OURS_SYNC_NODE) },
+    {
+      target: '`presignUrlSync` + injected node:crypto ≥ 2 × aws4 throughput',
+      goal: { atLeast: 2 },
+      ...both(AWS4, OURS_SYNC_NODE),
+    },
     // Throughput with a new object over throughput with a reused one: the reused one's time over the new one's.
-    ...CREDENTIAL_PAIRS.filter(([reused, made]) => warm.samples[reused] && warm.samples[made]).map(([reused, made]) => ({
-      target: `\`${reused.replace(/^sigv4 /, '')}\` ${fresh} ≥ 0.87 × its throughput with one reused`,
-      goal: { atLeast: 0.87 },
-      ...both(reused, made),
-    })),
+    ...CREDENTIAL_PAIRS.filter(([reused, made]) => warm.samples[reused] && warm.samples[made]).map(
+      ([reused, made]) => ({
+        target: `\`${reused.replace(/^sigv4 /, '')}\` ${fresh} ≥ 0.87 × its throughput with one reused`,
+        goal: { atLeast: 0.87 },
+        ...both(reused, made),
+      }),
+    ),
   ];
   return list.map((t) => ({ ...t, met: (r: number) => meets(t.goal, r) }));
 }
 
 export function targetTable(t: readonly Target[]): string {
-  const cell = (s: Summary, met: boolean): string => `${s.median.toFixed(2)}× (IQR ${s.q1.toFixed(2)}–${s.q3.toFixed(2)}) ${met ? 'met' : '**missed**'}`;
+  const cell = (s: Summary, met: boolean): string =>
+    `${s.median.toFixed(2)}× (IQR ${s.q1.toFixed(2)}–${s.q3.toFixed(2)}) ${met ? 'met' : '**missed**'}`;
   return table(
     ['target (warm)', 'wall-clock ratio', 'CPU-time ratio', 'best rounds'],
-    t.map((x) => [x.target, cell(x.wall, x.met(x.wall.median)), cell(x.cpu, x.met(x.cpu.median)), `${x.best.toFixed(2)}× ${x.met(x.best) ? 'met' : '**missed**'}`]),
+    t.map((x) => [
+      x.target,
+      cell(x.wall, x.met(x.wall.median)),
+      cell(x.cpu, x.met(x.cpu.median)),
+      `${x.best.toFixed(2)}× ${x.met(x.best) ? 'met' : '**missed**'}`,
+    ]),
     'llll',
   );
 }
@@ -257,7 +309,12 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   for (const mode of modes) {
     // Header signing is timed warm only; a new credentials object per call matters only once the key is cached.
-    const impls = mode === 'cold' ? signers.filter((s) => !s.header && !s.fresh) : mode === 'concurrent' ? [...signers.filter((s) => !s.header), ...FLOORS] : [...signers, ...FLOORS];
+    const impls =
+      mode === 'cold'
+        ? signers.filter((s) => !s.header && !s.fresh)
+        : mode === 'concurrent'
+          ? [...signers.filter((s) => !s.header), ...FLOORS]
+          : [...signers, ...FLOORS];
     console.error(`${mode}: ${impls.length} implementations × ${rounds} rounds…`);
     const res = await runMode(mode, impls, rounds, batchMs);
     results.push(res);
@@ -276,8 +333,8 @@ async function main(): Promise<void> {
       'the signers in a rotating order, each batch paying for its own garbage collection as an application would (a forced ' +
       'collection before each batch made every signer slower, by up to 3×, and unevenly); the figures are medians over rounds, the ' +
       'spread is half the interquartile range, and target ratios are medians of per-round ratios (both sides timed in the same round). ' +
-      'Wall-clock time is the throughput; process CPU time (all threads, so Web Crypto\'s worker threads too) is shown beside it ' +
-      'because other processes on a shared machine inflate wall-clock time far more than CPU time. sigv4\'s entries run twice: ' +
+      "Wall-clock time is the throughput; process CPU time (all threads, so Web Crypto's worker threads too) is shown beside it " +
+      "because other processes on a shared machine inflate wall-clock time far more than CPU time. sigv4's entries run twice: " +
       'with one credentials object reused, and with a new one (the same strings) for every call, as a Worker that builds its ' +
       'credentials from `env` in its handler passes them (rows "…, new credentials object per call"; not in the cold mode, where ' +
       'every call derives a key anyway). `sigv4 signRequest` signs the same GET in an Authorization header (warm mode only); the ' +
@@ -291,11 +348,18 @@ async function main(): Promise<void> {
     '',
     g.markdown,
     '',
-    'The floors hash sigv4\'s canonical request for the same key (built outside the timed loop) and HMAC the string to sign ' +
+    "The floors hash sigv4's canonical request for the same key (built outside the timed loop) and HMAC the string to sign " +
       'with a cached key, hex-encoding both results: the work any signer of that kind cannot avoid.',
   ].join('\n');
   if (t.length) console.log(targetTable(t));
-  if (!args['no-save']) saveSection('throughput', md, { results, targets: t.map(({ met: _, ...x }) => x), gate: { passed: g.passed, failed: Object.fromEntries(g.failed) }, load: [load0, load1], sink });
+  if (!args['no-save'])
+    saveSection('throughput', md, {
+      results,
+      targets: t.map(({ met: _, ...x }) => x),
+      gate: { passed: g.passed, failed: Object.fromEntries(g.failed) },
+      load: [load0, load1],
+      sink,
+    });
   console.error(`(checksum ${sink})`);
 }
 

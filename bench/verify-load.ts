@@ -18,7 +18,8 @@ import { fmt, isMain, machine, ownVersion, saveSection, summarize, table } from 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const now = Date.UTC(2024, 0, 1, 10);
 const scope = { service: 's3', region: 'us-east-1' } as const;
-const lookup: CredentialLookup = (id) => (id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : undefined);
+const lookup: CredentialLookup = (id) =>
+  id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : undefined;
 const ROUNDS = Number(process.env['ROUNDS'] ?? 9);
 
 const outcome = (url: string, options: Record<string, unknown> = {}): Promise<string> =>
@@ -35,21 +36,34 @@ async function perCall(url: string, n: number, options: Record<string, unknown> 
 }
 
 async function costs() {
-  const presign = async (query: string) => (await presignUrl({ url: `https://b.s3.amazonaws.com/k?${query}`, ...scope, credentials, signingDate: now })).url;
+  const presign = async (query: string) =>
+    (await presignUrl({ url: `https://b.s3.amazonaws.com/k?${query}`, ...scope, credentials, signingDate: now })).url;
   const oneLong = await presign('x=' + 'y'.repeat(16_200));
   const manyPairs = await presign('a=%41&'.repeat(2_700).slice(0, -1));
   const cases: { name: string; url: string; vs: string; options?: Record<string, unknown> }[] = [
     { name: 'valid, one 16 KB parameter', url: oneLong, vs: '' },
     { name: 'valid, 2,700 parameters', url: manyPairs, vs: '' },
-    { name: 'invalid-UTF-8 escapes (a=%FF × 2,700), in date', url: oneLong.replace(/x=y+/, 'a=%FF&'.repeat(2_700).slice(0, -1)), vs: 'valid, 2,700 parameters' },
+    {
+      name: 'invalid-UTF-8 escapes (a=%FF × 2,700), in date',
+      url: oneLong.replace(/x=y+/, 'a=%FF&'.repeat(2_700).slice(0, -1)),
+      vs: 'valid, 2,700 parameters',
+    },
     {
       name: 'the same, expired',
       url: oneLong.replace(/x=y+/, 'a=%FF&'.repeat(2_700).slice(0, -1)),
       vs: 'valid, one 16 KB parameter',
       options: { now: now + 7_200_000 },
     },
-    { name: 'malformed escapes (a=%ZZ × 2,700)', url: manyPairs.replace(/a=A/g, 'a=%ZZ'), vs: 'valid, 2,700 parameters' },
-    { name: 'forged signature, one 16 KB parameter', url: oneLong.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)), vs: 'valid, one 16 KB parameter' },
+    {
+      name: 'malformed escapes (a=%ZZ × 2,700)',
+      url: manyPairs.replace(/a=A/g, 'a=%ZZ'),
+      vs: 'valid, 2,700 parameters',
+    },
+    {
+      name: 'forged signature, one 16 KB parameter',
+      url: oneLong.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)),
+      vs: 'valid, one 16 KB parameter',
+    },
     {
       name: 'the same, diagnoseMethod: true',
       url: oneLong.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)),
@@ -60,8 +74,17 @@ async function costs() {
   const short = await presign('a=1');
   cases.push(
     { name: 'valid, short URL', url: short, vs: '' },
-    { name: 'forged signature, short URL', url: short.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)), vs: 'valid, short URL' },
-    { name: 'the same, diagnoseMethod: true ', url: short.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)), vs: 'valid, short URL', options: { diagnoseMethod: true } },
+    {
+      name: 'forged signature, short URL',
+      url: short.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)),
+      vs: 'valid, short URL',
+    },
+    {
+      name: 'the same, diagnoseMethod: true ',
+      url: short.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + '0'.repeat(64)),
+      vs: 'valid, short URL',
+      options: { diagnoseMethod: true },
+    },
   );
   const verdicts = new Map<string, string>();
   for (const c of cases) {
@@ -111,7 +134,14 @@ async function stuckLookups() {
     let answered = 0;
     let settledMs: number | undefined;
     const pending = Array.from({ length: N }, () =>
-      verifyPresignedUrl({ url, method: 'GET', ...scope, getCredentials: never, now, ...(withSignal ? { signal: AbortSignal.timeout(100) } : {}) }).catch(() => {
+      verifyPresignedUrl({
+        url,
+        method: 'GET',
+        ...scope,
+        getCredentials: never,
+        now,
+        ...(withSignal ? { signal: AbortSignal.timeout(100) } : {}),
+      }).catch(() => {
         if (++answered === N) settledMs = performance.now() - started;
       }),
     );
@@ -129,7 +159,17 @@ async function cacheSizes() {
   const secrets = new Map(ids.map((id, i) => [id, { secretAccessKey: `secret-${i}` }]));
   const urls: string[] = [];
   for (const id of ids) {
-    urls.push((await presignUrl({ url: 'https://b.s3.amazonaws.com/k', ...scope, credentials: { accessKeyId: id, ...secrets.get(id)! }, signingDate: now, cache: false })).url);
+    urls.push(
+      (
+        await presignUrl({
+          url: 'https://b.s3.amazonaws.com/k',
+          ...scope,
+          credentials: { accessKeyId: id, ...secrets.get(id)! },
+          signingDate: now,
+          cache: false,
+        })
+      ).url,
+    );
   }
   const getCredentials: CredentialLookup = (id) => secrets.get(id);
   const sizes = [100, 1_000, 2_000, 5_000];
@@ -139,7 +179,8 @@ async function cacheSizes() {
       const cache = new SigningKeyCache(size);
       for (const url of urls) await verifyPresignedUrl({ url, method: 'GET', ...scope, getCredentials, now, cache }); // fill
       const started = performance.now();
-      for (let pass = 0; pass < 2; pass++) for (const url of urls) await verifyPresignedUrl({ url, method: 'GET', ...scope, getCredentials, now, cache });
+      for (let pass = 0; pass < 2; pass++)
+        for (const url of urls) await verifyPresignedUrl({ url, method: 'GET', ...scope, getCredentials, now, cache });
       rates.get(size)!.push((2 * KEYS) / ((performance.now() - started) / 1000));
     }
   }
@@ -158,7 +199,13 @@ export async function runVerifyLoad(): Promise<string> {
     '',
     table(
       ['request (16 KB query unless said)', 'verdict', 'µs per verification', 'against', 'ratio'],
-      c.map((r) => [r.name.trim(), `\`${r.verdict}\``, fmt(r.micros, 0), r.against.trim() || '—', r.ratio === undefined ? '—' : `${fmt(r.ratio)}×`]),
+      c.map((r) => [
+        r.name.trim(),
+        `\`${r.verdict}\``,
+        fmt(r.micros, 0),
+        r.against.trim() || '—',
+        r.ratio === undefined ? '—' : `${fmt(r.ratio)}×`,
+      ]),
       'llrlr',
     ),
     '',
@@ -179,7 +226,11 @@ export async function runVerifyLoad(): Promise<string> {
     '',
     table(
       ['cache entries', 'verifications per second', 'against the best'],
-      caches.rows.map((r) => [r.size.toLocaleString('en-US') + (r.size === 1_000 ? ' (default)' : ''), fmt(r.perSecond, 0), `${fmt(r.perSecond / best)}×`]),
+      caches.rows.map((r) => [
+        r.size.toLocaleString('en-US') + (r.size === 1_000 ? ' (default)' : ''),
+        fmt(r.perSecond, 0),
+        `${fmt(r.perSecond / best)}×`,
+      ]),
     ),
   ].join('\n');
   saveSection('verify-load', md, { costs: c, stuck, caches });

@@ -12,7 +12,8 @@ const credentials = env['AWS_ACCESS_KEY_ID']
       ...(env['AWS_SESSION_TOKEN'] ? { sessionToken: env['AWS_SESSION_TOKEN'] } : {}),
     }
   : { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-if (!env['AWS_ACCESS_KEY_ID']) console.error('(no AWS_ACCESS_KEY_ID in the environment: using AWS example credentials)');
+if (!env['AWS_ACCESS_KEY_ID'])
+  console.error('(no AWS_ACCESS_KEY_ID in the environment: using AWS example credentials)');
 
 const url = process.argv[2] ?? 'https://examplebucket.s3.us-east-1.amazonaws.com/photos/a b+c ü.jpg';
 const expiresIn = Number(process.argv[3] ?? 900);
@@ -21,6 +22,14 @@ const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
 const get = await presignUrl({ url, service: 's3', region, credentials, expiresIn });
 console.log(`GET (until ${get.expiresAt.toISOString()}):\n${get.url}\n`);
 
-const put = await presignUrl({ url, method: 'PUT', service: 's3', region, credentials, expiresIn, headers: { 'content-type': 'image/jpeg' } });
+const put = await presignUrl({
+  url,
+  method: 'PUT',
+  service: 's3',
+  region,
+  credentials,
+  expiresIn,
+  headers: { 'content-type': 'image/jpeg' },
+});
 console.log(`PUT, send these headers: ${JSON.stringify(put.headers)}\n${put.url}`);
 console.log(`\ncurl -X PUT -H 'content-type: image/jpeg' --data-binary @photo.jpg '${put.url}'`);

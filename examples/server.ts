@@ -67,13 +67,20 @@ export interface FileServerOptions {
 export interface FileServer {
   readonly server: Server;
   /** A URL that lets its holder GET (download) or PUT (upload) one key, until it expires. */
-  presign(request: { origin: string; method: 'GET' | 'PUT'; key: string; contentType?: string; expiresIn?: number }): Promise<string>;
+  presign(request: {
+    origin: string;
+    method: 'GET' | 'PUT';
+    key: string;
+    contentType?: string;
+    expiresIn?: number;
+  }): Promise<string>;
 }
 
 const SERVICE = 's3'; // S3's rules: keys are taken as they are (no path normalization).
 
 // A file name for a key: its hash, so no key ("..", "a/b", 300 characters) can reach outside the folder.
-const fileFor = (root: string, key: string): string => join(root, createHash('sha256').update(key, 'utf8').digest('hex'));
+const fileFor = (root: string, key: string): string =>
+  join(root, createHash('sha256').update(key, 'utf8').digest('hex'));
 
 // On disk, an object is one file: a first line of JSON metadata, then the bytes. One file, so one rename puts
 // data and metadata in place together.
@@ -145,7 +152,11 @@ const summary = (error: unknown): string => {
  * A log that writes at most `perSecond` lines each second (of the injected clock) and counts the rest, reported
  * with the next line written: a failure that repeats on every request cannot flood the log.
  */
-export function rateLimitedLog(write: (line: string) => void, now: () => number, perSecond: number): (line: string) => void {
+export function rateLimitedLog(
+  write: (line: string) => void,
+  now: () => number,
+  perSecond: number,
+): (line: string) => void {
   let second = Number.NaN;
   let written = 0;
   let suppressed = 0;
@@ -175,7 +186,10 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: S3Error, si
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${xml(S3_MESSAGES[error.code])}</Message>` +
     `${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
-  const headers: Record<string, string | number> = { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) };
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+  };
   if (error.status === 503) headers['retry-after'] = 1;
   if (error.close || !req.complete) {
     headers['connection'] = 'close';
@@ -200,7 +214,8 @@ export function createFileServer(options: FileServerOptions): FileServer {
   const now = options.now ?? Date.now;
   const storage = options.storage ?? fs;
   const log = rateLimitedLog(options.log ?? ((line) => console.error(line)), now, options.logLinesPerSecond ?? 10);
-  const lookup: CredentialLookup = options.getCredentials ?? ((id) => (id === credentials.accessKeyId ? credentials : undefined));
+  const lookup: CredentialLookup =
+    options.getCredentials ?? ((id) => (id === credentials.accessKeyId ? credentials : undefined));
   let uploads = 0; // uploads being received now
 
   /** The lookup, its failures marked as such. */
@@ -268,7 +283,13 @@ export function createFileServer(options: FileServerOptions): FileServer {
   }
 
   /** PUT: checked and capped before the body is read, then streamed to a temporary file and renamed into place. */
-  async function upload(req: IncomingMessage, res: ServerResponse, verified: VerifiedRequest, key: string, file: string): Promise<void> {
+  async function upload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    verified: VerifiedRequest,
+    key: string,
+    file: string,
+  ): Promise<void> {
     if (verified.payloadHash.startsWith('STREAMING-')) throw new S3Error(501, 'NotImplemented', true); // aws-chunked bodies
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new S3Error(413, 'EntityTooLarge', true);
     if (uploads >= maxConcurrentUploads) throw new S3Error(503, 'SlowDown', true);
@@ -297,7 +318,11 @@ export function createFileServer(options: FileServerOptions): FileServer {
    * (413), past the deadline (400 RequestTimeout) or when the client goes away (400 IncompleteBody), the
    * request then no longer read.
    */
-  async function receiveBody(req: IncomingMessage, path: string, header: string): Promise<{ bytes: number; sha256: string }> {
+  async function receiveBody(
+    req: IncomingMessage,
+    path: string,
+    header: string,
+  ): Promise<{ bytes: number; sha256: string }> {
     const out = (await storage.open(path, 'wx')).createWriteStream(); // closes the file when done or failed
     out.write(header);
     const hash = createHash('sha256');
@@ -329,12 +354,16 @@ export function createFileServer(options: FileServerOptions): FileServer {
 
   /** Any failure, as an S3 error; the unexpected ones logged in one line. */
   function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-    if (isSigV4Error(error)) return sendError(req, res, new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied'), error.code);
+    if (isSigV4Error(error))
+      return sendError(req, res, new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied'), error.code);
     if (error instanceof S3Error) return sendError(req, res, error);
     if (res.headersSent) return void res.destroy(); // a download cut short, most often by the client
     // Out of something for now (file descriptors, disk), or the lookup's deadline passed: 503, and the client retries.
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    const refusal = timedOut || EXHAUSTED.has(errnoOf(error) ?? '') ? new S3Error(503, 'ServiceUnavailable') : new S3Error(500, 'InternalError');
+    const refusal =
+      timedOut || EXHAUSTED.has(errnoOf(error) ?? '')
+        ? new S3Error(503, 'ServiceUnavailable')
+        : new S3Error(500, 'InternalError');
     log(`${new Date(now()).toISOString()} ${req.method} ${refusal.status} ${refusal.code}: ${summary(error)}`);
     sendError(req, res, refusal);
   }
@@ -382,6 +411,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     console.log(`Serving ${root} on ${origin}; URLs valid for 15 minutes.\n`);
     console.log(`Upload:\n  curl -X PUT -H 'content-type: text/plain' --data-binary 'hello' '${put}'\n`);
     console.log(`Download:\n  curl '${get}'\n`);
-    console.log(`Anything else gets 403, e.g. the download URL used to upload:\n  curl -X PUT --data-binary 'x' '${get}'`);
+    console.log(
+      `Anything else gets 403, e.g. the download URL used to upload:\n  curl -X PUT --data-binary 'x' '${get}'`,
+    );
   });
 }

@@ -12,7 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, type ExtractorMessage } from '@microsoft/api-extractor';
+import {
+  CompilerState,
+  Extractor,
+  ExtractorConfig,
+  ExtractorLogLevel,
+  type ExtractorMessage,
+} from '@microsoft/api-extractor';
 import ts from 'typescript';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -43,18 +49,32 @@ export interface ApiReportResult {
 
 /** Writes the .d.ts of every file of tsconfig.build.json into `outDir`, by the layout tsc would give them. */
 export function emitDeclarations(outDir: string): void {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!config) throw new Error('tsconfig.build.json: not read');
   const rootDir = config.options.rootDir ?? join(root, 'src');
   for (const fileName of config.fileNames) {
-    const out = ts.transpileDeclaration(readFileSync(fileName, 'utf8'), { fileName, compilerOptions: config.options, reportDiagnostics: true });
+    const out = ts.transpileDeclaration(readFileSync(fileName, 'utf8'), {
+      fileName,
+      compilerOptions: config.options,
+      reportDiagnostics: true,
+    });
     if (out.diagnostics?.length) {
-      throw new Error(ts.formatDiagnostics(out.diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+      throw new Error(
+        ts.formatDiagnostics(out.diagnostics, {
+          getCanonicalFileName: (f) => f,
+          getCurrentDirectory: () => root,
+          getNewLine: () => '\n',
+        }),
+      );
     }
     const target = join(outDir, relative(rootDir, fileName)).replace(/\.ts$/, '.d.ts');
     mkdirSync(dirname(target), { recursive: true });
@@ -69,7 +89,9 @@ export function readReport(text: string): { undocumented: string[]; forgotten: s
   const lines = text.split('\n');
   let top = '';
   const nameOf = (line: string): string =>
-    /^\s*(?:(?:export|declare|default|abstract|readonly|static|const|let|var|function|interface|type|class|enum|namespace|get|set)\s+)*([\w$]+)/.exec(line)?.[1] ?? line.trim();
+    /^\s*(?:(?:export|declare|default|abstract|readonly|static|const|let|var|function|interface|type|class|enum|namespace|get|set)\s+)*([\w$]+)/.exec(
+      line,
+    )?.[1] ?? line.trim();
   for (const [i, line] of lines.entries()) {
     if (/^\S/.test(line) && !line.startsWith('//') && !line.startsWith('}')) top = nameOf(line);
     if (!line.includes('(undocumented)')) continue;
@@ -89,10 +111,16 @@ export function apiReport(options: { readonly local: boolean }): ApiReportResult
       const configObject = ExtractorConfig.loadFile(join(root, config));
       configObject.mainEntryPointFilePath = join(temp, 'dts', dts);
       configObject.apiReport = { ...configObject.apiReport!, reportTempFolder: join(temp, 'report') };
-      return ExtractorConfig.prepare({ configObject, configObjectFullPath: join(root, config), packageJsonFullPath: join(root, 'package.json') });
+      return ExtractorConfig.prepare({
+        configObject,
+        configObjectFullPath: join(root, config),
+        packageJsonFullPath: join(root, 'package.json'),
+      });
     });
     // One program for both entries (the DOM lib is parsed once).
-    const compilerState = CompilerState.create(configs[0]!, { additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath) });
+    const compilerState = CompilerState.create(configs[0]!, {
+      additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath),
+    });
     return ENTRIES.map(({ entry, report }, i) => {
       const errors: string[] = [];
       const warnings: string[] = [];
@@ -103,7 +131,9 @@ export function apiReport(options: { readonly local: boolean }): ApiReportResult
         printApiReportDiff: true,
         messageCallback: (message: ExtractorMessage) => {
           message.handled = true;
-          const where = message.sourceFilePath ? `${relative(temp, message.sourceFilePath)}:${message.sourceFileLine}: ` : '';
+          const where = message.sourceFilePath
+            ? `${relative(temp, message.sourceFilePath)}:${message.sourceFileLine}: `
+            : '';
           const text = `${where}(${message.messageId}) ${message.text}`;
           if (message.messageId === 'console-api-report-diff') diff = message.text;
           else if (/^console-api-report-/.test(message.messageId)) return;
@@ -126,8 +156,12 @@ export function summarize(results: readonly ApiReportResult[], local: boolean): 
       const state = r.changed ? (local ? 'rewritten' : 'DIFFERS from the checked-in file') : 'unchanged';
       const lines = [`API report ${r.report} (${r.entry}): ${state}`];
       if (r.errors.length) lines.push(`  ${r.errors.length} errors:`, ...r.errors.map((e) => `    ${e}`));
-      if (r.forgotten.length) lines.push(`  ${r.forgotten.length} types named by the public API but not exported (ae-forgotten-export): ${r.forgotten.join(', ')}`);
-      if (r.undocumented.length) lines.push(`  ${r.undocumented.length} without a doc comment (ae-undocumented): ${r.undocumented.join(', ')}`);
+      if (r.forgotten.length)
+        lines.push(
+          `  ${r.forgotten.length} types named by the public API but not exported (ae-forgotten-export): ${r.forgotten.join(', ')}`,
+        );
+      if (r.undocumented.length)
+        lines.push(`  ${r.undocumented.length} without a doc comment (ae-undocumented): ${r.undocumented.join(', ')}`);
       const other = r.warnings.filter((w) => !/\((?:ae-undocumented|ae-forgotten-export)\)/.test(w));
       if (other.length) lines.push(`  ${other.length} other warnings:`, ...other.map((w) => `    ${w}`));
       return lines.join('\n');

@@ -37,7 +37,9 @@ for (const [i, [kind, family, count]] of PLAN.entries()) {
     const id = `${kind}-${family}-${String(n + 1).padStart(3, '0')}`;
     const { smithy, aws4, aws4Skip } = await peerExpectations(c);
     if (aws4 && !isDeepStrictEqual(aws4, smithy)) {
-      throw new Error(`${id}: the peers disagree\nsmithy: ${JSON.stringify(smithy, null, 2)}\naws4: ${JSON.stringify(aws4, null, 2)}`);
+      throw new Error(
+        `${id}: the peers disagree\nsmithy: ${JSON.stringify(smithy, null, 2)}\naws4: ${JSON.stringify(aws4, null, 2)}`,
+      );
     }
     const peers: PeerName[] = aws4 ? ['@smithy/signature-v4', 'aws4'] : ['@smithy/signature-v4'];
     if (aws4) both++;
@@ -59,21 +61,32 @@ const header = {
     'Differential corpus: random requests signed by independent SigV4 signers (never by this library). Each case holds the exact options for presignUrl/signRequest (JSON: signingDate as an ISO string) and what the peers produced: signature, canonical request, string to sign, the URL origin, path and query parameters (as sorted key=value in RFC 3986 form), and the headers the holder must send (presign) or the headers the signer adds (sign). "peers" lists who produced it; both agreed exactly where there are two. See vectors/README.md.',
   generator: 'scripts/record-corpus.ts (test/support/peers.ts)',
   seed: SEED,
-  peers: { ...PEER_VERSIONS, '@aws-crypto/sha256-js': version('@aws-crypto/sha256-js'), 'fast-check': version('fast-check') },
+  peers: {
+    ...PEER_VERSIONS,
+    '@aws-crypto/sha256-js': version('@aws-crypto/sha256-js'),
+    'fast-check': version('fast-check'),
+  },
 };
 // One case per line: small diffs when a peer or the generator changes.
 const json = `${JSON.stringify(header, null, 2).replace(/\n}$/, ',\n  "cases": [\n')}${cases.map((line) => `    ${line}`).join(',\n')}\n  ]\n}\n`;
 JSON.parse(json); // well-formed, or fail before writing
 const bytes = Buffer.byteLength(json);
-if (bytes > MAX_BYTES) throw new Error(`corpus is ${bytes} bytes, over the ${MAX_BYTES} budget: record fewer or smaller cases`);
+if (bytes > MAX_BYTES)
+  throw new Error(`corpus is ${bytes} bytes, over the ${MAX_BYTES} budget: record fewer or smaller cases`);
 if (process.argv.includes('--check')) {
   // The generator, the model or a peer changed what would be recorded: the corpus is stale (or the change is wrong).
   if (readFileSync(OUT, 'utf8') !== json) {
-    console.error(`${OUT.pathname} is not what the recorder writes now: run npx tsx scripts/record-corpus.ts, and review the diff`);
+    console.error(
+      `${OUT.pathname} is not what the recorder writes now: run npx tsx scripts/record-corpus.ts, and review the diff`,
+    );
     process.exit(1);
   }
-  console.log(`${OUT.pathname} is what the recorder writes: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(
+    `${OUT.pathname} is what the recorder writes: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`,
+  );
 } else {
   writeFileSync(OUT, json);
-  console.log(`wrote ${OUT.pathname}: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(
+    `wrote ${OUT.pathname}: ${cases.length} cases (${both} signed by both peers), ${(bytes / 1024).toFixed(0)} KiB`,
+  );
 }

@@ -25,7 +25,14 @@ export { uriEncode, normalizeEscapes } from './core/encoding.js';
 export { toAmzDate, parseAmzDate } from './core/date.js';
 export type { Credentials } from './core/credentials.js';
 export type { HeadersInput, QueryInput } from './core/pairs.js';
-export type { SigningOptions, PresignOptions, SignRequestOptions, SignatureStages, PresignedUrl, SignedRequest } from './sign/types.js';
+export type {
+  SigningOptions,
+  PresignOptions,
+  SignRequestOptions,
+  SignatureStages,
+  PresignedUrl,
+  SignedRequest,
+} from './sign/types.js';
 export { verifyPresignedUrl } from './verify/presigned-url.js';
 export { verifyRequest } from './verify/signed-request.js';
 export { DEFAULT_CLOCK_SKEW } from './verify/common.js';

@@ -4,11 +4,27 @@
 // the same signature from both (a property test holds them to it); fewer options, a one-entry key cache, and
 // shorter messages. Bad input is still a TypeError or RangeError thrown before any crypto runs.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend, sortQuery } from './core/canonical-request.js';
+import {
+  createCanonicalHeaders,
+  createCanonicalQuery,
+  createCanonicalRequest,
+  headerValueToSend,
+  sortQuery,
+} from './core/canonical-request.js';
 import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
 import type { Credentials } from './core/credentials.js';
 import { uriEncode } from './core/encoding.js';
-import { ABSOLUTE_URL, HEADER_VALUE, PAYLOAD_HASH, SCOPE_PART, SESSION_TOKEN, SIGNER_PARAMS, STANDARD_METHODS, TOKEN, UNSIGNABLE } from './core/rules.js';
+import {
+  ABSOLUTE_URL,
+  HEADER_VALUE,
+  PAYLOAD_HASH,
+  SCOPE_PART,
+  SESSION_TOKEN,
+  SIGNER_PARAMS,
+  STANDARD_METHODS,
+  TOKEN,
+  UNSIGNABLE,
+} from './core/rules.js';
 import { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 
 export type { Credentials };
@@ -77,13 +93,18 @@ function fail(
   name: string,
   expected: string,
   value: unknown,
-  shown: string = typeof value == 'string' ? JSON.stringify(value).slice(0, 99) : typeof value == 'number' ? String(value) : typeof value,
+  shown: string = typeof value == 'string'
+    ? JSON.stringify(value).slice(0, 99)
+    : typeof value == 'number'
+      ? String(value)
+      : typeof value,
   E: typeof TypeError = TypeError,
 ): never {
   throw new E(`"${name}" expected ${expected}, got ${shown}`);
 }
 
-const scopePart = (name: string, v: unknown): string => (typeof v == 'string' && SCOPE_PART.test(v) ? v : fail(name, 'visible ASCII without "/" or ","', v));
+const scopePart = (name: string, v: unknown): string =>
+  typeof v == 'string' && SCOPE_PART.test(v) ? v : fail(name, 'visible ASCII without "/" or ","', v);
 
 // Why lite writes these few steps again instead of importing them: the full entry's encodePath/parseQuery (which
 // keep non-UTF-8 escapes byte by byte), toHex (with its table) and webcrypto.ts's Web Crypto check (lite has its
@@ -110,7 +131,8 @@ const hex = (bytes: ArrayBuffer): string => {
   return out;
 };
 const sha256Hex = async (data: BufferSource): Promise<string> => hex(await crypto.subtle.digest('SHA-256', data));
-const hmacKey = (raw: BufferSource): Promise<CryptoKey> => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+const hmacKey = (raw: BufferSource): Promise<CryptoKey> =>
+  crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 
 /**
  * Validates the options both functions take, and encodes the request. An option of the full entry that this one
@@ -129,8 +151,10 @@ function read(o: LiteOptions, others: RegExp) {
   const id = scopePart('credentials.accessKeyId', c.accessKeyId);
   const { secretAccessKey: secret, sessionToken: token } = c;
   // Neither is ever shown. A secret with a lone surrogate (\p{Cs}) would be signed as if it held U+FFFD.
-  if (typeof secret != 'string' || !secret || /\p{Cs}/u.test(secret)) fail('credentials.secretAccessKey', 'a non-empty string of well-formed Unicode', 0, typeof secret);
-  if (token !== undefined && !(typeof token == 'string' && SESSION_TOKEN.test(token))) fail('credentials.sessionToken', 'visible ASCII', 0, typeof token);
+  if (typeof secret != 'string' || !secret || /\p{Cs}/u.test(secret))
+    fail('credentials.secretAccessKey', 'a non-empty string of well-formed Unicode', 0, typeof secret);
+  if (token !== undefined && !(typeof token == 'string' && SESSION_TOKEN.test(token)))
+    fail('credentials.sessionToken', 'visible ASCII', 0, typeof token);
   const isS3 = service == 's3';
   let method = o.method === undefined ? 'GET' : o.method;
   if (typeof method != 'string' || !TOKEN.test(method)) fail('method', 'an HTTP method token', method);
@@ -139,7 +163,13 @@ function read(o: LiteOptions, others: RegExp) {
   const text = o.url instanceof URL ? o.url.href : o.url;
   const m = typeof text == 'string' ? ABSOLUTE_URL.exec(text) : null;
   // The URL is not shown when it has user info: that is a password more often than not.
-  if (!m || /[@\\\s]/.test(m[2]!)) fail('url', 'an absolute http(s) URL without control characters or user info', text, m ? 'user info or an odd host' : undefined);
+  if (!m || /[@\\\s]/.test(m[2]!))
+    fail(
+      'url',
+      'an absolute http(s) URL without control characters or user info',
+      text,
+      m ? 'user info or an odd host' : undefined,
+    );
   const [, scheme, authority, rawPath = '', rawQuery] = m;
   let host: URL;
   try {
@@ -161,7 +191,8 @@ function read(o: LiteOptions, others: RegExp) {
     let endsInSlash = false;
     for (const s of path.split('/').slice(1)) {
       const dots = s.replace(/%2e/gi, '.');
-      if (dots == '..') kept.pop(); // the segment before, empty or not
+      if (dots == '..')
+        kept.pop(); // the segment before, empty or not
       else if (dots != '.') kept.push(s);
       endsInSlash = dots == '..' || dots == '.' || !s;
     }
@@ -180,20 +211,46 @@ function read(o: LiteOptions, others: RegExp) {
   const isDate = typeof d == 'number' || d instanceof Date;
   const ms = d === undefined ? Date.now() : isDate ? +d : NaN;
   // X-Amz-Date has a four-digit year.
-  if (!(ms >= 0 && ms < 2534023008e5)) fail('signingDate', 'a Date or epoch milliseconds from 1970 to 9999', isDate ? ms : d, undefined, isDate ? RangeError : TypeError);
+  if (!(ms >= 0 && ms < 2534023008e5))
+    fail(
+      'signingDate',
+      'a Date or epoch milliseconds from 1970 to 9999',
+      isDate ? ms : d,
+      undefined,
+      isDate ? RangeError : TypeError,
+    );
   const amzDate = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
   // Node without the global, or a page served over http to a name other than localhost.
   if (!globalThis.crypto?.subtle) fail('globalThis.crypto.subtle', 'Web Crypto', 0, 'none');
-  return { id, secret, token, method, isS3, region, service, host, path, canonicalUri, query, ms, amzDate, scope: createCredentialScope(amzDate.slice(0, 8), region, service) };
+  return {
+    id,
+    secret,
+    token,
+    method,
+    isS3,
+    region,
+    service,
+    host,
+    path,
+    canonicalUri,
+    query,
+    ms,
+    amzDate,
+    scope: createCredentialScope(amzDate.slice(0, 8), region, service),
+  };
 }
 
 /** The string to sign and the signature of a canonical request: two Web Crypto calls once the key is known. */
-async function signCanonical(r: ReturnType<typeof read>, canonicalRequest: string): Promise<[stringToSign: string, signature: string]> {
+async function signCanonical(
+  r: ReturnType<typeof read>,
+  canonicalRequest: string,
+): Promise<[stringToSign: string, signature: string]> {
   let entry = last;
   // The scope ends in "/aws4_request" and holds no other "/" but its three, so secret + scope is unambiguous.
   if (entry?.[0] !== r.secret + r.scope) {
     let key: ArrayBuffer | BufferSource = utf8('AWS4' + r.secret);
-    for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request']) key = await crypto.subtle.sign('HMAC', await hmacKey(key), utf8(part));
+    for (const part of [r.amzDate.slice(0, 8), r.region, r.service, 'aws4_request'])
+      key = await crypto.subtle.sign('HMAC', await hmacKey(key), utf8(part));
     last = entry = [r.secret + r.scope, await hmacKey(key)];
   }
   const stringToSign = createStringToSign(r.amzDate, r.scope, await sha256Hex(utf8(canonicalRequest)));
@@ -206,9 +263,13 @@ async function signCanonical(r: ReturnType<typeof read>, canonicalRequest: strin
  * @throws TypeError or RangeError, before any crypto, for invalid options.
  */
 export async function presignUrl(options: LitePresignOptions): Promise<LitePresignedUrl> {
-  const r = read(options, /^(query|normalizePath|uriEscapePath|signSessionToken|cache|headers|payloadHash|hoistAmzHeaders)$/);
+  const r = read(
+    options,
+    /^(query|normalizePath|uriEscapePath|signSessionToken|cache|headers|payloadHash|hoistAmzHeaders)$/,
+  );
   const expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) fail('expiresIn', `an integer 1..${MAX_EXPIRES_IN}`, expiresIn, undefined, RangeError);
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN)
+    fail('expiresIn', `an integer 1..${MAX_EXPIRES_IN}`, expiresIn, undefined, RangeError);
   const query = sortQuery([
     ...r.query,
     ['X-Amz-Algorithm', ALGORITHM],
@@ -220,7 +281,14 @@ export async function presignUrl(options: LitePresignOptions): Promise<LitePresi
   ])
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalRequest = createCanonicalRequest(r.method, r.canonicalUri, query, `host:${r.host.host}\n`, 'host', r.isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  const canonicalRequest = createCanonicalRequest(
+    r.method,
+    r.canonicalUri,
+    query,
+    `host:${r.host.host}\n`,
+    'host',
+    r.isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256,
+  );
   const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
   return {
     url: `${r.host.origin}${r.path}?${query}&X-Amz-Signature=${signature}`,
@@ -240,13 +308,23 @@ export async function presignUrl(options: LitePresignOptions): Promise<LitePresi
 export async function signRequest(options: LiteSignRequestOptions): Promise<LiteSignedRequest> {
   const r = read(options, /^(query|normalizePath|uriEscapePath|signSessionToken|cache|contentSha256Header)$/);
   const { body, headers: given } = options;
-  if (body !== undefined && typeof body != 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) fail('body', 'a string, Uint8Array or ArrayBuffer', body);
+  if (body !== undefined && typeof body != 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer))
+    fail('body', 'a string, Uint8Array or ArrayBuffer', body);
   if (given != null && typeof given != 'object') fail('headers', 'an object, a Headers or pairs', given);
   const sent = new Map<string, string[]>();
-  for (const pair of given == null ? [] : Symbol.iterator in given ? [...(given as Iterable<unknown>)] : Object.entries(given)) {
+  for (const pair of given == null
+    ? []
+    : Symbol.iterator in given
+      ? [...(given as Iterable<unknown>)]
+      : Object.entries(given)) {
     const [name, value] = Array.isArray(pair) && pair.length == 2 ? pair : fail('headers', '[name, value] pairs', pair);
     const text = typeof value == 'number' ? String(value) : value;
-    if (typeof name != 'string' || !TOKEN.test(name) || !(typeof text == 'string' && HEADER_VALUE.test(text)) || /^(authorization|x-amz-date|x-amz-security-token)$/i.test(name)) {
+    if (
+      typeof name != 'string' ||
+      !TOKEN.test(name) ||
+      !(typeof text == 'string' && HEADER_VALUE.test(text)) ||
+      /^(authorization|x-amz-date|x-amz-security-token)$/i.test(name)
+    ) {
       fail('headers', 'token names the signer does not set, with printable ASCII values', name);
     }
     const lower = name.toLowerCase();
@@ -254,10 +332,19 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
   }
   const header = sent.get('x-amz-content-sha256')?.join(',');
   const payloadHash = options.payloadHash === undefined ? header : options.payloadHash;
-  if (payloadHash !== undefined && !(PAYLOAD_HASH.test(payloadHash) && (header === undefined || header == payloadHash))) {
-    fail('payloadHash', 'a lowercase hex SHA-256, "UNSIGNED-PAYLOAD" or "STREAMING-…" (as any x-amz-content-sha256 header)', payloadHash);
+  if (
+    payloadHash !== undefined &&
+    !(PAYLOAD_HASH.test(payloadHash) && (header === undefined || header == payloadHash))
+  ) {
+    fail(
+      'payloadHash',
+      'a lowercase hex SHA-256, "UNSIGNED-PAYLOAD" or "STREAMING-…" (as any x-amz-content-sha256 header)',
+      payloadHash,
+    );
   }
-  const hash = payloadHash ?? (await sha256Hex(typeof body == 'string' ? utf8(body) : ((body as BufferSource | undefined) ?? utf8(''))));
+  const hash =
+    payloadHash ??
+    (await sha256Hex(typeof body == 'string' ? utf8(body) : ((body as BufferSource | undefined) ?? utf8(''))));
   sent.set('x-amz-date', [r.amzDate]);
   if (r.isS3) sent.set('x-amz-content-sha256', [hash]);
   const signed = new Map([...sent].filter(([name]) => !UNSIGNABLE.test(name)));
@@ -267,7 +354,14 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
     signed.set('x-amz-security-token', [r.token]);
   }
   const { canonicalHeaders, signedHeaders } = createCanonicalHeaders(signed);
-  const canonicalRequest = createCanonicalRequest(r.method, r.canonicalUri, createCanonicalQuery(r.query), canonicalHeaders, signedHeaders.join(';'), hash);
+  const canonicalRequest = createCanonicalRequest(
+    r.method,
+    r.canonicalUri,
+    createCanonicalQuery(r.query),
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    hash,
+  );
   const [stringToSign, signature] = await signCanonical(r, canonicalRequest);
   const authorization = `${ALGORITHM} Credential=${r.id}/${r.scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   const headers: Record<string, string> = {};

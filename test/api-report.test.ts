@@ -16,7 +16,9 @@ describe('API report (scripts/api-report.ts)', () => {
   });
 
   it('has a report for each export of package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, { types: string }> };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, { types: string }>;
+    };
     const exported = Object.entries(pkg.exports).map(([entry, { types }]) => [entry, types]);
     expect(exported).toEqual(ENTRIES.map(({ entry, dts }) => [entry, `./dist/${dts}`]));
   });
@@ -26,7 +28,10 @@ describe('API report (scripts/api-report.ts)', () => {
       const result = results.find((r) => r.entry === entry);
       expect(result, entry).toBeDefined();
       expect(result!.errors, `API Extractor errors for ${report}`).toEqual([]);
-      expect(result!.changed, `The public API of "${entry}" changed: run \`npm run api-report\` and commit ${report}.\n${result!.diff}`).toBe(false);
+      expect(
+        result!.changed,
+        `The public API of "${entry}" changed: run \`npm run api-report\` and commit ${report}.\n${result!.diff}`,
+      ).toBe(false);
     });
   }
 });

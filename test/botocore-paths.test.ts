@@ -40,7 +40,10 @@ const verify = (c: BotocoreCase, url: string) =>
     region: 'us-east-1',
     getCredentials: (id) =>
       id === c.credentials.accessKeyId
-        ? { secretAccessKey: c.credentials.secretAccessKey, ...(c.credentials.sessionToken ? { sessionToken: c.credentials.sessionToken } : {}) }
+        ? {
+            secretAccessKey: c.credentials.secretAccessKey,
+            ...(c.credentials.sessionToken ? { sessionToken: c.credentials.sessionToken } : {}),
+          }
         : undefined,
     now: Date.parse(vectors.signingDate),
   });
@@ -59,7 +62,13 @@ const sign = (c: BotocoreCase) => ({
 describe(`botocore ${vectors.botocore} SigV4Auth, execute-api paths (vectors/botocore-paths.json)`, () => {
   it('holds the issue examples, each signed by botocore', () => {
     const paths = new Set(vectors.cases.map((c) => pathOf(c.url)));
-    for (const p of ['/prod/events/2024-01-01T10:00:00Z', '/prod/users/alice@example.com', '/prod/filter/a,b;c=d', '/prod/files/report(1)*!.txt', '/prod/x/%7Euser']) {
+    for (const p of [
+      '/prod/events/2024-01-01T10:00:00Z',
+      '/prod/users/alice@example.com',
+      '/prod/filter/a,b;c=d',
+      '/prod/files/report(1)*!.txt',
+      '/prod/x/%7Euser',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(vectors.cases.length).toBeGreaterThanOrEqual(30);
@@ -80,7 +89,8 @@ describe(`botocore ${vectors.botocore} SigV4Auth, execute-api paths (vectors/bot
   );
 
   it('the issue examples, by name: the canonical path AWS signers compute, once encoded', async () => {
-    const canonicalPath = (p: string) => vectors.cases.find((c) => pathOf(c.url) === p)!.canonicalRequest.split('\n')[1];
+    const canonicalPath = (p: string) =>
+      vectors.cases.find((c) => pathOf(c.url) === p)!.canonicalRequest.split('\n')[1];
     expect(canonicalPath('/prod/events/2024-01-01T10:00:00Z')).toBe('/prod/events/2024-01-01T10%3A00%3A00Z');
     expect(canonicalPath('/prod/users/alice@example.com')).toBe('/prod/users/alice%40example.com');
     expect(canonicalPath('/prod/filter/a,b;c=d')).toBe('/prod/filter/a%2Cb%3Bc%3Dd');

@@ -24,7 +24,17 @@ function listSources(dir: string): string[] {
   return out;
 }
 
-const NODE_GLOBALS = new Set(['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate', 'module', 'exports']);
+const NODE_GLOBALS = new Set([
+  'Buffer',
+  'process',
+  'require',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+  'module',
+  'exports',
+]);
 
 /** Every Node-only use in a source text, as `line: what`. */
 export function findNodeUses(fileName: string, text: string): string[] {
@@ -36,10 +46,16 @@ export function findNodeUses(fileName: string, text: string): string[] {
   const visit = (node: ts.Node): void => {
     if (ts.isStringLiteralLike(node) && /^node:/.test(node.text)) report(node, `"${node.text}"`);
     // Module specifiers of Node built-ins without the node: prefix.
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      if (!/^\.\.?\//.test(node.moduleSpecifier.text)) report(node, `import of "${node.moduleSpecifier.text}" (the core imports only its own files)`);
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      if (!/^\.\.?\//.test(node.moduleSpecifier.text))
+        report(node, `import of "${node.moduleSpecifier.text}" (the core imports only its own files)`);
     }
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) report(node, 'dynamic import()');
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+      report(node, 'dynamic import()');
     if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text)) {
       // A property name (x.process, { process: … }) is not the global.
       const parent = node.parent;
@@ -51,7 +67,11 @@ export function findNodeUses(fileName: string, text: string): string[] {
         (ts.isMethodDeclaration(parent) && parent.name === node);
       if (!isPropertyName) report(node, node.text);
     }
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'globalThis') {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'globalThis'
+    ) {
       if (NODE_GLOBALS.has(node.name.text)) report(node, `globalThis.${node.name.text}`);
     }
     ts.forEachChild(node, visit);
@@ -66,7 +86,15 @@ describe('core purity', () => {
   it('finds the core sources', () => {
     const names = files.map((f) => relative(srcDir, f));
     expect(names).toEqual(
-      expect.arrayContaining(['index.ts', 'lite.ts', 'core/webcrypto.ts', 'core/encoding.ts', 'sign/presign.ts', 'verify/claim.ts', 'post/verify.ts']),
+      expect.arrayContaining([
+        'index.ts',
+        'lite.ts',
+        'core/webcrypto.ts',
+        'core/encoding.ts',
+        'sign/presign.ts',
+        'verify/claim.ts',
+        'post/verify.ts',
+      ]),
     );
     expect(names.some((n) => n.startsWith('cli'))).toBe(false);
   });
@@ -94,18 +122,30 @@ describe('core purity', () => {
     for (const line of fine) expect(findNodeUses('fine.ts', line), line).toEqual([]);
   });
 
-  it.each(listSources(srcDir).map((f) => [relative(srcDir, f), f]))('%s uses no Node built-in, Node global or require', (_, path) => {
-    const text = readFileSync(path, 'utf8');
-    expect(findNodeUses(path, text)).toEqual([]);
-    // Belt and braces on the raw text (comments included) for the patterns that never belong in the core.
-    expect(text).not.toMatch(/\bfrom\s+['"]node:|\brequire\(|\b__dirname\b|\b__filename\b/);
-  });
+  it.each(listSources(srcDir).map((f) => [relative(srcDir, f), f]))(
+    '%s uses no Node built-in, Node global or require',
+    (_, path) => {
+      const text = readFileSync(path, 'utf8');
+      expect(findNodeUses(path, text)).toEqual([]);
+      // Belt and braces on the raw text (comments included) for the patterns that never belong in the core.
+      expect(text).not.toMatch(/\bfrom\s+['"]node:|\brequire\(|\b__dirname\b|\b__filename\b/);
+    },
+  );
 
   it('package.json has no runtime dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundledDependencies', 'bundleDependencies']) {
+    for (const field of [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+      'bundledDependencies',
+      'bundleDependencies',
+    ]) {
       const value = pkg[field];
-      expect(value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0), field).toBe(true);
+      expect(
+        value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0),
+        field,
+      ).toBe(true);
     }
     expect(pkg['devDependencies']).toBeTypeOf('object');
   });

@@ -60,9 +60,13 @@ describe('vectors/differential.json (requests signed by smithy and aws4, replaye
       expect(c.peers.includes('aws4'), c.id).toBe(c.aws4Skipped === undefined);
       expect(c.expected.signature, c.id).toMatch(/^[0-9a-f]{64}$/);
     }
-    const count = (kind: string, s3: boolean) => corpus.cases.filter((c) => c.kind === kind && (c.options['service'] === 's3') === s3).length;
-    for (const kind of ['presign', 'sign']) for (const s3 of [true, false]) expect(count(kind, s3), `${kind} s3=${s3}`).toBeGreaterThanOrEqual(50);
-    expect(corpus.cases.filter((c) => c.peers.includes('aws4')).length).toBeGreaterThanOrEqual(corpus.cases.length * 0.4);
+    const count = (kind: string, s3: boolean) =>
+      corpus.cases.filter((c) => c.kind === kind && (c.options['service'] === 's3') === s3).length;
+    for (const kind of ['presign', 'sign'])
+      for (const s3 of [true, false]) expect(count(kind, s3), `${kind} s3=${s3}`).toBeGreaterThanOrEqual(50);
+    expect(corpus.cases.filter((c) => c.peers.includes('aws4')).length).toBeGreaterThanOrEqual(
+      corpus.cases.length * 0.4,
+    );
   });
 
   for (const c of corpus.cases) {

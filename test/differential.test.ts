@@ -24,7 +24,10 @@ const aws4 = createRequire(import.meta.url)('aws4') as typeof import('aws4');
 const FEATURES: readonly (readonly [string, (c: Case) => boolean])[] = [
   ['non-ASCII in the path', (c) => c.segments.some((s) => /[^\x00-\x7f]/.test(s))],
   ['reserved characters in the path', (c) => c.segments.some((s) => /[!#$&'()*+,/:;=?@[\]]/.test(s))],
-  ['".", ".." or empty path segments', (c) => c.segments.length > 1 && c.segments.some((s) => s === '' || s === '.' || s === '..')],
+  [
+    '".", ".." or empty path segments',
+    (c) => c.segments.length > 1 && c.segments.some((s) => s === '' || s === '.' || s === '..'),
+  ],
   ['non-ASCII in the query', (c) => c.query.some(([k, v]) => /[^\x00-\x7f]/.test(k + v))],
   ['reserved characters in the query', (c) => c.query.some(([k, v]) => /[!#$&'()*+,/:;=?@[\]]/.test(k + v))],
   ['a space written as "+" in the URL query', (c) => /\?[^#]*\+/.test(c.url)],
@@ -40,13 +43,31 @@ const FEATURES: readonly (readonly [string, (c: Case) => boolean])[] = [
   ['other service', (c) => c.endpointStyle === 'service'],
   ['non-default path rules', (c) => c.pathRules !== undefined],
   // The path as sent (every service but S3): what is signed is the text, so these are distinct paths there.
-  ['raw sub-delims, ":" or "@" in a path sent as written', (c) => c.service !== 's3' && /[!$&'()*+,;=:@]/.test(c.rawPath)],
-  ['an escape of an unreserved character (%7E, %41) in a path sent as written', (c) => c.service !== 's3' && /%(?:7[eE]|[46][1-9a-fA-F]|[57][0-9aA]|3[0-9]|2[dDeE]|5[fF])/.test(c.rawPath)],
-  ['a lowercase escape in a path sent as written', (c) => c.service !== 's3' && /%(?:[0-9a-f][a-f]|[a-f][0-9])/.test(c.rawPath)],
-  ['a dot segment written %2e in a path sent as written', (c) => c.service !== 's3' && /\/(?:\.|%2e)*%2e(?:\.|%2e)*(?:\/|$)/i.test(c.rawPath)],
+  [
+    'raw sub-delims, ":" or "@" in a path sent as written',
+    (c) => c.service !== 's3' && /[!$&'()*+,;=:@]/.test(c.rawPath),
+  ],
+  [
+    'an escape of an unreserved character (%7E, %41) in a path sent as written',
+    (c) => c.service !== 's3' && /%(?:7[eE]|[46][1-9a-fA-F]|[57][0-9aA]|3[0-9]|2[dDeE]|5[fF])/.test(c.rawPath),
+  ],
+  [
+    'a lowercase escape in a path sent as written',
+    (c) => c.service !== 's3' && /%(?:[0-9a-f][a-f]|[a-f][0-9])/.test(c.rawPath),
+  ],
+  [
+    'a dot segment written %2e in a path sent as written',
+    (c) => c.service !== 's3' && /\/(?:\.|%2e)*%2e(?:\.|%2e)*(?:\/|$)/i.test(c.rawPath),
+  ],
   ['repeated header', (c) => new Set(c.headers.map(([n]) => n.toLowerCase())).size < c.headers.length],
-  ['header the SDKs never sign', (c) => c.headers.some(([n]) => /^(user-agent|connection|expect|cache-control|x-amzn-trace-id)$/i.test(n))],
-  ['hoisted x-amz-* header', (c) => c.hoistAmzHeaders === true && c.headers.some(([n]) => /^x-amz-(meta|acl|tagging|storage)/i.test(n))],
+  [
+    'header the SDKs never sign',
+    (c) => c.headers.some(([n]) => /^(user-agent|connection|expect|cache-control|x-amzn-trace-id)$/i.test(n)),
+  ],
+  [
+    'hoisted x-amz-* header',
+    (c) => c.hoistAmzHeaders === true && c.headers.some(([n]) => /^x-amz-(meta|acl|tagging|storage)/i.test(n)),
+  ],
   ['payloadHash option', (c) => c.payloadHash !== undefined],
   ['x-amz-content-sha256 header', (c) => c.headers.some(([n]) => n.toLowerCase() === 'x-amz-content-sha256')],
   ['request body', (c) => !!c.body],
@@ -76,7 +97,11 @@ afterAll(() => {
         .join(''),
   );
   lines.push(`features: ${[...featureCounts].map(([f, n]) => `${f} ${n}`).join('; ')}`);
-  console.log(`differential (seed ${SEED}; ${Object.entries(PEER_VERSIONS).map(([p, v]) => `${p} ${v}`).join(', ')}):\n  ${lines.join('\n  ')}`);
+  console.log(
+    `differential (seed ${SEED}; ${Object.entries(PEER_VERSIONS)
+      .map(([p, v]) => `${p} ${v}`)
+      .join(', ')}):\n  ${lines.join('\n  ')}`,
+  );
 });
 
 describe('same signatures as @smithy/signature-v4 and aws4 on random requests', () => {
@@ -87,31 +112,35 @@ describe('same signatures as @smithy/signature-v4 and aws4 on random requests', 
     ['sign', 'other', 'signRequest, other services'],
   ];
   plan.forEach(([kind, family, title], i) => {
-    it(title, async () => {
-      const t: Tally = (tally[title] = { runs: 0, smithy: 0, aws4: 0, aws4Skipped: {} });
-      await fc.assert(
-        fc.asyncProperty(caseArbitrary(kind, family), async (c) => {
-          const options = ourOptions(c, false);
-          const ours = observe(kind, kind === 'presign' ? await presignUrl(options) : await signRequest(options));
-          const oursSync = observe(kind, kind === 'presign' ? presignUrlSync(options) : signRequestSync(options));
-          const peers = await peerExpectations(c);
-          expect(ours, 'against @smithy/signature-v4').toEqual(peers.smithy);
-          expect(oursSync, 'synchronous twin against @smithy/signature-v4').toEqual(peers.smithy);
-          if (peers.aws4) expect(ours, 'against aws4').toEqual(peers.aws4);
-          for (const [name, has] of FEATURES) if (has(c)) featureCounts.set(name, featureCounts.get(name)! + 1);
-          t.runs++;
-          t.smithy++;
-          if (peers.aws4) t.aws4++;
-          else t.aws4Skipped[peers.aws4Skip!] = (t.aws4Skipped[peers.aws4Skip!] ?? 0) + 1;
-        }),
-        { seed: SEED + i, numRuns: RUNS },
-      );
-      // Every case is compared with smithy; the aws4 constraints must still leave aws4 a fair share of the cases.
-      // (Outside S3 about one case in eight has a raw "[", "]" or "|" in its path, which aws4 rewrites; so 0.40.)
-      expect(t.runs).toBe(RUNS);
-      expect(t.smithy).toBe(RUNS);
-      expect(t.aws4).toBeGreaterThanOrEqual(RUNS * (family === 's3' ? 0.35 : 0.4));
-    }, 60_000); // 2-5 s each on an idle core; the margin is for a loaded CI machine
+    it(
+      title,
+      async () => {
+        const t: Tally = (tally[title] = { runs: 0, smithy: 0, aws4: 0, aws4Skipped: {} });
+        await fc.assert(
+          fc.asyncProperty(caseArbitrary(kind, family), async (c) => {
+            const options = ourOptions(c, false);
+            const ours = observe(kind, kind === 'presign' ? await presignUrl(options) : await signRequest(options));
+            const oursSync = observe(kind, kind === 'presign' ? presignUrlSync(options) : signRequestSync(options));
+            const peers = await peerExpectations(c);
+            expect(ours, 'against @smithy/signature-v4').toEqual(peers.smithy);
+            expect(oursSync, 'synchronous twin against @smithy/signature-v4').toEqual(peers.smithy);
+            if (peers.aws4) expect(ours, 'against aws4').toEqual(peers.aws4);
+            for (const [name, has] of FEATURES) if (has(c)) featureCounts.set(name, featureCounts.get(name)! + 1);
+            t.runs++;
+            t.smithy++;
+            if (peers.aws4) t.aws4++;
+            else t.aws4Skipped[peers.aws4Skip!] = (t.aws4Skipped[peers.aws4Skip!] ?? 0) + 1;
+          }),
+          { seed: SEED + i, numRuns: RUNS },
+        );
+        // Every case is compared with smithy; the aws4 constraints must still leave aws4 a fair share of the cases.
+        // (Outside S3 about one case in eight has a raw "[", "]" or "|" in its path, which aws4 rewrites; so 0.40.)
+        expect(t.runs).toBe(RUNS);
+        expect(t.smithy).toBe(RUNS);
+        expect(t.aws4).toBeGreaterThanOrEqual(RUNS * (family === 's3' ? 0.35 : 0.4));
+      },
+      60_000,
+    ); // 2-5 s each on an idle core; the margin is for a loaded CI machine
   });
 
   it(`covered every feature the issue lists, each in ${MIN_FEATURE}+ cases`, () => {
@@ -126,17 +155,41 @@ describe('known peer differences (why some cases go to one peer only)', () => {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
   const signingDate = '2015-08-30T12:36:00Z';
   const amzDate = '20150830T123600Z';
-  const aws4Creq = (request: import('aws4').Request): string => new aws4.RequestSigner(request, credentials).canonicalString();
+  const aws4Creq = (request: import('aws4').Request): string =>
+    new aws4.RequestSigner(request, credentials).canonicalString();
   const line = (creq: string, n: number): string => creq.split('\n')[n]!;
   const smithy = (service: string, uriEscapePath = service !== 's3', applyChecksum = true) =>
     new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256, uriEscapePath, applyChecksum });
   const request = (path: string, query: Record<string, string>, headers: Record<string, string> = {}) =>
-    new HttpRequest({ method: 'GET', hostname: 'example.com', path, query, headers: { host: 'example.com', ...headers } });
+    new HttpRequest({
+      method: 'GET',
+      hostname: 'example.com',
+      path,
+      query,
+      headers: { host: 'example.com', ...headers },
+    });
 
   it('outside S3 aws4 rewrites a path holding a raw "[", "]" or "|" (encodeURI(decodeURI(path))); smithy and we sign it as sent', async () => {
     const path = '/a[1]|%7E';
-    expect(line(aws4Creq({ host: 'example.com', path, service: 'execute-api', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 1)).toBe('/a%255B1%255D%257C~');
-    const ours = await signRequest({ url: `https://example.com${path}`, service: 'execute-api', region: 'us-east-1', credentials, signingDate });
+    expect(
+      line(
+        aws4Creq({
+          host: 'example.com',
+          path,
+          service: 'execute-api',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': amzDate },
+        }),
+        1,
+      ),
+    ).toBe('/a%255B1%255D%257C~');
+    const ours = await signRequest({
+      url: `https://example.com${path}`,
+      service: 'execute-api',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(ours.canonicalRequest, 1)).toBe('/a%5B1%5D%7C%257E');
     const theirs = smithy('execute-api');
     let creq = '';
@@ -151,8 +204,25 @@ describe('known peer differences (why some cases go to one peer only)', () => {
 
   it('"+" in a query is a space to aws4, smithy (as decoded text) and us; in an S3 path aws4 reads it as a space, we as a plus', async () => {
     const query = '?a=b+c';
-    expect(line(aws4Creq({ host: 'example.com', path: `/${query}`, service: 'service', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 2)).toBe('a=b%20c');
-    const ours = await signRequest({ url: `https://example.com/${query}`, service: 'service', region: 'us-east-1', credentials, signingDate });
+    expect(
+      line(
+        aws4Creq({
+          host: 'example.com',
+          path: `/${query}`,
+          service: 'service',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': amzDate },
+        }),
+        2,
+      ),
+    ).toBe('a=b%20c');
+    const ours = await signRequest({
+      url: `https://example.com/${query}`,
+      service: 'service',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(ours.canonicalRequest, 2)).toBe('a=b%20c');
     const out = await smithy('service', true, false).sign(request('/', { a: 'b c' }), { signingDate });
     expect(out.headers['authorization']).toBe(ours.authorization);
@@ -160,28 +230,85 @@ describe('known peer differences (why some cases go to one peer only)', () => {
     const s3 = { host: 'b.s3.amazonaws.com', service: 's3', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } };
     expect(line(aws4Creq({ ...s3, path: '/a+b' }), 1)).toBe('/a%20b');
     expect(line(aws4Creq({ ...s3, path: '/a%2Bb' }), 1)).toBe('/a%2Bb');
-    const key = await signRequest({ url: 'https://b.s3.amazonaws.com/a+b', service: 's3', region: 'us-east-1', credentials, signingDate });
+    const key = await signRequest({
+      url: 'https://b.s3.amazonaws.com/a+b',
+      service: 's3',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(key.canonicalRequest, 1)).toBe('/a%2Bb');
   });
 
   it('aws4 signs only the first value of a repeated S3 query key', async () => {
     const path = '/key?a=2&a=1';
-    expect(line(aws4Creq({ host: 'b.s3.amazonaws.com', path, service: 's3', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 2)).toBe('a=2');
-    const ours = await signRequest({ url: `https://b.s3.amazonaws.com${path}`, service: 's3', region: 'us-east-1', credentials, signingDate });
+    expect(
+      line(
+        aws4Creq({
+          host: 'b.s3.amazonaws.com',
+          path,
+          service: 's3',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': amzDate },
+        }),
+        2,
+      ),
+    ).toBe('a=2');
+    const ours = await signRequest({
+      url: `https://b.s3.amazonaws.com${path}`,
+      service: 's3',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(ours.canonicalRequest, 2)).toBe('a=1&a=2');
   });
 
   it('aws4 signs an encoded "/" in an S3 key as a literal "/"; smithy and we keep %2F', async () => {
     const path = '/a%2Fb';
-    expect(line(aws4Creq({ host: 'b.s3.amazonaws.com', path, service: 's3', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 1)).toBe('/a/b');
-    const ours = await signRequest({ url: `https://b.s3.amazonaws.com${path}`, service: 's3', region: 'us-east-1', credentials, signingDate });
+    expect(
+      line(
+        aws4Creq({
+          host: 'b.s3.amazonaws.com',
+          path,
+          service: 's3',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': amzDate },
+        }),
+        1,
+      ),
+    ).toBe('/a/b');
+    const ours = await signRequest({
+      url: `https://b.s3.amazonaws.com${path}`,
+      service: 's3',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(ours.canonicalRequest, 1)).toBe('/a%2Fb');
   });
 
   it('aws4 leaves a query parameter with an empty name out; smithy and we sign it', async () => {
     const path = '/?=v&a=1';
-    expect(line(aws4Creq({ host: 'example.com', path, service: 'service', region: 'us-east-1', headers: { 'X-Amz-Date': amzDate } }), 2)).toBe('a=1');
-    const ours = await signRequest({ url: `https://example.com${path}`, service: 'service', region: 'us-east-1', credentials, signingDate });
+    expect(
+      line(
+        aws4Creq({
+          host: 'example.com',
+          path,
+          service: 'service',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': amzDate },
+        }),
+        2,
+      ),
+    ).toBe('a=1');
+    const ours = await signRequest({
+      url: `https://example.com${path}`,
+      service: 'service',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(line(ours.canonicalRequest, 2)).toBe('=v&a=1');
   });
 
@@ -200,7 +327,14 @@ describe('known peer differences (why some cases go to one peer only)', () => {
     const out = await smithy('s3').presign(request('/k', {}, { 'x-amz-meta-a': 'v' }), { signingDate, expiresIn: 60 });
     expect(out.query?.['x-amz-meta-a']).toBe('v');
     expect(out.headers['x-amz-meta-a']).toBeUndefined();
-    const ours = await presignUrl({ url: 'https://example.com/k', service: 's3', region: 'us-east-1', credentials, signingDate, headers: { 'x-amz-meta-a': 'v' } });
+    const ours = await presignUrl({
+      url: 'https://example.com/k',
+      service: 's3',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+      headers: { 'x-amz-meta-a': 'v' },
+    });
     expect(ours.headers).toEqual({ 'x-amz-meta-a': 'v' });
     expect(new URL(ours.url).searchParams.has('x-amz-meta-a')).toBe(false);
     expect(ours.signedHeaders).toEqual(['host', 'x-amz-meta-a']);
@@ -209,25 +343,49 @@ describe('known peer differences (why some cases go to one peer only)', () => {
   it('smithy adds x-amz-content-sha256 to every signed request unless applyChecksum is false; we only for S3', async () => {
     const out = await smithy('service').sign(request('/', {}), { signingDate });
     expect(out.headers['x-amz-content-sha256']).toBe(sha256Hex(''));
-    const ours = await signRequest({ url: 'https://example.com/', service: 'service', region: 'us-east-1', credentials, signingDate });
+    const ours = await signRequest({
+      url: 'https://example.com/',
+      service: 'service',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+    });
     expect(ours.headers['x-amz-content-sha256']).toBeUndefined();
   });
 
   it('smithy leaves user-agent out of a presigned URL unless it is signable; our presignUrl signs the headers it is given', async () => {
     const out = await smithy('s3').presign(request('/k', {}, { 'user-agent': 'x' }), { signingDate, expiresIn: 60 });
     expect(out.query?.['X-Amz-SignedHeaders']).toBe('host');
-    const ours = await presignUrl({ url: 'https://example.com/k', service: 's3', region: 'us-east-1', credentials, signingDate, headers: { 'user-agent': 'x' } });
+    const ours = await presignUrl({
+      url: 'https://example.com/k',
+      service: 's3',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+      headers: { 'user-agent': 'x' },
+    });
     expect(ours.signedHeaders).toEqual(['host', 'user-agent']);
   });
 
   it('smithy drops a date header and never signs proxy-* or sec-* headers', async () => {
-    const headers = { date: 'Sun, 30 Aug 2015 12:36:00 GMT', 'proxy-authorization': 'Basic x', 'sec-fetch-mode': 'cors' };
+    const headers = {
+      date: 'Sun, 30 Aug 2015 12:36:00 GMT',
+      'proxy-authorization': 'Basic x',
+      'sec-fetch-mode': 'cors',
+    };
     const out = await smithy('service', true, false).sign(request('/', {}, headers), { signingDate });
     expect(out.headers['date']).toBeUndefined();
     expect(out.headers['authorization']).toContain('SignedHeaders=host;x-amz-date,');
     // signRequest sends proxy-* and sec-* headers but, like smithy, does not sign them: same signature.
     const { date: _date, ...sent } = headers;
-    const ours = await signRequest({ url: 'https://example.com/', service: 'service', region: 'us-east-1', credentials, signingDate, headers: sent });
+    const ours = await signRequest({
+      url: 'https://example.com/',
+      service: 'service',
+      region: 'us-east-1',
+      credentials,
+      signingDate,
+      headers: sent,
+    });
     expect(ours.signedHeaders).toEqual(['host', 'x-amz-date']);
     expect(ours.headers['proxy-authorization']).toBe('Basic x');
     expect(ours.authorization).toBe(out.headers['authorization']);

@@ -22,7 +22,8 @@ export function strayDocComments(text: string): { line: number; next: string }[]
   for (const m of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     const after = text.slice(m.index + m[0].length);
     const next = /^[ \t]*\n([^\n]*)/.exec(after)?.[1] ?? after.split('\n')[0]!;
-    if (/^\s*(?:$|\/\/|\/\*)/.test(next)) found.push({ line: text.slice(0, m.index).split('\n').length, next: next.trim() });
+    if (/^\s*(?:$|\/\/|\/\*)/.test(next))
+      found.push({ line: text.slice(0, m.index).split('\n').length, next: next.trim() });
   }
   return found;
 }
@@ -37,7 +38,9 @@ describe('doc comments', () => {
 
   it('each doc comment in src/ sits on the declaration after it', () => {
     const stray = list(srcDir).flatMap((file) =>
-      strayDocComments(readFileSync(file, 'utf8')).map(({ line, next }) => `${relative(srcDir, file)}:${line} is followed by ${JSON.stringify(next)}`),
+      strayDocComments(readFileSync(file, 'utf8')).map(
+        ({ line, next }) => `${relative(srcDir, file)}:${line} is followed by ${JSON.stringify(next)}`,
+      ),
     );
     expect(stray).toEqual([]);
   });

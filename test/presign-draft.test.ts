@@ -33,6 +33,8 @@ describe('draftPresign', () => {
   it('finished with the signature of its stages, it is what presignUrl returns', async () => {
     const signed = await presignUrl(options);
     expect(finishPresign(draftPresign(options), signed.stringToSign, signed.signature)).toEqual(signed);
-    expect(signed.url).toBe(`${draftPresign(options).unsignedUrl}&X-Amz-Security-Token=${TOKEN}&X-Amz-Signature=${signed.signature}`);
+    expect(signed.url).toBe(
+      `${draftPresign(options).unsignedUrl}&X-Amz-Security-Token=${TOKEN}&X-Amz-Signature=${signed.signature}`,
+    );
   });
 });

@@ -32,7 +32,12 @@ const ENCODED = /^(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*$/;
 const SIGNER_PARAM = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token)$/i;
 
 const text = (maxLength = 12) => fc.string({ unit: 'binary', maxLength });
-const anyText = (maxLength = 12) => fc.oneof(text(maxLength), fc.string({ unit: 'binary-ascii', maxLength }), fc.string({ unit: 'grapheme', maxLength: 4 }));
+const anyText = (maxLength = 12) =>
+  fc.oneof(
+    text(maxLength),
+    fc.string({ unit: 'binary-ascii', maxLength }),
+    fc.string({ unit: 'grapheme', maxLength: 4 }),
+  );
 
 /** The query of a presigned URL, split on & and = without decoding. */
 const rawPairs = (url: string): [string, string][] =>
@@ -68,7 +73,10 @@ describe('encoding properties', () => {
           .map((c, i) => {
             const [escape, lower] = choices[i]!;
             if (!escape && c !== '%') return c;
-            const e = encodeURIComponent(c) === c ? '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0') : encodeURIComponent(c);
+            const e =
+              encodeURIComponent(c) === c
+                ? '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')
+                : encodeURIComponent(c);
             return lower ? e.toLowerCase() : e;
           })
           .join(''),
@@ -108,7 +116,9 @@ describe('encoding properties', () => {
         expect(normalizeEscapes(once, 'url')).toBe(once);
         // Same bytes: decode both as bytes and compare.
         const bytes = (x: string): number[] =>
-          [...x.matchAll(/%([0-9A-Fa-f]{2})|([^%]+)/g)].flatMap((m) => (m[1] ? [parseInt(m[1], 16)] : [...new TextEncoder().encode(m[2]!)]));
+          [...x.matchAll(/%([0-9A-Fa-f]{2})|([^%]+)/g)].flatMap((m) =>
+            m[1] ? [parseInt(m[1], 16)] : [...new TextEncoder().encode(m[2]!)],
+          );
         expect(bytes(once)).toEqual(bytes(t));
       }),
       { seed: 0x0e3, numRuns: 2000 },
@@ -138,7 +148,11 @@ describe('presigned URL properties', () => {
         const shuffled = order.map((i) => ps[i]!);
         const fromUrl = shuffled.filter((_, i) => inUrl[i]);
         const fromOption = shuffled.filter((_, i) => !inUrl[i]);
-        const url = base.url + (fromUrl.length ? '?' + fromUrl.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&') : '');
+        const url =
+          base.url +
+          (fromUrl.length
+            ? '?' + fromUrl.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
+            : '');
         const query =
           form === 'pairs'
             ? fromOption
@@ -155,7 +169,11 @@ describe('presigned URL properties', () => {
   });
 
   it('the URL parses back (split on & and =, no decoding) to the canonical query line plus X-Amz-Signature', async () => {
-    const token = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='), minLength: 1, maxLength: 60 });
+    const token = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='),
+      minLength: 1,
+      maxLength: 60,
+    });
     await fc.assert(
       fc.asyncProperty(
         pairs,
@@ -195,15 +213,23 @@ describe('presigned URL properties', () => {
           // Every caller parameter is there, decoded back to what was given.
           const decoded = got.map(([k, v]) => `${decodeURIComponent(k)}=${decodeURIComponent(v)}`);
           for (const [k, v] of ps) expect(decoded).toContain(`${k}=${v}`);
-          expect(r.url.slice(0, r.url.indexOf('?'))).toBe(`https://examplebucket.s3.amazonaws.com${r.canonicalRequest.split('\n')[1]}`);
+          expect(r.url.slice(0, r.url.indexOf('?'))).toBe(
+            `https://examplebucket.s3.amazonaws.com${r.canonicalRequest.split('\n')[1]}`,
+          );
         },
       ),
       { seed: 0x0b2, numRuns: 300 },
     );
   });
 
-  const scopePart = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_.~!'), minLength: 1, maxLength: 12 }).filter((s) => !/\s|\//.test(s));
-  const signingDate = fc.date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59)), noInvalidDate: true });
+  const scopePart = fc
+    .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_.~!'), minLength: 1, maxLength: 12 })
+    .filter((s) => !/\s|\//.test(s));
+  const signingDate = fc.date({
+    min: new Date(Date.UTC(1970, 0, 1)),
+    max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59)),
+    noInvalidDate: true,
+  });
 
   it('every stage agrees with an independent node:crypto computation, for presignUrl, presignUrlSync and signRequest', async () => {
     await fc.assert(
@@ -226,10 +252,15 @@ describe('presigned URL properties', () => {
             query: ps,
             cache: useCache ? cache : false,
           };
-          const amzDate = date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+          const amzDate = date
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z')
+            .replace(/[-:]/g, '');
           const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
           const derivedKey = signingKey(secretAccessKey, amzDate.slice(0, 8), region, service);
-          const check = (r: Pick<PresignedUrl, 'amzDate' | 'credentialScope' | 'canonicalRequest' | 'stringToSign' | 'signature'>): void => {
+          const check = (
+            r: Pick<PresignedUrl, 'amzDate' | 'credentialScope' | 'canonicalRequest' | 'stringToSign' | 'signature'>,
+          ): void => {
             expect(r.amzDate).toBe(amzDate);
             expect(r.credentialScope).toBe(scope);
             expect(r.stringToSign).toBe(`AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(r.canonicalRequest)}`);
@@ -237,7 +268,9 @@ describe('presigned URL properties', () => {
           };
           const presigned = await presignUrl(options);
           check(presigned);
-          expect(presigned.url).toContain(`X-Amz-Credential=${rfc3986(`${accessKeyId}/${scope}`)}&X-Amz-Date=${amzDate}&`);
+          expect(presigned.url).toContain(
+            `X-Amz-Credential=${rfc3986(`${accessKeyId}/${scope}`)}&X-Amz-Date=${amzDate}&`,
+          );
           expect(presignUrlSync(options)).toEqual(presigned);
           const signed = await signRequest(options);
           check(signed);
@@ -253,7 +286,12 @@ describe('presigned URL properties', () => {
   it('for S3, the canonical request is what an independent RFC 3986 encoder builds', async () => {
     await fc.assert(
       fc.asyncProperty(anyText(20), pairs, fc.constantFrom('GET', 'PUT', 'DELETE', 'HEAD'), async (key, ps, method) => {
-        const r = await presignUrl({ ...base, method, url: `https://examplebucket.s3.amazonaws.com/${encodeURIComponent(key)}`, query: ps });
+        const r = await presignUrl({
+          ...base,
+          method,
+          url: `https://examplebucket.s3.amazonaws.com/${encodeURIComponent(key)}`,
+          query: ps,
+        });
         const query = [
           ...ps.map(([k, v]) => [rfc3986(k), rfc3986(v)] as const),
           ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'] as const,
@@ -265,7 +303,9 @@ describe('presigned URL properties', () => {
           .sort(([k1, v1], [k2, v2]) => (k1 === k2 ? (v1 < v2 ? -1 : v1 > v2 ? 1 : 0) : k1 < k2 ? -1 : 1))
           .map(([k, v]) => `${k}=${v}`)
           .join('&');
-        expect(r.canonicalRequest).toBe(`${method}\n/${rfc3986(key)}\n${query}\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD`);
+        expect(r.canonicalRequest).toBe(
+          `${method}\n/${rfc3986(key)}\n${query}\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD`,
+        );
       }),
       { seed: 0x0b4, numRuns: 300 },
     );
@@ -288,7 +328,23 @@ describe('presigned URL properties', () => {
       fc.integer({ max: 0 }),
       fc.integer({ min: 604801 }),
       fc.double({ noNaN: true }).filter((n) => !Number.isInteger(n)),
-      fc.constantFrom<unknown>(0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 604801, -0.0001, '60', '1', true, false, [], {}, 60n),
+      fc.constantFrom<unknown>(
+        0,
+        -1,
+        1.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        604801,
+        -0.0001,
+        '60',
+        '1',
+        true,
+        false,
+        [],
+        {},
+        60n,
+      ),
       fc.string().map((s) => s as unknown),
     );
     await fc.assert(
@@ -344,7 +400,21 @@ describe('path properties', () => {
 
   const ESCAPE_IN_URL = /[%?#\x00-\x1f\x7f]/gu;
   const objectKey = fc.oneof(
-    fc.constantFrom('a b+c/ü~*.txt', '//', '/', '.', '..', 'a/../b', '😀/🏳️‍🌈', "!'()*", '%', '?#', 'a\\b', '\u00a0\u2028', 'x'.repeat(300)),
+    fc.constantFrom(
+      'a b+c/ü~*.txt',
+      '//',
+      '/',
+      '.',
+      '..',
+      'a/../b',
+      '😀/🏳️‍🌈',
+      "!'()*",
+      '%',
+      '?#',
+      'a\\b',
+      '\u00a0\u2028',
+      'x'.repeat(300),
+    ),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
   );
@@ -353,7 +423,9 @@ describe('path properties', () => {
     await fc.assert(
       fc.asyncProperty(objectKey, fc.boolean(), async (key, escapeAll) => {
         // The key written raw (only ?, #, % and controls escaped, as the README asks), or fully escaped.
-        const written = escapeAll ? key.split('/').map(encodeURIComponent).join('/') : key.replace(ESCAPE_IN_URL, (c) => encodeURIComponent(c));
+        const written = escapeAll
+          ? key.split('/').map(encodeURIComponent).join('/')
+          : key.replace(ESCAPE_IN_URL, (c) => encodeURIComponent(c));
         const r = await presignUrl({ ...base, url: `https://examplebucket.s3.amazonaws.com/${written}` });
         const path = r.url.slice('https://examplebucket.s3.amazonaws.com'.length, r.url.indexOf('?'));
         expect(path).toMatch(/^\/(?:[A-Za-z0-9\-._~/]|%[0-9A-F]{2})*$/);

@@ -24,7 +24,11 @@ export function importsOf(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
   const found: string[] = [];
   for (const node of source.statements) {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const spec = node.moduleSpecifier.text;
       if (spec.startsWith('.')) found.push(relative(srcDir, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'));
       else found.push(spec);
@@ -84,7 +88,12 @@ describe('rooms', () => {
     expect(allowed('cli/run.ts', 'sign/presign.ts')).toBe(false);
     expect(allowed('core/webcrypto.ts', 'node:crypto')).toBe(false);
     expect(allowed('sign/sync.ts', 'some-package')).toBe(false);
-    expect(importsOf(join(srcDir, 'sign/x.ts'), "// import { a } from '../verify/read.js';\nexport { b } from '../core/url.js';")).toEqual(['core/url.ts']);
+    expect(
+      importsOf(
+        join(srcDir, 'sign/x.ts'),
+        "// import { a } from '../verify/read.js';\nexport { b } from '../core/url.js';",
+      ),
+    ).toEqual(['core/url.ts']);
   });
 
   it.each(files.map((f) => [relative(srcDir, f), f]))('%s imports only what its room may', (from, path) => {
@@ -93,7 +102,12 @@ describe('rooms', () => {
   });
 
   it('index.ts holds exports only', () => {
-    const source = ts.createSourceFile('index.ts', readFileSync(join(srcDir, 'index.ts'), 'utf8'), ts.ScriptTarget.ES2022, false);
+    const source = ts.createSourceFile(
+      'index.ts',
+      readFileSync(join(srcDir, 'index.ts'), 'utf8'),
+      ts.ScriptTarget.ES2022,
+      false,
+    );
     expect(source.statements.filter((s) => !ts.isExportDeclaration(s)).map((s) => s.getText(source))).toEqual([]);
   });
 });

@@ -14,7 +14,9 @@ describe('bundle size', async () => {
   it('reports issue 4 targets', () => {
     for (const [name, target] of Object.entries(BUDGETS)) {
       const row = rows.find((r) => r.name === name)!;
-      console.log(`size: ${name} ${row.gzip} B min+gzip (issue 4 target ${target} B: ${row.gzip <= target ? 'met' : 'not met'})`);
+      console.log(
+        `size: ${name} ${row.gzip} B min+gzip (issue 4 target ${target} B: ${row.gzip <= target ? 'met' : 'not met'})`,
+      );
     }
     expect(rows.length).toBe(Object.keys(CEILINGS).length);
   });

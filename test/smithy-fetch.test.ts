@@ -46,7 +46,8 @@ async function receive(req: IncomingMessage): Promise<string> {
       body: new Uint8Array(Buffer.concat(chunks)),
       service: 'execute-api',
       region: 'us-east-1',
-      getCredentials: (id) => (id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : undefined),
+      getCredentials: (id) =>
+        id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : undefined,
     });
     return `ok ${verified.path}`;
   } catch (error) {
@@ -96,7 +97,9 @@ describe('smithy signs, fetch sends, a real server verifies with verifyRequest',
   });
   it('the path the verifier reports is the path as received, normalized', async () => {
     expect(await smithyFetch('/prod/a/./b/../c', 'GET')).toBe('200 ok /prod/a/c');
-    expect(await smithyFetch('/prod/events/2024-01-01T10:00:00Z', 'GET')).toBe('200 ok /prod/events/2024-01-01T10:00:00Z');
+    expect(await smithyFetch('/prod/events/2024-01-01T10:00:00Z', 'GET')).toBe(
+      '200 ok /prod/events/2024-01-01T10:00:00Z',
+    );
     expect(await smithyFetch('/prod/a/b/..', 'GET')).toBe('200 ok /prod/a/');
   });
 });
@@ -112,7 +115,12 @@ describe('signRequest signs, fetch sends the URL the caller gave, the server ver
     expect(again.status).toBe(200);
   });
   it('a changed path is refused', async () => {
-    const signed = await signRequest({ url: `${origin}/prod/x/%7Euser`, service: 'execute-api', region: 'us-east-1', credentials });
+    const signed = await signRequest({
+      url: `${origin}/prod/x/%7Euser`,
+      service: 'execute-api',
+      region: 'us-east-1',
+      credentials,
+    });
     const response = await fetch(`${origin}/prod/x/~user`, { headers: signed.headers });
     expect(`${response.status} ${await response.text()}`).toBe('403 ERR_SIGV4_SIGNATURE_MISMATCH');
   });

@@ -29,7 +29,6 @@ import {
 } from './support/vectors.js';
 import * as lite from '../src/lite.js';
 
-
 // Every case runs through the three paths, Web Crypto, plain JavaScript and an injected node:crypto backend,
 // which must agree to the byte.
 const nodeCrypto = { sha256Hex, hmacSha256 };
@@ -40,7 +39,13 @@ async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
   const small = liteOptions(options, 'presign');
   if (small) {
     const { url, expiresAt, canonicalRequest, stringToSign, signature } = result;
-    expect(await lite.presignUrl(small), 'sigv4/lite presignUrl').toEqual({ url, expiresAt, canonicalRequest, stringToSign, signature });
+    expect(await lite.presignUrl(small), 'sigv4/lite presignUrl').toEqual({
+      url,
+      expiresAt,
+      canonicalRequest,
+      stringToSign,
+      signature,
+    });
     liteRuns.presign++;
   }
   return result;
@@ -52,7 +57,14 @@ async function signRequest(options: SignRequestOptions): Promise<SignedRequest> 
   const small = liteOptions(options, 'sign');
   if (small) {
     const { url, headers, authorization, canonicalRequest, stringToSign, signature } = result;
-    expect(await lite.signRequest(small), 'sigv4/lite signRequest').toEqual({ url, headers, authorization, canonicalRequest, stringToSign, signature });
+    expect(await lite.signRequest(small), 'sigv4/lite signRequest').toEqual({
+      url,
+      headers,
+      authorization,
+      canonicalRequest,
+      stringToSign,
+      signature,
+    });
     liteRuns.sign++;
   }
   return result;
@@ -61,24 +73,45 @@ async function signRequest(options: SignRequestOptions): Promise<SignedRequest> 
 // sigv4/lite runs every case its options can express (the full entry's defaults for the options it lacks, a
 // date as a Date), and must give the same result; the counts below are checked at the end.
 const liteRuns = { presign: 0, sign: 0 };
-function liteOptions(options: PresignOptions & SignRequestOptions, kind: 'presign' | 'sign'): (lite.LitePresignOptions & lite.LiteSignRequestOptions) | undefined {
-  const { cache: _, signingDate, normalizePath, uriEscapePath, signSessionToken, hoistAmzHeaders, contentSha256Header, query, headers, payloadHash, ...rest } = options;
+function liteOptions(
+  options: PresignOptions & SignRequestOptions,
+  kind: 'presign' | 'sign',
+): (lite.LitePresignOptions & lite.LiteSignRequestOptions) | undefined {
+  const {
+    cache: _,
+    signingDate,
+    normalizePath,
+    uriEscapePath,
+    signSessionToken,
+    hoistAmzHeaders,
+    contentSha256Header,
+    query,
+    headers,
+    payloadHash,
+    ...rest
+  } = options;
   const isS3 = options.service === 's3';
   const host = new URL(String(options.url)).host;
-  const onlyHost = [...(headers ? Object.entries(headers instanceof Array ? Object.fromEntries(headers as [string, string][]) : headers) : [])].every(
-    ([n, v]) => n.toLowerCase() === 'host' && String(v).trim() === host,
-  );
+  const onlyHost = [
+    ...(headers
+      ? Object.entries(headers instanceof Array ? Object.fromEntries(headers as [string, string][]) : headers)
+      : []),
+  ].every(([n, v]) => n.toLowerCase() === 'host' && String(v).trim() === host);
   const fits =
     [normalizePath, uriEscapePath].every((v) => v === undefined || v === !isS3) &&
     (signSessionToken !== false || options.credentials.sessionToken === undefined) &&
     !hoistAmzHeaders &&
     query === undefined &&
-    (kind === 'sign' ? contentSha256Header === undefined || contentSha256Header === isS3 : onlyHost && (payloadHash === undefined || payloadHash === (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256)));
+    (kind === 'sign'
+      ? contentSha256Header === undefined || contentSha256Header === isS3
+      : onlyHost && (payloadHash === undefined || payloadHash === (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256)));
   if (!fits) return undefined;
   return {
     ...rest,
     ...(signingDate === undefined ? {} : { signingDate: new Date(signingDate) }),
-    ...(kind === 'sign' && headers !== undefined ? { headers: headers as NonNullable<lite.LiteSignRequestOptions['headers']> } : {}),
+    ...(kind === 'sign' && headers !== undefined
+      ? { headers: headers as NonNullable<lite.LiteSignRequestOptions['headers']> }
+      : {}),
     ...(kind === 'sign' && payloadHash !== undefined ? { payloadHash } : {}),
   };
 }
@@ -117,7 +150,9 @@ describe.runIf(VECTORS_PRESENT)('aws-signing-test-suite/v4 (aws-c-auth)', () => 
       const { context, request, common } = load();
       const signed = await signRequest({
         ...common,
-        ...(context.sign_body ? { body: request.body ?? '', contentSha256Header: true } : { payloadHash: EMPTY_SHA256 }),
+        ...(context.sign_body
+          ? { body: request.body ?? '', contentSha256Header: true }
+          : { payloadHash: EMPTY_SHA256 }),
       });
       expect(signed.canonicalRequest).toBe(file('header-canonical-request.txt'));
       expect(signed.stringToSign).toBe(file('header-string-to-sign.txt'));
@@ -215,7 +250,10 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json (Amazon S3 API Reference examples)
   }
   const examples = VECTORS_PRESENT ? (JSON.parse(read('s3-docs.json')) as { examples: Example[] }).examples : [];
   const byId = (id: string): Example => examples.find((e) => e.id === id)!;
-  const credentials = (e: Example) => ({ accessKeyId: e.inputs.access_key_id, secretAccessKey: e.inputs.secret_access_key });
+  const credentials = (e: Example) => ({
+    accessKeyId: e.inputs.access_key_id,
+    secretAccessKey: e.inputs.secret_access_key,
+  });
 
   it('s3-presigned-get-object', async () => {
     const e = byId('s3-presigned-get-object');

@@ -22,7 +22,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPresignedPost, isSigV4Error, signRequest, verifyPresignedPost, type Credentials, type SigV4ErrorCode } from '../../src/index.js'; // in your project: from 'sigv4'
+import {
+  createPresignedPost,
+  isSigV4Error,
+  signRequest,
+  verifyPresignedPost,
+  type Credentials,
+  type SigV4ErrorCode,
+} from '../../src/index.js'; // in your project: from 'sigv4'
 
 export interface PostFormServerOptions {
   /** The S3 endpoint the files are stored in, scheme://host[:port], used path-style: `${endpoint}/${bucket}/${key}`. */
@@ -142,8 +149,16 @@ const KEY_PREFIX = 'uploads/';
  * `/y`), so the file would be stored somewhere else than the key that was checked.
  */
 function isStorable(key: string, keyField: string | undefined, fileName: string | undefined): boolean {
-  if (keyField?.includes('${filename}') && (fileName === undefined || /[/\\]/.test(fileName) || fileName === '.' || fileName === '..')) return false;
-  return key.startsWith(KEY_PREFIX) && !/[\\\x00-\x1f\x7f]/.test(key) && !key.split('/').some((segment) => segment === '.' || segment === '..');
+  if (
+    keyField?.includes('${filename}') &&
+    (fileName === undefined || /[/\\]/.test(fileName) || fileName === '.' || fileName === '..')
+  )
+    return false;
+  return (
+    key.startsWith(KEY_PREFIX) &&
+    !/[\\\x00-\x1f\x7f]/.test(key) &&
+    !key.split('/').some((segment) => segment === '.' || segment === '..')
+  );
 }
 
 /** Starts the form's server on 127.0.0.1. */
@@ -232,7 +247,13 @@ ${hidden}
    * any. A request whose body was not read to its end gets `Connection: close`, and its connection is closed once
    * the answer is sent: the rest is never read.
    */
-  const sendError = (response: ServerResponse, status: number, code: string, sigv4Code?: string, close = false): void => {
+  const sendError = (
+    response: ServerResponse,
+    status: number,
+    code: string,
+    sigv4Code?: string,
+    close = false,
+  ): void => {
     const message = S3_MESSAGES[code] ?? S3_MESSAGES['AccessDenied']!;
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message>${sigv4Code ? `<SigV4Code>${sigv4Code}</SigV4Code>` : ''}</Error>`;
     const headers: Record<string, string> = { 'content-type': 'application/xml', 'cache-control': 'no-store' };
@@ -259,10 +280,18 @@ ${hidden}
   }
 
   /** What S3 does with a POST Object, on a store that cannot. */
-  async function store(request: IncomingMessage, response: ServerResponse, body: Uint8Array<ArrayBuffer>): Promise<void> {
+  async function store(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Uint8Array<ArrayBuffer>,
+  ): Promise<void> {
     let form: FormData;
     try {
-      form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body }).formData();
+      form = await new Request('http://localhost/', {
+        method: 'POST',
+        headers: { 'content-type': request.headers['content-type'] ?? '' },
+        body,
+      }).formData();
     } catch {
       return sendError(response, 400, 'MalformedPOSTRequest');
     }
@@ -281,24 +310,43 @@ ${hidden}
       const [status, code] = S3_ERRORS[error.code] ?? [403, 'AccessDenied'];
       return sendError(response, status, code, error.code);
     }
-    if (!isStorable(verified.key, verified.fields['key'], verified.fileName)) return sendError(response, 400, 'InvalidArgument');
+    if (!isStorable(verified.key, verified.fields['key'], verified.fileName))
+      return sendError(response, 400, 'InvalidArgument');
 
     // Verified: store the file as S3 would, with its Content-Type and metadata. The file is the part that was
     // checked (verified.file), never form.get('file'): names are case-insensitive, the part may be named "File".
     const file = verified.file!; // the form held the file: no fileSize was passed
     const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : new Uint8Array(await file.arrayBuffer());
-    const headers: Record<string, string> = { 'content-type': verified.fields['content-type'] ?? 'binary/octet-stream' };
+    const headers: Record<string, string> = {
+      'content-type': verified.fields['content-type'] ?? 'binary/octet-stream',
+    };
     for (const [name, value] of Object.entries(verified.fields)) {
       if (!name.startsWith('x-amz-meta-')) continue;
       // Header values are ASCII: other text is stored percent-encoded.
       headers[name] = /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
     }
-    const put = await signRequest({ url: `${endpoint}/${bucket}/${keyPath(verified.key)}`, method: 'PUT', service: 's3', region, credentials, headers, body: bytes });
+    const put = await signRequest({
+      url: `${endpoint}/${bucket}/${keyPath(verified.key)}`,
+      method: 'PUT',
+      service: 's3',
+      region,
+      credentials,
+      headers,
+      body: bytes,
+    });
     // And the URL sent is still under the bucket's folder (isStorable refused what a URL parser would resolve).
-    if (!new URL(put.url).pathname.startsWith(`${new URL(endpoint).pathname.replace(/\/$/, '')}/${bucket}/${KEY_PREFIX}`)) return sendError(response, 400, 'InvalidArgument');
+    if (
+      !new URL(put.url).pathname.startsWith(`${new URL(endpoint).pathname.replace(/\/$/, '')}/${bucket}/${KEY_PREFIX}`)
+    )
+      return sendError(response, 400, 'InvalidArgument');
     let stored: Response;
     try {
-      stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes, signal: AbortSignal.timeout(60_000) });
+      stored = await fetch(put.url, {
+        method: 'PUT',
+        headers: put.headers,
+        body: bytes,
+        signal: AbortSignal.timeout(60_000),
+      });
     } catch (error) {
       throw new StepError('the bucket PUT: fetch failed', { cause: error });
     }
@@ -319,12 +367,15 @@ ${hidden}
     const location = `${endpoint}/${bucket}/${keyPath(verified.key)}`;
     response
       .writeHead(201, { 'content-type': 'application/xml', etag, location })
-      .end(`<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${xml(location)}</Location><Bucket>${xml(bucket)}</Bucket><Key>${xml(verified.key)}</Key><ETag>${xml(etag)}</ETag></PostResponse>`);
+      .end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${xml(location)}</Location><Bucket>${xml(bucket)}</Bucket><Key>${xml(verified.key)}</Key><ETag>${xml(etag)}</ETag></PostResponse>`,
+      );
   }
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const send = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    const send = (status: number, body: string) =>
+      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
     const failed = (error: unknown) => {
       if (error instanceof S3Error) return sendError(response, error.status, error.code, undefined, error.close);
       if (response.headersSent) return void response.destroy();
@@ -338,7 +389,10 @@ ${hidden}
     if (request.method === 'POST' && url.pathname === '/upload') return void upload(request, response).catch(failed);
     if (request.method === 'GET' && url.pathname === '/done') {
       const key = url.searchParams.get('key') ?? '';
-      return send(200, `<!doctype html>\n<meta charset="utf-8">\n<title>Uploaded</title>\n<p id="result" data-key="${html(key)}">Uploaded ${html(key)} (ETag ${html(url.searchParams.get('etag') ?? '')}).</p>\n<p><a href="/">Upload another</a></p>\n`);
+      return send(
+        200,
+        `<!doctype html>\n<meta charset="utf-8">\n<title>Uploaded</title>\n<p id="result" data-key="${html(key)}">Uploaded ${html(key)} (ETag ${html(url.searchParams.get('etag') ?? '')}).</p>\n<p><a href="/">Upload another</a></p>\n`,
+      );
     }
     send(404, 'not found');
   });
@@ -358,7 +412,9 @@ ${hidden}
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const env = process.env;
-  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter(
+    (name) => !env[name],
+  );
   if (missing.length > 0) {
     console.error(`set ${missing.join(', ')} (see examples/post-form/README.md)`);
     process.exit(2);

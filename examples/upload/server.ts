@@ -93,13 +93,22 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
     const key = `uploads/${randomUUID()}/${name}`;
     const common = { url: `${endpoint}/${bucket}/${keyPath(key)}`, service: 's3', region, credentials } as const;
     // The page must send the content-type it asked for: it is signed.
-    const put = await presignUrl({ ...common, method: 'PUT', expiresIn: 600, headers: { 'content-type': contentType } });
+    const put = await presignUrl({
+      ...common,
+      method: 'PUT',
+      expiresIn: 600,
+      headers: { 'content-type': contentType },
+    });
     const get = await presignUrl({
       ...common,
       expiresIn: 3600,
       query: { 'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` },
     });
-    const answer = { key, put: { url: put.url, headers: put.headers }, get: { url: get.url, expiresAt: get.expiresAt } };
+    const answer = {
+      key,
+      put: { url: put.url, headers: put.headers },
+      get: { url: get.url, expiresAt: get.expiresAt },
+    };
     return [200, JSON.stringify(answer), 'application/json'];
   }
 
@@ -120,7 +129,9 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
           return send(413, 'expected at most 4096 bytes of JSON');
         }
         // One line in the log (no stack, no message: they may hold secrets), a generic answer.
-        console.error(`${new Date().toISOString()} POST /presign 500: presigning failed (${error instanceof Error ? error.name : typeof error})`);
+        console.error(
+          `${new Date().toISOString()} POST /presign 500: presigning failed (${error instanceof Error ? error.name : typeof error})`,
+        );
         send(500, 'could not presign');
       },
     );
@@ -141,7 +152,9 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const env = process.env;
-  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter(
+    (name) => !env[name],
+  );
   if (missing.length > 0) {
     console.error(`set ${missing.join(', ')} (see examples/upload/README.md)`);
     process.exit(2);

@@ -60,7 +60,12 @@ function loadFile(env: Env, variable: string, defaultName: string): SharedFile {
     const code = (error as { code?: unknown }).code;
     // A missing file is an empty one, as for the AWS CLI.
     if (code === 'ENOENT') return { path, label, sections: new Map() };
-    const reason = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code ?? error);
+    const reason =
+      code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : String(code ?? error);
     throw failure(
       `cannot read the AWS ${defaultName} file ${label}: ${reason}; make it a readable file` +
         (named === undefined ? '' : `, or unset ${variable}`),
@@ -80,10 +85,18 @@ const getNested = (settings: Settings | undefined, section: string, key: string)
 };
 
 // Credential sources that need the network, in the order botocore tries them, with the keys that select them.
-const NETWORK_SOURCES: readonly { readonly keys: readonly string[]; readonly what: string; readonly beforeStatic: boolean }[] = [
+const NETWORK_SOURCES: readonly {
+  readonly keys: readonly string[];
+  readonly what: string;
+  readonly beforeStatic: boolean;
+}[] = [
   { keys: ['role_arn'], what: 'an IAM role to assume', beforeStatic: true },
   { keys: ['web_identity_token_file'], what: 'a web identity token', beforeStatic: true },
-  { keys: ['sso_session', 'sso_start_url', 'sso_account_id', 'sso_role_name'], what: 'IAM Identity Center (SSO)', beforeStatic: true },
+  {
+    keys: ['sso_session', 'sso_start_url', 'sso_account_id', 'sso_role_name'],
+    what: 'IAM Identity Center (SSO)',
+    beforeStatic: true,
+  },
   // credential_process comes after the credentials file's keys and before the config file's.
   { keys: ['credential_process'], what: 'an external credential_process', beforeStatic: false },
 ];
@@ -109,11 +122,14 @@ export class AwsConfig {
     this.configFile = loadFile(env, 'AWS_CONFIG_FILE', 'config');
     this.credentialsFile = loadFile(env, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials');
     // [default] and [profile default] both name the default profile; [profile default] wins a conflict.
-    const sections = [...this.configFile.sections].sort(([a], [b]) => Number(a !== 'default') - Number(b !== 'default'));
+    const sections = [...this.configFile.sections].sort(
+      ([a], [b]) => Number(a !== 'default') - Number(b !== 'default'),
+    );
     for (const [name, settings] of sections) {
       const profile = name === 'default' ? name : /^profile\s+(\S.*)$/.exec(name)?.[1]?.trim();
       const service = /^services\s+(\S.*)$/.exec(name)?.[1]?.trim();
-      if (profile !== undefined) this.configProfiles.set(profile, new Map([...(this.configProfiles.get(profile) ?? []), ...settings]));
+      if (profile !== undefined)
+        this.configProfiles.set(profile, new Map([...(this.configProfiles.get(profile) ?? []), ...settings]));
       else if (service !== undefined) this.services.set(service, settings);
     }
 
@@ -147,9 +163,11 @@ export class AwsConfig {
   /** A profile setting, the credentials file winning over the config file (botocore merges them that way). */
   private setting(key: string, name = this.profile): Sourced | undefined {
     const fromCredentials = get(this.credentialsFile.sections.get(name), key);
-    if (fromCredentials !== undefined) return { value: fromCredentials, source: `${this.profileLabel(name)} in ${this.credentialsFile.label}` };
+    if (fromCredentials !== undefined)
+      return { value: fromCredentials, source: `${this.profileLabel(name)} in ${this.credentialsFile.label}` };
     const fromConfig = get(this.configProfiles.get(name), key);
-    if (fromConfig !== undefined) return { value: fromConfig, source: `${this.profileLabel(name)} in ${this.configFile.label}` };
+    if (fromConfig !== undefined)
+      return { value: fromConfig, source: `${this.profileLabel(name)} in ${this.configFile.label}` };
     return undefined;
   }
 
@@ -164,11 +182,21 @@ export class AwsConfig {
     const secret = envValue(env, 'AWS_SECRET_ACCESS_KEY');
     if (this.profileSource !== '--profile' && (id !== undefined || secret !== undefined)) {
       if (id === undefined || secret === undefined) {
-        const [set, unset] = id === undefined ? ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'] : ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
-        throw failure(`${set} is set but ${unset} is not: set both, or unset ${set} to use the shared credentials file`);
+        const [set, unset] =
+          id === undefined
+            ? ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID']
+            : ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+        throw failure(
+          `${set} is set but ${unset} is not: set both, or unset ${set} to use the shared credentials file`,
+        );
       }
       const token = envValue(env, 'AWS_SESSION_TOKEN');
-      return { accessKeyId: id, secretAccessKey: secret, ...(token === undefined ? {} : { sessionToken: token }), source: 'the environment' };
+      return {
+        accessKeyId: id,
+        secretAccessKey: secret,
+        ...(token === undefined ? {} : { sessionToken: token }),
+        source: 'the environment',
+      };
     }
 
     const name = this.profile;
@@ -178,11 +206,19 @@ export class AwsConfig {
       if (keyId === undefined && key === undefined) return undefined;
       const source = `${this.profileLabel()} in ${file.label}`;
       if (keyId === undefined || key === undefined) {
-        const [has, lacks] = keyId === undefined ? ['aws_secret_access_key', 'aws_access_key_id'] : ['aws_access_key_id', 'aws_secret_access_key'];
+        const [has, lacks] =
+          keyId === undefined
+            ? ['aws_secret_access_key', 'aws_access_key_id']
+            : ['aws_access_key_id', 'aws_secret_access_key'];
         throw failure(`${source} has ${has} but no ${lacks}: add ${lacks} to that section`);
       }
       const token = get(settings, 'aws_session_token');
-      return { accessKeyId: keyId, secretAccessKey: key, ...(token === undefined ? {} : { sessionToken: token }), source };
+      return {
+        accessKeyId: keyId,
+        secretAccessKey: key,
+        ...(token === undefined ? {} : { sessionToken: token }),
+        source,
+      };
     };
     const outOfScope = (what: string, found: Sourced & { key: string }) =>
       failure(
@@ -206,9 +242,15 @@ export class AwsConfig {
     if (inConfigFile) return inConfigFile;
 
     const notes: string[] = [];
-    if (this.profileSource === '--profile' && id !== undefined) notes.push('AWS_ACCESS_KEY_ID is not used with --profile, as in the AWS CLI');
-    for (const variable of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) {
-      if (envValue(env, variable) !== undefined) notes.push(`${variable} is set, but that source needs the network, which sigv4 does not use`);
+    if (this.profileSource === '--profile' && id !== undefined)
+      notes.push('AWS_ACCESS_KEY_ID is not used with --profile, as in the AWS CLI');
+    for (const variable of [
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    ]) {
+      if (envValue(env, variable) !== undefined)
+        notes.push(`${variable} is set, but that source needs the network, which sigv4 does not use`);
     }
     throw failure(
       `no AWS credentials for ${this.profileLabel()}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id and ` +
@@ -235,7 +277,12 @@ export class AwsConfig {
         const key = get(settings, 'aws_secret_access_key');
         if (keyId === undefined || key === undefined) continue;
         const token = get(settings, 'aws_session_token');
-        all.push({ accessKeyId: keyId, secretAccessKey: key, ...(token === undefined ? {} : { sessionToken: token }), source: `${this.profileLabel(name)} in ${file.label}` });
+        all.push({
+          accessKeyId: keyId,
+          secretAccessKey: key,
+          ...(token === undefined ? {} : { sessionToken: token }),
+          source: `${this.profileLabel(name)} in ${file.label}`,
+        });
       }
     };
     add(this.credentialsFile, this.credentialsFile.sections);
@@ -260,7 +307,9 @@ export class AwsConfig {
    */
   s3Endpoint(flag: string | undefined): Sourced | undefined {
     if (flag !== undefined) return { value: flag, source: '--endpoint-url' };
-    const ignore = envValue(this.env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') ?? this.setting('ignore_configured_endpoint_urls')?.value;
+    const ignore =
+      envValue(this.env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') ??
+      this.setting('ignore_configured_endpoint_urls')?.value;
     if (ignore?.toLowerCase() === 'true') return undefined;
     for (const variable of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
       const value = envValue(this.env, variable);
@@ -284,11 +333,12 @@ export class AwsConfig {
       if (value === undefined) continue;
       const source = `${this.profileLabel()} in ${file.label}`;
       if (value !== 'auto' && value !== 'virtual' && value !== 'path') {
-        throw failure(`${source}: s3 addressing_style expected auto, virtual or path, got ${quote(value)}; fix that setting`);
+        throw failure(
+          `${source}: s3 addressing_style expected auto, virtual or path, got ${quote(value)}; fix that setting`,
+        );
       }
       return { value, source };
     }
     return { value: 'auto', source: 'default' };
   }
 }
-

@@ -27,14 +27,18 @@ export function parseIni(text: string, label: string): Map<string, Settings> {
   let keyIndent = 0;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
   const bad = (n: number, what: string) =>
-    failure(`${label} line ${n}: ${what}; fix that line (see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html)`);
+    failure(
+      `${label} line ${n}: ${what}; fix that line (see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html)`,
+    );
   const raw = new Map<Settings, Map<string, string>>();
   // Where each section's header and each of its keys first appeared (1-based lines), to name both of a pair.
   const sectionLines = new Map<string, number>();
   const keyLines = new Map<Settings, Map<string, number>>();
   let sectionName = '';
   const twice = (n: number, expected: string, got: string, first: number, configparser: string) =>
-    failure(`${label} line ${n}: expected ${expected}, got ${got} (first on line ${first}); keep one of them (the AWS CLI refuses the file too: ${configparser})`);
+    failure(
+      `${label} line ${n}: expected ${expected}, got ${got} (first on line ${first}); keep one of them (the AWS CLI refuses the file too: ${configparser})`,
+    );
   lines.forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return;
@@ -50,7 +54,8 @@ export function parseIni(text: string, label: string): Map<string, Settings> {
       const name = header[1]!.trim();
       if (name === '') throw bad(i + 1, 'expected a section name between [ and ]');
       const first = sectionLines.get(name);
-      if (first !== undefined) throw twice(i + 1, 'each section once', `[${name}] again`, first, `section '${name}' already exists`);
+      if (first !== undefined)
+        throw twice(i + 1, 'each section once', `[${name}] again`, first, `section '${name}' already exists`);
       sectionLines.set(name, i + 1);
       sectionName = name;
       section = new Map();
@@ -69,7 +74,13 @@ export function parseIni(text: string, label: string): Map<string, Settings> {
     // A key is named if it looks like one: a value pasted on a line of its own can hold a "=" too.
     if (first !== undefined) {
       const shown = /^[a-z][\w.-]{0,63}$/.test(key) ? key : undefined;
-      throw twice(i + 1, 'each key once in a section', `${shown ?? 'a key'} again in [${sectionName}]`, first, `option '${shown ?? '…'}' in section '${sectionName}' already exists`);
+      throw twice(
+        i + 1,
+        'each key once in a section',
+        `${shown ?? 'a key'} again in [${sectionName}]`,
+        first,
+        `option '${shown ?? '…'}' in section '${sectionName}' already exists`,
+      );
     }
     seen.set(key, i + 1);
     keyIndent = indent;

@@ -36,7 +36,10 @@ export function parse<T extends Options>(command: string, args: readonly string[
       const message = (error as Error).message;
       const option = /'(-[^']*)'/.exec(message)?.[1];
       // Node's own text for an unknown option is long and quotes oddly: say it plainly.
-      const text = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option ? `unknown option ${option}` : message.replace(/\s*\n\s*/g, ' ');
+      const text =
+        code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option
+          ? `unknown option ${option}`
+          : message.replace(/\s*\n\s*/g, ' ');
       throw usageError(`${text} (see sigv4 ${command} --help)`);
     }
     throw error;
@@ -47,7 +50,9 @@ export function parse<T extends Options>(command: string, args: readonly string[
 export function onePositional(command: string, positionals: readonly string[], what: string): string {
   if (positionals.length === 0) throw usageError(`expected ${what} (see sigv4 ${command} --help)`);
   if (positionals.length > 1) {
-    throw usageError(`expected one argument, ${what}, got ${positionals.length} (quote a key or URL that holds spaces)`);
+    throw usageError(
+      `expected one argument, ${what}, got ${positionals.length} (quote a key or URL that holds spaces)`,
+    );
   }
   return positionals[0]!;
 }
@@ -84,7 +89,8 @@ const METHOD = /^(?:GET|HEAD|PUT|POST|DELETE|PATCH|OPTIONS)$/i;
 /** `--method`: a standard HTTP method, upper-cased. */
 export function readMethod(value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
-  if (!METHOD.test(value)) throw usageError(`--method expected GET, HEAD, PUT, POST, DELETE, PATCH or OPTIONS, got ${quote(value)}`);
+  if (!METHOD.test(value))
+    throw usageError(`--method expected GET, HEAD, PUT, POST, DELETE, PATCH or OPTIONS, got ${quote(value)}`);
   return value.toUpperCase();
 }
 
@@ -115,19 +121,26 @@ export interface TargetFlags {
 }
 
 /** The URL argument, read and checked before any file is: an `s3://` location or an http(s) URL. */
-export type TargetArg = { readonly s3: S3Location; readonly service: 's3' } | { readonly url: string; readonly service: string };
+export type TargetArg =
+  { readonly s3: S3Location; readonly service: 's3' } | { readonly url: string; readonly service: string };
 
 /** Reads the command's URL argument and the flags that go with it. Only usage errors: no file is read yet. */
 export function readTarget(arg: string, flags: TargetFlags): TargetArg {
   const service = checkScopePart({ value: flags.service ?? 's3', source: '--service' }, 'service');
   if (arg.startsWith('s3://')) {
-    if (service !== 's3') throw usageError(`an s3:// URI is signed for the s3 service, got --service ${service}: pass an https:// URL instead`);
+    if (service !== 's3')
+      throw usageError(
+        `an s3:// URI is signed for the s3 service, got --service ${service}: pass an https:// URL instead`,
+      );
     return { s3: parseS3Uri(arg), service };
   }
   if (/^s3:/i.test(arg)) throw usageError(`malformed S3 URI ${quote(arg)}: expected s3://BUCKET/KEY`);
   if (!/^https?:\/\//i.test(arg)) throw usageError(`expected s3://BUCKET/KEY or an http(s):// URL, got ${quote(arg)}`);
   for (const flag of ['endpoint-url', 'path-style'] as const) {
-    if (flags[flag] !== undefined) throw usageError(`--${flag} applies to s3:// URIs; the http(s) URL ${quote(arg)} already names its host and path`);
+    if (flags[flag] !== undefined)
+      throw usageError(
+        `--${flag} applies to s3:// URIs; the http(s) URL ${quote(arg)} already names its host and path`,
+      );
   }
   return { url: arg, service };
 }
@@ -143,7 +156,11 @@ export function resolveTarget(target: TargetArg, flags: TargetFlags, config: Aws
     const regionValue = region === undefined ? 'us-east-1' : checkScopePart(region, 'region');
     const endpoint = config.s3Endpoint(flags['endpoint-url']);
     const pathStyle = usePathStyle(target.s3.bucket, config.addressingStyle(), flags['path-style'] === true, endpoint);
-    return { url: s3ObjectUrl(target.s3, regionValue, endpoint, pathStyle), service: target.service, region: regionValue };
+    return {
+      url: s3ObjectUrl(target.s3, regionValue, endpoint, pathStyle),
+      service: target.service,
+      region: regionValue,
+    };
   }
   if (region === undefined) {
     throw usageError(

@@ -4,7 +4,17 @@ import { MAX_EXPIRES_IN, presignUrl } from '../index.js';
 import { AwsConfig } from './config.js';
 import { quote, usageError } from './errors.js';
 import { PRESIGN_HELP } from './help.js';
-import { onePositional, parse, readHeaders, readMethod, readQuery, readTarget, resolveTarget, signingDate, TARGET_OPTIONS } from './options.js';
+import {
+  onePositional,
+  parse,
+  readHeaders,
+  readMethod,
+  readQuery,
+  readTarget,
+  resolveTarget,
+  signingDate,
+  TARGET_OPTIONS,
+} from './options.js';
 import type { Io } from './io.js';
 
 /** `--expires-in`: whole seconds, 1 to 604800. */
@@ -12,14 +22,19 @@ export function readExpiresIn(value: string | undefined): number {
   if (value === undefined) return 3600;
   const seconds = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
   if (!(seconds >= 1 && seconds <= MAX_EXPIRES_IN)) {
-    throw usageError(`--expires-in expected whole seconds from 1 to ${MAX_EXPIRES_IN} (7 days, the most AWS accepts), got ${quote(value)}`);
+    throw usageError(
+      `--expires-in expected whole seconds from 1 to ${MAX_EXPIRES_IN} (7 days, the most AWS accepts), got ${quote(value)}`,
+    );
   }
   return seconds;
 }
 
 /** `sigv4 presign ARGS`: prints a presigned URL, or JSON with its expiry and the headers to send. Returns the exit code. */
 export async function presignCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values: flags, positionals } = parse('presign', args, { ...TARGET_OPTIONS, 'expires-in': { type: 'string' } });
+  const { values: flags, positionals } = parse('presign', args, {
+    ...TARGET_OPTIONS,
+    'expires-in': { type: 'string' },
+  });
   if (flags.help) {
     io.stdout(PRESIGN_HELP);
     return 0;
@@ -46,11 +61,16 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
   });
   if (flags.json) {
     const { url, headers: mustSend, expiresAt } = presigned;
-    io.stdout(`${JSON.stringify({ url, method, expiresIn, expiresAt: expiresAt.toISOString(), headers: mustSend }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ url, method, expiresIn, expiresAt: expiresAt.toISOString(), headers: mustSend }, null, 2)}\n`,
+    );
   } else {
     io.stdout(`${presigned.url}\n`);
     const mustSend = Object.entries(presigned.headers);
-    if (mustSend.length > 0) io.stderr(`the holder of this URL must send: ${mustSend.map(([name, value]) => `${name}: ${value}`).join('; ')}\n`);
+    if (mustSend.length > 0)
+      io.stderr(
+        `the holder of this URL must send: ${mustSend.map(([name, value]) => `${name}: ${value}`).join('; ')}\n`,
+      );
   }
   return 0;
 }

@@ -42,7 +42,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'help') return await run([args[0]!, '--help'], io);
     const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (handler === undefined) {
-      throw new CliError(`unknown command ${quote(command)}: expected presign, sign or verify (see sigv4 --help)`, EXIT_USAGE);
+      throw new CliError(
+        `unknown command ${quote(command)}: expected presign, sign or verify (see sigv4 --help)`,
+        EXIT_USAGE,
+      );
     }
     return await handler(args, io);
   } catch (error) {
@@ -53,7 +56,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
 // The library's checks of its options throw a TypeError or RangeError with the code ERR_SIGV4_INVALID_OPTION: those
 // are caused by the command line (a flag, a header, a variable). Anything else is a bug.
-const isOptionError = (error: unknown): error is Error => error instanceof Error && (error as { code?: unknown }).code === INVALID_OPTION;
+const isOptionError = (error: unknown): error is Error =>
+  error instanceof Error && (error as { code?: unknown }).code === INVALID_OPTION;
 
 function describeError(error: unknown): string {
   if (error instanceof CliError || isOptionError(error)) return error.message;

@@ -41,7 +41,12 @@ export function parseS3Uri(text: string): S3Location {
 export const encodeKey = (key: string): string => key.split('/').map(uriEncode).join('/');
 
 /** `auto` addressing: virtual-hosted when the bucket can be a host label, else path-style. */
-export function usePathStyle(bucket: string, style: Sourced<AddressingStyle>, pathFlag: boolean, endpoint: Sourced | undefined): boolean {
+export function usePathStyle(
+  bucket: string,
+  style: Sourced<AddressingStyle>,
+  pathFlag: boolean,
+  endpoint: Sourced | undefined,
+): boolean {
   if (pathFlag || style.value === 'path') return true;
   if (style.value === 'virtual') {
     if (!DNS_BUCKET.test(bucket) || IP_ADDRESS.test(bucket)) {
@@ -76,8 +81,17 @@ export function awsS3Host(region: string): string {
 }
 
 /** The HTTPS URL of an object, as a string the signer reads with the key intact. */
-export function s3ObjectUrl(location: S3Location, region: string, endpoint: Sourced | undefined, pathStyle: boolean): string {
+export function s3ObjectUrl(
+  location: S3Location,
+  region: string,
+  endpoint: Sourced | undefined,
+  pathStyle: boolean,
+): string {
   const key = encodeKey(location.key);
-  const { scheme, host, path } = endpoint ? checkEndpoint(endpoint) : { scheme: 'https', host: awsS3Host(region), path: '' };
-  return pathStyle ? `${scheme}://${host}${path}/${location.bucket}${key === '' ? '' : '/' + key}` : `${scheme}://${location.bucket}.${host}${path}/${key}`;
+  const { scheme, host, path } = endpoint
+    ? checkEndpoint(endpoint)
+    : { scheme: 'https', host: awsS3Host(region), path: '' };
+  return pathStyle
+    ? `${scheme}://${host}${path}/${location.bucket}${key === '' ? '' : '/' + key}`
+    : `${scheme}://${location.bucket}.${host}${path}/${key}`;
 }

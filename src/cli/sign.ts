@@ -5,7 +5,17 @@ import { signRequest } from '../index.js';
 import { AwsConfig } from './config.js';
 import { failure, quote, usageError } from './errors.js';
 import { SIGN_HELP } from './help.js';
-import { onePositional, parse, readHeaders, readMethod, readQuery, readTarget, resolveTarget, signingDate, TARGET_OPTIONS } from './options.js';
+import {
+  onePositional,
+  parse,
+  readHeaders,
+  readMethod,
+  readQuery,
+  readTarget,
+  resolveTarget,
+  signingDate,
+  TARGET_OPTIONS,
+} from './options.js';
 import type { Io } from './io.js';
 
 /** A body given as `--data`: `@FILE`, `@-` for stdin, or the text itself (curl's convention). */
@@ -23,16 +33,29 @@ function readBody(data: string, io: Io): Body {
     return { bytes: path === '-' ? io.readStdin() : readFileSync(path), curl: data };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code ?? error);
     throw failure(`cannot read the body ${path === '-' ? 'from stdin' : `file ${quote(path)}`}: ${reason}`);
   }
 }
 
 /** Quotes a word for a POSIX shell. */
-export const shellQuote = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+export const shellQuote = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** A curl command line that sends the signed request as it was signed. */
-export function curlCommand(method: string, url: string, headers: Readonly<Record<string, string>>, body: Body | undefined): string {
+export function curlCommand(
+  method: string,
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  body: Body | undefined,
+): string {
   const words = ['curl'];
   if (method === 'HEAD') words.push('--head');
   // curl sends GET, or POST when it has a body: say the method only when it differs.
@@ -65,7 +88,8 @@ export async function signCommand(args: readonly string[], io: Io): Promise<numb
   const headers = readHeaders(flags.header, flags['content-type']);
   const query = readQuery(flags.query);
   const targetArg = readTarget(arg, flags);
-  if (flags['unsigned-payload'] && targetArg.service !== 's3') throw usageError('--unsigned-payload applies to S3 only, which accepts it');
+  if (flags['unsigned-payload'] && targetArg.service !== 's3')
+    throw usageError('--unsigned-payload applies to S3 only, which accepts it');
   const config = new AwsConfig(io.env, flags.profile);
   const target = resolveTarget(targetArg, flags, config);
   const credentials = config.credentials();
@@ -87,7 +111,11 @@ export async function signCommand(args: readonly string[], io: Io): Promise<numb
   } else if (flags.curl) {
     io.stdout(`${curlCommand(signed.method, signed.url, signed.headers, body)}\n`);
   } else {
-    io.stdout(Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}\n`).join(''));
+    io.stdout(
+      Object.entries(signed.headers)
+        .map(([name, value]) => `${name}: ${value}\n`)
+        .join(''),
+    );
   }
   return 0;
 }

@@ -25,7 +25,12 @@ function claimedScope(url: string): { region?: string; service?: string } {
 /** `1h 2m 3s`. */
 function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']] as const;
+  const parts = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor(s / 3600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'm'],
+    [s % 60, 's'],
+  ] as const;
   const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`);
   return shown.length > 0 ? shown.join(' ') : '0s';
 }
@@ -58,8 +63,11 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
   let now = Date.now();
   if (flags.now !== undefined) {
     // An ISO 8601 date with a time zone; a bare date-time would be read in the local zone.
-    const iso = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))?$/.test(flags.now) ? Date.parse(flags.now) : NaN;
-    if (Number.isNaN(iso)) throw usageError(`--now expected an ISO 8601 time such as 2024-05-01T12:00:00Z, got ${quote(flags.now)}`);
+    const iso = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))?$/.test(flags.now)
+      ? Date.parse(flags.now)
+      : NaN;
+    if (Number.isNaN(iso))
+      throw usageError(`--now expected an ISO 8601 time such as 2024-05-01T12:00:00Z, got ${quote(flags.now)}`);
     now = iso;
   }
   const headers = readHeaders(flags.header, undefined);
@@ -99,8 +107,22 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
 
   const source = signer?.source ?? 'unknown';
   if (flags.json) {
-    const { accessKeyId, credentialScope, region, service, signingDate, expiresAt, expiresIn, signedHeaders, path } = verified;
-    const result = { valid: true, accessKeyId, source, credentialScope, region, service, method: verified.method, path, signedHeaders, signedAt: signingDate.toISOString(), expiresIn, expiresAt: expiresAt.toISOString() };
+    const { accessKeyId, credentialScope, region, service, signingDate, expiresAt, expiresIn, signedHeaders, path } =
+      verified;
+    const result = {
+      valid: true,
+      accessKeyId,
+      source,
+      credentialScope,
+      region,
+      service,
+      method: verified.method,
+      path,
+      signedHeaders,
+      signedAt: signingDate.toISOString(),
+      expiresIn,
+      expiresAt: expiresAt.toISOString(),
+    };
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     io.stdout(

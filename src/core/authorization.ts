@@ -21,7 +21,8 @@ export function failSigV2(found: string): never {
 
 /** Checks the algorithm name. */
 export function checkAlgorithm(text: string): void {
-  if (text !== ALGORITHM) fail('ERR_SIGV4_ALGORITHM', `the algorithm expected ${JSON.stringify(ALGORITHM)}, got ${describe(text)}`);
+  if (text !== ALGORITHM)
+    fail('ERR_SIGV4_ALGORITHM', `the algorithm expected ${JSON.stringify(ALGORITHM)}, got ${describe(text)}`);
 }
 
 /** The parts of `Credential`: `<access key id>/<date>/<region>/<service>/aws4_request`. */
@@ -44,16 +45,29 @@ export function parseCredential(name: string, text: string, amzDate: string): Cr
   const parts = text.split('/');
   if (parts.length !== 5 || parts[0] === '') {
     // An id that holds "/" lands here too: the signer never makes one, and it would make the scope ambiguous.
-    fail('ERR_SIGV4_CREDENTIAL', `${name} expected <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request, got ${describe(text)}`);
+    fail(
+      'ERR_SIGV4_CREDENTIAL',
+      `${name} expected <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request, got ${describe(text)}`,
+    );
   }
   const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
   if (accessKeyId.length > MAX_ACCESS_KEY_ID_LENGTH || !SCOPE_PART.test(accessKeyId)) {
-    const got = accessKeyId.length > MAX_ACCESS_KEY_ID_LENGTH ? `${accessKeyId.length} characters` : `${describe(accessKeyId)} (${accessKeyId.length} characters, not all allowed)`;
-    fail('ERR_SIGV4_CREDENTIAL', `${name} expected an access key id of visible ASCII without "/", "," or spaces, at most ${MAX_ACCESS_KEY_ID_LENGTH} characters, got ${got}`);
+    const got =
+      accessKeyId.length > MAX_ACCESS_KEY_ID_LENGTH
+        ? `${accessKeyId.length} characters`
+        : `${describe(accessKeyId)} (${accessKeyId.length} characters, not all allowed)`;
+    fail(
+      'ERR_SIGV4_CREDENTIAL',
+      `${name} expected an access key id of visible ASCII without "/", "," or spaces, at most ${MAX_ACCESS_KEY_ID_LENGTH} characters, got ${got}`,
+    );
   }
-  if (terminator !== 'aws4_request') fail('ERR_SIGV4_SCOPE', `the credential scope expected to end in "aws4_request", got ${describe(terminator)}`);
+  if (terminator !== 'aws4_request')
+    fail('ERR_SIGV4_SCOPE', `the credential scope expected to end in "aws4_request", got ${describe(terminator)}`);
   if (date !== amzDate.slice(0, 8)) {
-    fail('ERR_SIGV4_SCOPE', `the credential scope date expected the signing date ${amzDate.slice(0, 8)}, got ${describe(date)}`);
+    fail(
+      'ERR_SIGV4_SCOPE',
+      `the credential scope date expected the signing date ${amzDate.slice(0, 8)}, got ${describe(date)}`,
+    );
   }
   return { accessKeyId, date, region, service };
 }
@@ -70,7 +84,11 @@ const SIGNATURE = /^[0-9a-f]{64}$/;
 /** A signature: 64 lowercase hex digits. */
 export function checkSignatureForm(name: string, text: string): void {
   // The text is not echoed: whatever its form, it is signature material.
-  if (!SIGNATURE.test(text)) fail('ERR_SIGV4_MALFORMED', `${name} expected 64 lowercase hex digits, got ${text.length} characters of another form`);
+  if (!SIGNATURE.test(text))
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `${name} expected 64 lowercase hex digits, got ${text.length} characters of another form`,
+    );
 }
 
 /** The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */
@@ -88,7 +106,10 @@ const AUTHORIZATION_FIELDS = new Set(['Credential', 'SignedHeaders', 'Signature'
  */
 export function readAuthorization(value: string): AuthorizationParts {
   if (value.length > MAX_AUTHORIZATION_LENGTH) {
-    fail('ERR_SIGV4_MALFORMED', `the authorization header expected at most ${MAX_AUTHORIZATION_LENGTH} characters, got ${value.length}`);
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `the authorization header expected at most ${MAX_AUTHORIZATION_LENGTH} characters, got ${value.length}`,
+    );
   }
   const text = trimOws(value);
   const space = text.indexOf(' ');
@@ -103,12 +124,21 @@ export function readAuthorization(value: string): AuthorizationParts {
     if (eq < 0 || !AUTHORIZATION_FIELDS.has(name)) {
       // Only the field's name is echoed: its value may be signature material.
       const got = eq < 0 ? `${describe(field.slice(0, 24))} with no "="` : `a field named ${describe(name)}`;
-      fail('ERR_SIGV4_MALFORMED', `the authorization header expected Credential=…, SignedHeaders=…, Signature=…, got ${got}`);
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        `the authorization header expected Credential=…, SignedHeaders=…, Signature=…, got ${got}`,
+      );
     }
-    if (fields.has(name)) fail('ERR_SIGV4_MALFORMED', `the authorization header expected one ${name} field, got more than one`);
+    if (fields.has(name))
+      fail('ERR_SIGV4_MALFORMED', `the authorization header expected one ${name} field, got more than one`);
     fields.set(name, field.slice(eq + 1));
   }
   const missing = [...AUTHORIZATION_FIELDS].filter((name) => !fields.has(name));
-  if (missing.length > 0) fail('ERR_SIGV4_MALFORMED', `the authorization header expected a ${missing.join(', ')} field, got none`);
-  return { credential: fields.get('Credential')!, signedHeaders: fields.get('SignedHeaders')!, signature: fields.get('Signature')! };
+  if (missing.length > 0)
+    fail('ERR_SIGV4_MALFORMED', `the authorization header expected a ${missing.join(', ')} field, got none`);
+  return {
+    credential: fields.get('Credential')!,
+    signedHeaders: fields.get('SignedHeaders')!,
+    signature: fields.get('Signature')!,
+  };
 }

@@ -63,7 +63,11 @@ export function removeDotSegments(path: string): string {
  */
 export function encodePath(rawPath: string, normalize: boolean, fault: Fault = optionError): string {
   if (CANONICAL_PATH.test(rawPath) && !(normalize && DOT_OR_EMPTY_SEGMENT.test(rawPath))) return rawPath;
-  const path = rawPath.split('/').map((segment) => normalizeEscapes(segment, 'url', fault)).join('/') || '/';
+  const path =
+    rawPath
+      .split('/')
+      .map((segment) => normalizeEscapes(segment, 'url', fault))
+      .join('/') || '/';
   return normalize ? removeDotSegments(path) : path;
 }
 
@@ -174,7 +178,8 @@ export function createCanonicalHeaders(headers: ReadonlyMap<string, readonly str
 } {
   const signedHeaders = [...headers.keys()].sort();
   let canonicalHeaders = '';
-  for (const name of signedHeaders) canonicalHeaders += `${name}:${headers.get(name)!.map(canonicalHeaderValue).join(',')}\n`;
+  for (const name of signedHeaders)
+    canonicalHeaders += `${name}:${headers.get(name)!.map(canonicalHeaderValue).join(',')}\n`;
   return { canonicalHeaders, signedHeaders };
 }
 

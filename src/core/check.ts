@@ -33,7 +33,9 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
  */
 export function checkPayloadHash(name: string, value: unknown, fault: Fault = optionError): string {
   if (typeof value !== 'string' || !PAYLOAD_HASH.test(value)) {
-    fault(`"${name}" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got ${describe(value)}`);
+    fault(
+      `"${name}" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got ${describe(value)}`,
+    );
   }
   return value;
 }

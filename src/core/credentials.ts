@@ -22,11 +22,14 @@ export function checkCredentials(value: unknown): Credentials {
   }
   const c = value as Record<string, unknown>;
   const accessKeyId = checkString('credentials.accessKeyId', c['accessKeyId']);
-  if (!SCOPE_PART.test(accessKeyId)) invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
+  if (!SCOPE_PART.test(accessKeyId))
+    invalidType('credentials.accessKeyId', 'visible ASCII without "/", "," or spaces', accessKeyId);
   const secretAccessKey = checkString('credentials.secretAccessKey', c['secretAccessKey'], true);
   const token = c['sessionToken'];
   if (token !== undefined && !SESSION_TOKEN.test(checkString('credentials.sessionToken', token, true))) {
     optionError('"credentials.sessionToken" expected visible ASCII without spaces, got other characters');
   }
-  return token === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken: token as string };
+  return token === undefined
+    ? { accessKeyId, secretAccessKey }
+    : { accessKeyId, secretAccessKey, sessionToken: token as string };
 }

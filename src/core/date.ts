@@ -51,9 +51,20 @@ export function toSigningDate(value: unknown, name = 'signingDate'): Date {
   const expected = 'a valid Date, epoch milliseconds or ISO 8601 string (2015-08-30T12:36:00Z) between 1970 and 9999';
   if (typeof value === 'string') {
     const m = ISO_8601.exec(value);
-    const [year, month, day, hour = 0, minute = 0, second = 0] = (m ?? []).slice(1).map((part) => (part === undefined ? 0 : +part));
+    const [year, month, day, hour = 0, minute = 0, second = 0] = (m ?? [])
+      .slice(1)
+      .map((part) => (part === undefined ? 0 : +part));
     // Date.UTC(year, month, 0) is the last day of `month`.
-    if (!m || month! < 1 || month! > 12 || day! < 1 || day! > new Date(Date.UTC(year!, month!, 0)).getUTCDate() || hour > 23 || minute > 59 || second > 59) {
+    if (
+      !m ||
+      month! < 1 ||
+      month! > 12 ||
+      day! < 1 ||
+      day! > new Date(Date.UTC(year!, month!, 0)).getUTCDate() ||
+      hour > 23 ||
+      minute > 59 ||
+      second > 59
+    ) {
       outOfRange(name, expected, value);
     }
   }

@@ -8,7 +8,10 @@ const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 export const utf8 = (text: string): Uint8Array => utf8Encoder.encode(text);
 
 /** The two lowercase hex digits of each byte value. */
-export const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+export const HEX: readonly string[] = /* @__PURE__ */ Array.from(
+  { length: 256 },
+  (_, i) => (i < 16 ? '0' : '') + i.toString(16),
+);
 
 /** Lowercase hex of bytes. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
@@ -23,7 +26,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** True when the string holds a UTF-16 surrogate without its pair, which has no UTF-8 form. */
 export const hasLoneSurrogate = (text: string): boolean =>
   // String.prototype.isWellFormed (ES2024) where the runtime has it: much faster than the pattern.
-  (text as { isWellFormed?: () => boolean }).isWellFormed?.() === false || (!('isWellFormed' in String.prototype) && LONE_SURROGATE.test(text));
+  (text as { isWellFormed?: () => boolean }).isWellFormed?.() === false ||
+  (!('isWellFormed' in String.prototype) && LONE_SURROGATE.test(text));
 
 const escapeSubDelim = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCase();
 
@@ -71,7 +75,7 @@ export function normalizeEscapes(text: string, name: string, fault: Fault = opti
     }
   }
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.charCodeAt(i) === 0x25) {
       const hex = text.slice(i + 1, i + 3);
       if (!HEX_PAIR.test(hex)) badEscape(name, text, i, fault);

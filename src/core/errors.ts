@@ -42,7 +42,9 @@ export class SigV4Error extends Error {
 export function isSigV4Error(value: unknown): value is SigV4Error {
   if (value instanceof SigV4Error) return true;
   const code = (value as { code?: unknown } | null)?.code;
-  return value instanceof Error && value.name === 'SigV4Error' && typeof code === 'string' && code.startsWith('ERR_SIGV4_');
+  return (
+    value instanceof Error && value.name === 'SigV4Error' && typeof code === 'string' && code.startsWith('ERR_SIGV4_')
+  );
 }
 
 // Every control (Cc) and format (Cf) code point and the line and paragraph separators (Zl, Zp): C0 and C1
@@ -67,7 +69,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 80 ? `${quoteText(value.slice(0, 80))}… (${value.length} characters)` : quoteText(value);
   }
-  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined')
+    return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return `Date(${value.getTime()})`;

@@ -27,7 +27,8 @@ export function forEachPair(
   add: (key: string, value: string) => void,
 ): void {
   if (input === undefined || input === null) return;
-  if (typeof input !== 'object') invalidType(name, 'an object, a Headers/URLSearchParams or [name, value] pairs', input);
+  if (typeof input !== 'object')
+    invalidType(name, 'an object, a Headers/URLSearchParams or [name, value] pairs', input);
   const one = (key: unknown, value: unknown): void => {
     if (typeof key !== 'string') invalidType(`${name} name`, 'a string', key);
     if (typeof value === 'number') value = String(value);

@@ -13,9 +13,14 @@ export const PAYLOAD_HASH: RegExp = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING
 // The methods fetch upper-cases (Fetch standard, "normalize a method"); it sends every other method as written.
 export const STANDARD_METHODS: RegExp = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
 // Query parameters that carry a SigV4 signature: the signer writes them, the caller may not.
-export const SIGNER_PARAMS: RegExp = /^X-Amz-(?:Algorithm|Credential|Date|Expires|SignedHeaders|Signature|Security-Token)$/i; // spelled as the signer writes them
+export const SIGNER_PARAMS: RegExp =
+  /^X-Amz-(?:Algorithm|Credential|Date|Expires|SignedHeaders|Signature|Security-Token)$/i; // spelled as the signer writes them
 // Headers the signer writes itself: a caller's would be overwritten or doubled.
-export const SIGNER_HEADERS: ReadonlySet<string> = /* @__PURE__ */ new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
+export const SIGNER_HEADERS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'authorization',
+  'x-amz-date',
+  'x-amz-security-token',
+]);
 // Headers that proxies and clients add or rewrite: they are sent but never signed (as the AWS SDKs do). So are
 // proxy-* headers (a proxy consumes them) and sec-* headers (browsers set them and ignore a script's value).
 export const UNSIGNABLE: RegExp =
@@ -27,4 +32,5 @@ export const CONTROL: RegExp = /[\x00-\x1f\x7f]/;
 // Linear: no two adjacent groups can match the same character. The authority stops at the first "/", "?" or "#"
 // and the path starts with "/" (or is empty), so when the text fails to match (a control character at the end)
 // each group gives back its characters once, never in all the ways to share them between host and path.
-export const ABSOLUTE_URL: RegExp = /^(https?):\/\/([^/?#\0-\x1f\x7f]*)((?:\/[^?#\0-\x1f\x7f]*)?)(?:\?([^#\0-\x1f\x7f]*))?(?:#[^\0-\x1f\x7f]*)?$/i;
+export const ABSOLUTE_URL: RegExp =
+  /^(https?):\/\/([^/?#\0-\x1f\x7f]*)((?:\/[^?#\0-\x1f\x7f]*)?)(?:\?([^#\0-\x1f\x7f]*))?(?:#[^\0-\x1f\x7f]*)?$/i;

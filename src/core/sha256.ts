@@ -41,8 +41,15 @@ function compress(state: Int32Array, data: Uint8Array, end: number, start = 0): 
     // Ch and Maj in their three-operation forms: g ^ (e & (f ^ g)) and (a & b) ^ (c & (a ^ b)).
     for (let i = 0; i < 64; i++) {
       const t1 =
-        (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + K[i]! + W[i]!) | 0;
-      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (c & (a ^ b)))) | 0;
+        (h +
+          (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          (g ^ (e & (f ^ g))) +
+          K[i]! +
+          W[i]!) |
+        0;
+      const t2 =
+        ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (c & (a ^ b)))) |
+        0;
       h = g;
       g = f;
       f = e;
@@ -162,14 +169,19 @@ export function hmacKey(key: Uint8Array): HmacKey {
   block.set(key.length > 64 ? sha256(key) : key);
   const pad = (x: number): Int32Array => {
     const h = IV.slice();
-    compress(h, block.map((b) => b ^ x), 64);
+    compress(
+      h,
+      block.map((b) => b ^ x),
+      64,
+    );
     return h;
   };
   return { inner: pad(0x36), outer: pad(0x5c) };
 }
 
 /** HMAC-SHA256 of `data` with a prepared key. */
-export const hmacSync = (key: HmacKey, data: Uint8Array): Uint8Array => sha256(sha256(data, key.inner, 64), key.outer, 64);
+export const hmacSync = (key: HmacKey, data: Uint8Array): Uint8Array =>
+  sha256(sha256(data, key.inner, 64), key.outer, 64);
 
 function startsWith(data: Uint8Array, block: Uint8Array): boolean {
   for (let i = 0; i < 64; i++) if (data[i] !== block[i]) return false;

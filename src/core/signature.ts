@@ -21,7 +21,12 @@ export async function createSignature(signingKey: Uint8Array | CryptoKey, string
 export async function signCanonicalRequest(
   canonicalRequest: string,
   credentialScope: string,
-  { credentials, amzDate, region, service }: { credentials: Credentials; amzDate: string; region: string; service: string },
+  {
+    credentials,
+    amzDate,
+    region,
+    service,
+  }: { credentials: Credentials; amzDate: string; region: string; service: string },
   cache: SigningKeyCache | false | undefined,
 ): Promise<{ stringToSign: string; signature: string }> {
   const keyPromise = signingKeyFor(credentials, amzDate.slice(0, 8), region, service, cache);

@@ -7,7 +7,12 @@ import { utf8 } from './encoding.js';
  * The SigV4 signing key: HMAC chain of `"AWS4" + secret` over the date (YYYYMMDD), region, service and
  * `aws4_request`. Returns the 32 raw key bytes; treat them as a secret.
  */
-export async function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Promise<Uint8Array> {
+export async function deriveSigningKey(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service: string,
+): Promise<Uint8Array> {
   let key = await hmacRaw(utf8('AWS4' + secretAccessKey), date);
   key = await hmacRaw(key, region);
   key = await hmacRaw(key, service);

@@ -18,26 +18,31 @@ const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9]\d{0,4}))?$/i;
 // number such as 0x7f.1), with an optional port without leading zeros, is already in that form: lower-case it and
 // drop the scheme's default port. Every other host (IDN, IPv4, IPv6, odd ports) goes through URL. A run of URLs on
 // one host reads and checks it once.
-const readOrigin = memoLast((schemeAndAuthority: string): { readonly origin: string; readonly host: string } | string => {
-  const start = schemeAndAuthority.indexOf('/') + 2; // 7 for http, 8 for https
-  const authority = schemeAndAuthority.slice(start);
-  if (authority.length > MAX_AUTHORITY_LENGTH) {
-    return `"url" expected a host[:port] of at most ${MAX_AUTHORITY_LENGTH} characters (a host of 255 and a port), got ${authority.length}`;
-  }
-  // Not echoed: user info is a password more often than not.
-  if (authority.includes('@')) return '"url" expected a host[:port] without user info (user:password@), got a URL with user info';
-  if (HOST_SPACE_OR_BACKSLASH.test(authority)) return `"url" expected a host[:port] without spaces or backslashes, got ${describe(authority)}`;
-  const plain = PLAIN_HOST.exec(authority);
-  if (plain && !(plain[2] && +plain[2] > 65535)) {
-    const host = plain[1]!.toLowerCase() + (plain[2] && plain[2] !== (start > 7 ? '443' : '80') ? ':' + plain[2] : '');
-    return { origin: schemeAndAuthority.slice(0, start).toLowerCase() + host, host };
-  }
-  try {
-    return new URL(schemeAndAuthority + '/');
-  } catch {
-    return `"url" expected a valid host[:port], got ${describe(authority)}`;
-  }
-});
+const readOrigin = memoLast(
+  (schemeAndAuthority: string): { readonly origin: string; readonly host: string } | string => {
+    const start = schemeAndAuthority.indexOf('/') + 2; // 7 for http, 8 for https
+    const authority = schemeAndAuthority.slice(start);
+    if (authority.length > MAX_AUTHORITY_LENGTH) {
+      return `"url" expected a host[:port] of at most ${MAX_AUTHORITY_LENGTH} characters (a host of 255 and a port), got ${authority.length}`;
+    }
+    // Not echoed: user info is a password more often than not.
+    if (authority.includes('@'))
+      return '"url" expected a host[:port] without user info (user:password@), got a URL with user info';
+    if (HOST_SPACE_OR_BACKSLASH.test(authority))
+      return `"url" expected a host[:port] without spaces or backslashes, got ${describe(authority)}`;
+    const plain = PLAIN_HOST.exec(authority);
+    if (plain && !(plain[2] && +plain[2] > 65535)) {
+      const host =
+        plain[1]!.toLowerCase() + (plain[2] && plain[2] !== (start > 7 ? '443' : '80') ? ':' + plain[2] : '');
+      return { origin: schemeAndAuthority.slice(0, start).toLowerCase() + host, host };
+    }
+    try {
+      return new URL(schemeAndAuthority + '/');
+    } catch {
+      return `"url" expected a valid host[:port], got ${describe(authority)}`;
+    }
+  },
+);
 
 /**
  * Reads an absolute http(s) URL without resolving its path, so `//`, `.` and `..` stay part of it. Text that is not
@@ -48,7 +53,8 @@ export function parseUrl(
   fault: Fault = optionError,
 ): { origin: string; host: string; rawPath: string; rawQuery: string | undefined } {
   const text = input instanceof URL ? input.href : input;
-  if (typeof text !== 'string') return fault(`"url" expected an absolute http(s) URL as a string or URL, got ${describe(input)}`);
+  if (typeof text !== 'string')
+    return fault(`"url" expected an absolute http(s) URL as a string or URL, got ${describe(input)}`);
   // Control characters first, before any pattern runs on the text (a TAB can come in a Host header).
   const control = CONTROL.exec(text);
   if (control) fault(`"url" expected no control characters, got ${describe(control[0])} at index ${control.index}`);

@@ -23,10 +23,15 @@ export function fromBase64(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const out = new Uint8Array((text.length / 4) * 3 - pad);
-  const digit = (c: number): number => (c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : c === 47 ? 63 : 0); // "=" → 0
+  const digit = (c: number): number =>
+    c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : c === 47 ? 63 : 0; // "=" → 0
   let o = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const n = (digit(text.charCodeAt(i)) << 18) | (digit(text.charCodeAt(i + 1)) << 12) | (digit(text.charCodeAt(i + 2)) << 6) | digit(text.charCodeAt(i + 3));
+    const n =
+      (digit(text.charCodeAt(i)) << 18) |
+      (digit(text.charCodeAt(i + 1)) << 12) |
+      (digit(text.charCodeAt(i + 2)) << 6) |
+      digit(text.charCodeAt(i + 3));
     out[o++] = n >> 16;
     if (o < out.length) out[o++] = (n >> 8) & 255;
     if (o < out.length) out[o++] = n & 255;

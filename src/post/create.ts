@@ -14,7 +14,15 @@ import { createSignature, signingKeyFor } from '../core/signature.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
 import { parseUrl } from '../core/url.js';
 import { toBase64 } from './base64.js';
-import { FILENAME, showRule, startsWith, startsWithAllowed, type PostPolicyCondition, type PostPolicyField, type Rule } from './policy.js';
+import {
+  FILENAME,
+  showRule,
+  startsWith,
+  startsWithAllowed,
+  type PostPolicyCondition,
+  type PostPolicyField,
+  type Rule,
+} from './policy.js';
 
 /** Options of {@link signPostPolicy}. */
 export interface SignPostPolicyOptions {
@@ -57,7 +65,13 @@ interface Scope {
   readonly cache: SigningKeyCache | false | undefined;
 }
 
-function readScope(options: { credentials?: unknown; region?: unknown; service?: unknown; signingDate?: unknown; cache?: unknown }): Scope {
+function readScope(options: {
+  credentials?: unknown;
+  region?: unknown;
+  service?: unknown;
+  signingDate?: unknown;
+  cache?: unknown;
+}): Scope {
   return {
     region: checkScopePart('region', options.region),
     service: options.service === undefined ? 's3' : checkScopePart('service', options.service),
@@ -175,7 +189,14 @@ export interface PresignedPost {
 }
 
 // Fields the signer writes, and fields with their own option.
-const SIGNER_FIELDS = new Set(['policy', 'x-amz-signature', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token']);
+const SIGNER_FIELDS = new Set([
+  'policy',
+  'x-amz-signature',
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-security-token',
+]);
 const BUCKET = /^[A-Za-z0-9._-]{1,255}$/;
 const CANNED_ACLS = [
   'private',
@@ -190,23 +211,29 @@ const CANNED_ACLS = [
 
 /** Text for a form field or a condition: a string without control characters or lone surrogates. */
 function checkText(name: string, value: unknown, allowEmpty = true): string {
-  if (typeof value !== 'string' || (!allowEmpty && value === '')) invalidType(name, allowEmpty ? 'a string' : 'a non-empty string', value);
+  if (typeof value !== 'string' || (!allowEmpty && value === ''))
+    invalidType(name, allowEmpty ? 'a string' : 'a non-empty string', value);
   if (CONTROL.test(value)) invalidType(name, 'text without control characters (CR, LF, tab, NUL…)', value);
   if (hasLoneSurrogate(value)) optionError(`"${name}" expected well-formed Unicode, got a lone UTF-16 surrogate`);
   return value;
 }
 
-const FIELD_LIST = 'acl, Cache-Control, Content-Type, Content-Disposition, Content-Encoding, Expires, success_action_redirect, redirect, success_action_status, tagging, x-amz-meta-*, x-amz-*';
+const FIELD_LIST =
+  'acl, Cache-Control, Content-Type, Content-Disposition, Content-Encoding, Expires, success_action_redirect, redirect, success_action_status, tagging, x-amz-meta-*, x-amz-*';
 
 /** A field name the caller may set or constrain: known to S3, not the signer's, not key/bucket (own options). */
 function checkFieldName(name: string, raw: unknown, where: 'fields' | 'conditions'): string {
   if (typeof raw !== 'string') invalidType(name, 'a field name', raw);
   const field = raw.toLowerCase();
   if (SIGNER_FIELDS.has(field) || field === 'file') {
-    optionError(`"${name}" expected no ${quoteText(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`);
+    optionError(
+      `"${name}" expected no ${quoteText(raw)} field, which ${field === 'file' ? 'the form appends last' : 'the signer sets'}`,
+    );
   }
   if (field === 'key' || field === 'bucket') {
-    optionError(`"${name}" expected no ${quoteText(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`);
+    optionError(
+      `"${name}" expected no ${quoteText(raw)} ${where === 'fields' ? 'field' : 'condition'}: use the ${field === 'key' ? 'key and keyStartsWith options' : 'bucket option'}`,
+    );
   }
   if (where === 'fields' && field.startsWith('x-ignore-') && field.length > 9) return field;
   if (startsWithAllowed(field) === undefined) invalidType(name, `a POST form field (${FIELD_LIST})`, raw);
@@ -215,8 +242,10 @@ function checkFieldName(name: string, raw: unknown, where: 'fields' | 'condition
 
 /** Checks a value a field will hold (or a condition's exact value) against what S3 accepts for that field. */
 function checkFieldValue(name: string, field: string, value: string): void {
-  if (field === 'acl' && !CANNED_ACLS.includes(value)) invalidType(name, `a canned ACL (${CANNED_ACLS.join(', ')})`, value);
-  if (field === 'success_action_status' && !/^(?:200|201|204)$/.test(value)) invalidType(name, '"200", "201" or "204"', value);
+  if (field === 'acl' && !CANNED_ACLS.includes(value))
+    invalidType(name, `a canned ACL (${CANNED_ACLS.join(', ')})`, value);
+  if (field === 'success_action_status' && !/^(?:200|201|204)$/.test(value))
+    invalidType(name, '"200", "201" or "204"', value);
   if ((field === 'success_action_redirect' || field === 'redirect') && !/^https?:\/\/[^/?#\s]+/i.test(value)) {
     invalidType(name, 'an absolute http(s) URL', value);
   }
@@ -227,19 +256,28 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
   const name = `conditions[${index}]`;
   if (Array.isArray(condition)) {
     const [op, target, value] = condition as unknown[];
-    if (condition.length !== 3) invalidType(name, '[operator, "$field", value] or ["content-length-range", min, max]', condition);
+    if (condition.length !== 3)
+      invalidType(name, '[operator, "$field", value] or ["content-length-range", min, max]', condition);
     if (op === 'content-length-range') {
       const ok = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-      if (!ok(target) || !ok(value)) invalidType(name, '["content-length-range", min, max] with integers from 0 to 2^53 - 1', condition);
+      if (!ok(target) || !ok(value))
+        invalidType(name, '["content-length-range", min, max] with integers from 0 to 2^53 - 1', condition);
       if (target > value) outOfRange(name, 'min ≤ max in ["content-length-range", min, max]', `[${target}, ${value}]`);
-      return { rule: { kind: 'content-length-range', min: target, max: value }, json: ['content-length-range', target, value] };
+      return {
+        rule: { kind: 'content-length-range', min: target, max: value },
+        json: ['content-length-range', target, value],
+      };
     }
-    if (op !== 'eq' && op !== 'starts-with') invalidType(`${name}[0]`, '"eq", "starts-with" or "content-length-range"', op);
-    if (typeof target !== 'string' || !target.startsWith('$')) invalidType(`${name}[1]`, 'a field name with a "$" before it, such as "$Content-Type"', target);
+    if (op !== 'eq' && op !== 'starts-with')
+      invalidType(`${name}[0]`, '"eq", "starts-with" or "content-length-range"', op);
+    if (typeof target !== 'string' || !target.startsWith('$'))
+      invalidType(`${name}[1]`, 'a field name with a "$" before it, such as "$Content-Type"', target);
     const field = checkFieldName(`${name}[1]`, target.slice(1), 'conditions');
     const text = checkText(`${name}[2]`, value);
     if (op === 'starts-with' && startsWithAllowed(field) === false) {
-      optionError(`"${name}" expected an exact condition on ${quoteText(target.slice(1))}, which S3 does not match by starts-with`);
+      optionError(
+        `"${name}" expected an exact condition on ${quoteText(target.slice(1))}, which S3 does not match by starts-with`,
+      );
     }
     if (op === 'eq') checkFieldValue(`${name}[2]`, field, text);
     return { rule: { kind: op, field, value: text }, json: [op, target as `$${PostPolicyField}`, text] };
@@ -248,7 +286,8 @@ function readCondition(index: number, condition: unknown): { rule: Rule; json: P
     invalidType(name, '{ field: value }, [operator, "$field", value] or ["content-length-range", min, max]', condition);
   }
   const entries = Object.entries(condition);
-  if (entries.length !== 1) invalidType(name, 'an object with exactly one field, such as { acl: "public-read" }', condition);
+  if (entries.length !== 1)
+    invalidType(name, 'an object with exactly one field, such as { acl: "public-read" }', condition);
   const [target, value] = entries[0]!;
   const field = checkFieldName(name, target, 'conditions');
   const text = checkText(`${name}[${quoteText(target)}]`, value);
@@ -267,7 +306,12 @@ function readAction(options: PresignedPostOptions, bucket: string | undefined): 
   if (endpoint === undefined) invalidType('url', 'the form action URL (or endpoint with bucket)', url);
   if (bucket === undefined) invalidType('bucket', 'a bucket name with endpoint', bucket);
   const { origin, rawPath, rawQuery } = parseUrl(endpoint);
-  if (rawQuery !== undefined) invalidType('endpoint', 'scheme://host[:port][/path] without a query', endpoint instanceof URL ? endpoint.href : endpoint);
+  if (rawQuery !== undefined)
+    invalidType(
+      'endpoint',
+      'scheme://host[:port][/path] without a query',
+      endpoint instanceof URL ? endpoint.href : endpoint,
+    );
   return `${origin}${rawPath.replace(/\/+$/, '')}/${bucket}`;
 }
 
@@ -313,7 +357,11 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   }
   const filename = key?.indexOf(FILENAME) ?? -1;
   const keyCondition: PostPolicyCondition =
-    keyStartsWith !== undefined ? ['starts-with', '$key', keyStartsWith] : filename >= 0 ? ['starts-with', '$key', key!.slice(0, filename)] : { key: key! };
+    keyStartsWith !== undefined
+      ? ['starts-with', '$key', keyStartsWith]
+      : filename >= 0
+        ? ['starts-with', '$key', key!.slice(0, filename)]
+        : { key: key! };
 
   // The caller's conditions, then their fields: a field with no condition gets an exact one.
   const rules: Rule[] = [];
@@ -336,13 +384,16 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   for (const [name, raw] of Object.entries(givenFields)) {
     const label = `fields[${quoteText(name)}]`;
     const field = checkFieldName('fields', name, 'fields');
-    if (seen.has(field)) optionError(`"fields" expected each field once, got ${quoteText(name)} twice (names are case-insensitive)`);
+    if (seen.has(field))
+      optionError(`"fields" expected each field once, got ${quoteText(name)} twice (names are case-insensitive)`);
     seen.add(field);
     const value = checkText(label, typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw);
     checkFieldValue(label, field, value);
     fields[name] = value;
     if (field.startsWith('x-ignore-')) continue; // never checked by S3: no condition needed
-    const own = rules.filter((r): r is Extract<Rule, { field: string }> => r.kind !== 'content-length-range' && r.field === field);
+    const own = rules.filter(
+      (r): r is Extract<Rule, { field: string }> => r.kind !== 'content-length-range' && r.field === field,
+    );
     for (const rule of own) {
       const ok = rule.kind === 'eq' ? value === rule.value : startsWith(field, value, rule.value);
       if (!ok) invalidType(label, `a value that satisfies the condition ${showRule(rule)}`, value);
@@ -372,7 +423,13 @@ export async function createPresignedPost(options: PresignedPostOptions): Promis
   const signed = await sign(utf8(policy), scope);
   return {
     url,
-    fields: { ...fields, ...(key === undefined ? {} : { key }), ...signer, policy: signed.policy, 'x-amz-signature': signed.signature },
+    fields: {
+      ...fields,
+      ...(key === undefined ? {} : { key }),
+      ...signer,
+      policy: signed.policy,
+      'x-amz-signature': signed.signature,
+    },
     policy,
     conditions: all,
     expiresAt,

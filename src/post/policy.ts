@@ -90,4 +90,10 @@ export type Rule =
 export const showRule = (rule: Rule): string =>
   rule.kind === 'content-length-range'
     ? JSON.stringify([rule.kind, rule.min, rule.max])
-    : escapeUnsafe(JSON.stringify([rule.kind, `$${rule.field}`, rule.value.length > 80 ? `${rule.value.slice(0, 80)}…` : rule.value]));
+    : escapeUnsafe(
+        JSON.stringify([
+          rule.kind,
+          `$${rule.field}`,
+          rule.value.length > 80 ? `${rule.value.slice(0, 80)}…` : rule.value,
+        ]),
+      );

@@ -31,7 +31,8 @@ import { FILENAME, isExemptField, showRule, startsWith, startsWithAllowed, type 
 export const MAX_POST_FIELDS_LENGTH = 20480;
 
 /** The submitted form, fields in the order received: a `FormData`, `[name, value]` pairs, or an object. */
-export type PostFormInput = FormData | Iterable<readonly [string, string | Blob]> | Readonly<Record<string, string | Blob>>;
+export type PostFormInput =
+  FormData | Iterable<readonly [string, string | Blob]> | Readonly<Record<string, string | Blob>>;
 
 /** Options of {@link verifyPresignedPost}. */
 export interface VerifyPresignedPostOptions {
@@ -114,28 +115,48 @@ interface Settings {
 function readOptions(options: VerifyPresignedPostOptions): Settings {
   if (typeof options !== 'object' || options === null) invalidType('options', 'an object', options);
   const { form, fileSize, fileName, bucket, getCredentials, cache } = options;
-  if (typeof form !== 'object' || form === null) invalidType('form', 'the form received: a FormData, [name, value] pairs or an object', form);
+  if (typeof form !== 'object' || form === null)
+    invalidType('form', 'the form received: a FormData, [name, value] pairs or an object', form);
   if (fileSize !== undefined && fileSize !== null) {
     if (typeof fileSize !== 'number') invalidType('fileSize', 'a number of bytes, or null', fileSize);
-    if (!Number.isSafeInteger(fileSize) || fileSize < 0) outOfRange('fileSize', 'an integer number of bytes from 0', fileSize);
+    if (!Number.isSafeInteger(fileSize) || fileSize < 0)
+      outOfRange('fileSize', 'an integer number of bytes from 0', fileSize);
   }
   if (fileName !== undefined && typeof fileName !== 'string') invalidType('fileName', 'a string', fileName);
-  if (bucket !== undefined && (typeof bucket !== 'string' || bucket === '')) invalidType('bucket', 'a non-empty string', bucket);
-  if (typeof getCredentials !== 'function') invalidType('getCredentials', 'a function (accessKeyId) => credentials | undefined', getCredentials);
+  if (bucket !== undefined && (typeof bucket !== 'string' || bucket === ''))
+    invalidType('bucket', 'a non-empty string', bucket);
+  if (typeof getCredentials !== 'function')
+    invalidType('getCredentials', 'a function (accessKeyId) => credentials | undefined', getCredentials);
   const regions = checkAccepted('region', options.region);
   const services = options.service === undefined ? ['s3'] : checkAccepted('service', options.service);
   const { now, clockSkew } = readClock(options);
   checkCache(cache);
-  return { form, fileSize, fileName, bucket, getCredentials, regions, services, now, clockSkew, cache, signal: checkSignal(options.signal) };
+  return {
+    form,
+    fileSize,
+    fileName,
+    bucket,
+    getCredentials,
+    regions,
+    services,
+    now,
+    clockSkew,
+    cache,
+    signal: checkSignal(options.signal),
+  };
 }
 
 const isBlob = (value: unknown): value is Blob =>
-  typeof value === 'object' && value !== null && typeof (value as Blob).size === 'number' && typeof (value as Blob).arrayBuffer === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Blob).size === 'number' &&
+  typeof (value as Blob).arrayBuffer === 'function';
 
 interface ReadForm {
   /** Lowercase name → value, for the fields before the file. */
   readonly fields: Map<string, string>;
-  readonly file: { readonly value: Blob | string; readonly size: number; readonly name: string | undefined } | undefined;
+  readonly file:
+    { readonly value: Blob | string; readonly size: number; readonly name: string | undefined } | undefined;
 }
 
 /** Reads the fields in order, up to the file: each once, text only, within {@link MAX_POST_FIELDS_LENGTH}. */
@@ -149,7 +170,12 @@ function readForm(form: PostFormInput): ReadForm {
     // S3 takes the first part named "file" in any case and ignores what follows; a server that stored another part
     // than the one checked would store unchecked bytes, so a second file part is refused, like any part after it.
     if (file !== undefined) {
-      fail('ERR_SIGV4_MALFORMED', name === 'file' ? `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)` : `the form expected the file last, got the field ${describe(rawName)} after it`);
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        name === 'file'
+          ? `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)`
+          : `the form expected the file last, got the field ${describe(rawName)} after it`,
+      );
     }
     if (name === 'file') {
       if (isBlob(value)) {
@@ -162,13 +188,25 @@ function readForm(form: PostFormInput): ReadForm {
       }
       return;
     }
-    if (isBlob(value)) fail('ERR_SIGV4_MALFORMED', `the field ${describe(rawName)} expected text, got a file (the file goes in the "file" field)`);
-    if (typeof value !== 'string') invalidType(`form[${quoteText(rawName)}]`, 'a string, or a File or Blob for "file"', value);
+    if (isBlob(value))
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        `the field ${describe(rawName)} expected text, got a file (the file goes in the "file" field)`,
+      );
+    if (typeof value !== 'string')
+      invalidType(`form[${quoteText(rawName)}]`, 'a string, or a File or Blob for "file"', value);
     total += rawName.length + value.length;
     if (total > MAX_POST_FIELDS_LENGTH) {
-      fail('ERR_SIGV4_MALFORMED', `the fields before the file expected at most ${MAX_POST_FIELDS_LENGTH} characters in all, got more`);
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        `the fields before the file expected at most ${MAX_POST_FIELDS_LENGTH} characters in all, got more`,
+      );
     }
-    if (fields.has(name)) fail('ERR_SIGV4_MALFORMED', `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)`);
+    if (fields.has(name))
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        `the form expected one ${describe(rawName)} field, got more than one (names are case-insensitive)`,
+      );
     fields.set(name, value);
   };
   if (Symbol.iterator in form) {
@@ -187,46 +225,76 @@ const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 /** The policy's `expiration`: ISO 8601 in UTC (`2015-12-30T12:00:00.000Z`, milliseconds optional). */
 function readExpiration(text: unknown): Date {
   const m = typeof text === 'string' ? EXPIRATION.exec(text) : null;
-  const date = m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '.000').slice(0, 4).padEnd(4, '0')}Z`) : undefined;
+  const date = m
+    ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '.000').slice(0, 4).padEnd(4, '0')}Z`)
+    : undefined;
   // Equal text means a real date that Date did not roll over (31 February).
-  if (!m || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`) {
-    return fail('ERR_SIGV4_POLICY', `the policy's expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got ${describe(text)}`);
+  if (
+    !m ||
+    !date ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 19) !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`
+  ) {
+    return fail(
+      'ERR_SIGV4_POLICY',
+      `the policy's expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got ${describe(text)}`,
+    );
   }
   return date;
 }
 
 /** A content-length-range bound: an integer from 0, as a JSON number or decimal text. */
 const readBound = (value: unknown): number | undefined =>
-  Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+  Number.isSafeInteger(value) && (value as number) >= 0
+    ? (value as number)
+    : typeof value === 'string' && /^\d{1,15}$/.test(value)
+      ? Number(value)
+      : undefined;
 
 /** JSON text of a value, two levels deep at most (a policy may nest arrays thousands deep), for messages. */
 function preview(value: unknown, depth = 2): string {
   const more = (n: number): string => (n > 4 ? ',…' : '');
-  if (Array.isArray(value)) return depth === 0 ? '[…]' : `[${value.slice(0, 4).map((v) => preview(v, depth - 1)).join(',')}${more(value.length)}]`;
+  if (Array.isArray(value))
+    return depth === 0
+      ? '[…]'
+      : `[${value
+          .slice(0, 4)
+          .map((v) => preview(v, depth - 1))
+          .join(',')}${more(value.length)}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value);
     if (depth === 0) return '{…}';
-    return `{${entries.slice(0, 4).map(([k, v]) => `${JSON.stringify(k)}:${preview(v, depth - 1)}`).join(',')}${more(entries.length)}}`;
+    return `{${entries
+      .slice(0, 4)
+      .map(([k, v]) => `${JSON.stringify(k)}:${preview(v, depth - 1)}`)
+      .join(',')}${more(entries.length)}}`;
   }
   return JSON.stringify(value) ?? String(value);
 }
 
 /** One condition of the policy as rules (an object may hold several exact conditions). */
 function readPolicyCondition(condition: unknown, index: number): Rule[] {
-  const bad = (expected: string): never => fail('ERR_SIGV4_POLICY', `the policy's condition ${index} expected ${expected}, got ${describe(preview(condition))}`);
+  const bad = (expected: string): never =>
+    fail(
+      'ERR_SIGV4_POLICY',
+      `the policy's condition ${index} expected ${expected}, got ${describe(preview(condition))}`,
+    );
   if (Array.isArray(condition)) {
     if (condition.length !== 3) bad('[operator, "$field", value] or ["content-length-range", min, max]');
     const [op, target, value] = condition as [unknown, unknown, unknown];
     if (op === 'content-length-range') {
       const min = readBound(target);
       const max = readBound(value);
-      if (min === undefined || max === undefined || min > max) bad('["content-length-range", min, max] with integers 0 ≤ min ≤ max');
+      if (min === undefined || max === undefined || min > max)
+        bad('["content-length-range", min, max] with integers 0 ≤ min ≤ max');
       return [{ kind: 'content-length-range', min: min!, max: max! }];
     }
     if (op !== 'eq' && op !== 'starts-with') bad('the operator "eq", "starts-with" or "content-length-range"');
-    if (typeof target !== 'string' || !target.startsWith('$') || typeof value !== 'string') bad('[operator, "$field", "value"]');
+    if (typeof target !== 'string' || !target.startsWith('$') || typeof value !== 'string')
+      bad('[operator, "$field", "value"]');
     const field = (target as string).slice(1).toLowerCase();
-    if (op === 'starts-with' && startsWithAllowed(field) === false) bad(`an exact condition on ${describe(field)}, which S3 does not match by starts-with`);
+    if (op === 'starts-with' && startsWithAllowed(field) === false)
+      bad(`an exact condition on ${describe(field)}, which S3 does not match by starts-with`);
     return [{ kind: op as 'eq' | 'starts-with', field, value: value as string }];
   }
   if (typeof condition !== 'object' || condition === null) return bad('{ "field": "value" } or an array');
@@ -248,10 +316,12 @@ function readPolicy(bytes: Uint8Array): { text: string; expiresAt: Date; rules: 
   } catch (error) {
     return fail('ERR_SIGV4_POLICY', 'the policy expected base64 of UTF-8 JSON, got other bytes', error);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('ERR_SIGV4_POLICY', 'the policy expected a JSON object { expiration, conditions }');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    fail('ERR_SIGV4_POLICY', 'the policy expected a JSON object { expiration, conditions }');
   const { expiration, conditions } = doc as Record<string, unknown>;
   const expiresAt = readExpiration(expiration);
-  if (!Array.isArray(conditions)) fail('ERR_SIGV4_POLICY', `the policy expected an array of conditions, got ${describe(conditions)}`);
+  if (!Array.isArray(conditions))
+    fail('ERR_SIGV4_POLICY', `the policy expected an array of conditions, got ${describe(conditions)}`);
   return { text, expiresAt, rules: conditions.flatMap(readPolicyCondition) };
 }
 
@@ -294,15 +364,24 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
     }
     fileSize = file.size;
   } else {
-    if (settings.fileSize === undefined) fail('ERR_SIGV4_MALFORMED', 'the form expected a "file" field, got none (pass fileSize when the file is not in the form)');
+    if (settings.fileSize === undefined)
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        'the form expected a "file" field, got none (pass fileSize when the file is not in the form)',
+      );
     fileSize = settings.fileSize;
   }
   const fileName = settings.fileName ?? file?.name;
 
   // boto3's default generate_presigned_post signs with SigV2: AWSAccessKeyId, signature and policy fields.
-  if (!fields.has('x-amz-algorithm') && fields.has('awsaccesskeyid') && fields.has('signature')) failSigV2('AWSAccessKeyId/signature fields in the form');
+  if (!fields.has('x-amz-algorithm') && fields.has('awsaccesskeyid') && fields.has('signature'))
+    failSigV2('AWSAccessKeyId/signature fields in the form');
   const missing = REQUIRED.filter((name) => !fields.has(name));
-  if (missing.length > 0) fail('ERR_SIGV4_MALFORMED', `the form expected the fields ${missing.join(', ')}, got none (is it a presigned POST?)`);
+  if (missing.length > 0)
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `the form expected the fields ${missing.join(', ')}, got none (is it a presigned POST?)`,
+    );
   const field = (name: (typeof REQUIRED)[number] | 'x-amz-security-token'): string => fields.get(name)!;
 
   checkAlgorithm(field('x-amz-algorithm'));
@@ -316,14 +395,20 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
   const policyText = field('policy');
   const policyBytes = fromBase64(policyText);
   if (policyBytes === undefined || policyBytes.length === 0) {
-    fail('ERR_SIGV4_MALFORMED', `the policy field expected base64 (RFC 4648, padded), got ${policyText.length} characters of another form`);
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `the policy field expected base64 (RFC 4648, padded), got ${policyText.length} characters of another form`,
+    );
   }
 
   // The key and the signature.
   const credentials = await lookUpCredentials(settings.getCredentials, credential.accessKeyId, settings.signal);
   const key = await signingKeyFor(credentials, credential.date, credential.region, credential.service, settings.cache);
   if (!timingSafeEqual(signature, await createSignature(key, policyText))) {
-    fail('ERR_SIGV4_SIGNATURE_MISMATCH', 'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)');
+    fail(
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+      'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)',
+    );
   }
   const sessionToken = fields.get('x-amz-security-token');
   checkSessionToken(credentials.sessionToken, sessionToken, 'the form');
@@ -334,14 +419,18 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
 
   let objectKey = field('key');
   if (objectKey.includes(FILENAME)) {
-    if (fileName === undefined || fileName === '') fail('ERR_SIGV4_MALFORMED', 'the key holds ${filename}, but the file has no name');
+    if (fileName === undefined || fileName === '')
+      fail('ERR_SIGV4_MALFORMED', 'the key holds ${filename}, but the file has no name');
     objectKey = objectKey.replaceAll(FILENAME, fileName);
   }
   if (objectKey === '') fail('ERR_SIGV4_MALFORMED', 'the form expected a non-empty key');
   const formBucket = fields.get('bucket');
   const bucket = settings.bucket ?? formBucket;
   if (settings.bucket !== undefined && formBucket !== undefined && formBucket !== settings.bucket) {
-    fail('ERR_SIGV4_POLICY_CONDITION', `the bucket field expected the bucket posted to, ${describe(settings.bucket)}, got ${describe(formBucket)}`);
+    fail(
+      'ERR_SIGV4_POLICY_CONDITION',
+      `the bucket field expected the bucket posted to, ${describe(settings.bucket)}, got ${describe(formBucket)}`,
+    );
   }
 
   const named = new Set<string>();
@@ -357,23 +446,45 @@ export async function verifyPresignedPost(options: VerifyPresignedPostOptions): 
     }
     named.add(rule.field);
     if (rule.field === 'bucket' && bucket === undefined) {
-      fail('ERR_SIGV4_POLICY_CONDITION', `the policy expected the bucket ${describe(rule.value)}, and the bucket posted to is not known (pass the bucket option)`);
+      fail(
+        'ERR_SIGV4_POLICY_CONDITION',
+        `the policy expected the bucket ${describe(rule.value)}, and the bucket posted to is not known (pass the bucket option)`,
+      );
     }
     const value = rule.field === 'key' ? objectKey : rule.field === 'bucket' ? bucket! : (fields.get(rule.field) ?? '');
     const ok = rule.kind === 'eq' ? value === rule.value : startsWith(rule.field, value, rule.value);
     if (!ok) {
-      const got = rule.field === 'x-amz-security-token' ? 'another value' : fields.has(rule.field) || rule.field === 'key' || rule.field === 'bucket' ? describe(value) : 'no such field';
-      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${quoteText(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`);
+      const got =
+        rule.field === 'x-amz-security-token'
+          ? 'another value'
+          : fields.has(rule.field) || rule.field === 'key' || rule.field === 'bucket'
+            ? describe(value)
+            : 'no such field';
+      fail(
+        'ERR_SIGV4_POLICY_CONDITION',
+        `the field ${quoteText(rule.field)} expected ${rule.kind === 'eq' ? 'to equal' : 'to start with'} the policy's value ${showRule(rule)}, got ${got}`,
+      );
     }
   }
   for (const name of fields.keys()) {
     if (!isExemptField(name) && !named.has(name)) {
-      fail('ERR_SIGV4_POLICY_CONDITION', `the field ${describe(name)} expected to be named by a condition of the policy (every field but policy, x-amz-signature, file and x-ignore-* must be), got none`);
+      fail(
+        'ERR_SIGV4_POLICY_CONDITION',
+        `the field ${describe(name)} expected to be named by a condition of the policy (every field but policy, x-amz-signature, file and x-ignore-* must be), got none`,
+      );
     }
   }
   if (range && fileSize !== null) {
-    if (fileSize < min) fail('ERR_SIGV4_ENTITY_TOO_SMALL', `the file expected at least ${min} bytes (content-length-range), got ${fileSize}`);
-    if (fileSize > max) fail('ERR_SIGV4_ENTITY_TOO_LARGE', `the file expected at most ${max} bytes (content-length-range), got ${fileSize}`);
+    if (fileSize < min)
+      fail(
+        'ERR_SIGV4_ENTITY_TOO_SMALL',
+        `the file expected at least ${min} bytes (content-length-range), got ${fileSize}`,
+      );
+    if (fileSize > max)
+      fail(
+        'ERR_SIGV4_ENTITY_TOO_LARGE',
+        `the file expected at most ${max} bytes (content-length-range), got ${fileSize}`,
+      );
   }
 
   return {

@@ -50,7 +50,8 @@ export function readRequest(options: SigningOptions): RequestParts {
   const isS3 = service === 's3';
   let method = options.method === undefined ? 'GET' : options.method;
   if (method !== 'GET') {
-    if (typeof method !== 'string' || !TOKEN.test(method)) invalidType('method', 'an HTTP method token such as "GET"', method);
+    if (typeof method !== 'string' || !TOKEN.test(method))
+      invalidType('method', 'an HTTP method token such as "GET"', method);
     // Like fetch, standard methods are upper-cased (a server sees "GET" for "get"); others are case-sensitive.
     if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
   }
@@ -65,38 +66,49 @@ export function readRequest(options: SigningOptions): RequestParts {
 
   const query = parseQuery(rawQuery ?? '');
   for (const [key] of query) {
-    if (SIGNER_PARAMS.test(key)) optionError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+    if (SIGNER_PARAMS.test(key))
+      optionError(`"url" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
   }
   forEachPair('query', options.query, (key, value) => {
     if (hasLoneSurrogate(key) || hasLoneSurrogate(value)) {
       optionError(`"query" expected well-formed Unicode, got a lone UTF-16 surrogate in ${describe(key)}`);
     }
-    if (SIGNER_PARAMS.test(key)) optionError(`"query" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
+    if (SIGNER_PARAMS.test(key))
+      optionError(`"query" expected no ${JSON.stringify(key)} query parameter, which the signer sets`);
     query.push([uriEncode(key), uriEncode(value)]);
   });
 
   const headers = new Map<string, string[]>();
   forEachPair('headers', options.headers, (rawName, value) => {
     // Checked before lower-casing: "\u212A" (Kelvin sign) would become an ASCII "k".
-    if (!TOKEN.test(rawName)) invalidType('headers name', 'an HTTP token (letters, digits, !#$%&\'*+-.^_`|~)', rawName);
+    if (!TOKEN.test(rawName)) invalidType('headers name', "an HTTP token (letters, digits, !#$%&'*+-.^_`|~)", rawName);
     const name = rawName.toLowerCase();
     if (!HEADER_VALUE.test(value)) {
-      invalidType(`headers[${JSON.stringify(rawName)}]`, 'printable US-ASCII without CR, LF or NUL (encode other text first)', value);
+      invalidType(
+        `headers[${JSON.stringify(rawName)}]`,
+        'printable US-ASCII without CR, LF or NUL (encode other text first)',
+        value,
+      );
     }
     if (SIGNER_HEADERS.has(name)) {
-      optionError(`"headers" expected no ${JSON.stringify(rawName)} header, which the signer sets (use signingDate and credentials.sessionToken)`);
+      optionError(
+        `"headers" expected no ${JSON.stringify(rawName)} header, which the signer sets (use signingDate and credentials.sessionToken)`,
+      );
     }
     const values = headers.get(name);
     if (values) values.push(value);
     else headers.set(name, [value]);
   });
 
-  let payloadHash = options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
+  let payloadHash =
+    options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
   const contentSha256 = headers.get('x-amz-content-sha256');
   if (contentSha256) {
     const fromHeader = checkPayloadHash('headers["x-amz-content-sha256"]', contentSha256.join(','));
     if (payloadHash !== undefined && payloadHash !== fromHeader) {
-      optionError(`"payloadHash" expected to equal the x-amz-content-sha256 header ${describe(fromHeader)}, got ${describe(payloadHash)}`);
+      optionError(
+        `"payloadHash" expected to equal the x-amz-content-sha256 header ${describe(fromHeader)}, got ${describe(payloadHash)}`,
+      );
     }
     payloadHash = fromHeader;
   }

@@ -1,6 +1,11 @@
 // Query-string signing (presigned URLs): the signature and its parameters travel in the URL.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
+import {
+  createCanonicalHeaders,
+  createCanonicalQuery,
+  createCanonicalRequest,
+  headerValueToSend,
+} from '../core/canonical-request.js';
 import { checkBoolean } from '../core/check.js';
 import { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from '../core/constants.js';
 import { uriEncode } from '../core/encoding.js';
@@ -56,14 +61,16 @@ export function draftFrom(read: RequestParts, options: PresignOptions): PresignD
     if (hoist) {
       for (const [name, values] of headers) {
         if (name.startsWith('x-amz-') && !UNHOISTABLE.test(name)) {
-          if (SIGNER_PARAMS.test(name)) optionError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
+          if (SIGNER_PARAMS.test(name))
+            optionError(`"headers" expected no ${JSON.stringify(name)} header, which the signer sets`);
           query.push([name, uriEncode(values.join(','))]);
           headers.delete(name);
         }
       }
     }
     ({ canonicalHeaders, signedHeaders } = createCanonicalHeaders(headers));
-    for (const [name, values] of headers) if (name !== 'host' || read.headers.has('host')) mustSend[name] = headerValueToSend(values);
+    for (const [name, values] of headers)
+      if (name !== 'host' || read.headers.has('host')) mustSend[name] = headerValueToSend(values);
   }
   const signedHeaderList = signedHeaders.join(';');
   const credentialScope = createCredentialScope(amzDate.slice(0, 8), region, service);
@@ -140,6 +147,11 @@ export function finishPresign(draft: PresignDraft, stringToSign: string, signatu
 export async function presignUrl(options: PresignOptions): Promise<PresignedUrl> {
   const read = readRequest(options);
   const draft = draftFrom(read, options);
-  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, read.cache);
+  const { stringToSign, signature } = await signCanonicalRequest(
+    draft.stages.canonicalRequest,
+    draft.stages.credentialScope,
+    read,
+    read.cache,
+  );
   return finishPresign(draft, stringToSign, signature);
 }

@@ -1,6 +1,11 @@
 // Header signing: the signature travels in the Authorization header.
 
-import { createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, headerValueToSend } from '../core/canonical-request.js';
+import {
+  createCanonicalHeaders,
+  createCanonicalQuery,
+  createCanonicalRequest,
+  headerValueToSend,
+} from '../core/canonical-request.js';
 import { ALGORITHM } from '../core/constants.js';
 import { checkBoolean } from '../core/check.js';
 import { invalidType } from '../core/errors.js';
@@ -23,10 +28,19 @@ export interface SignInput {
 export function readSignRequest(options: SignRequestOptions): SignInput {
   const read = readRequest(options);
   const { body } = options;
-  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+  if (
+    body !== undefined &&
+    typeof body !== 'string' &&
+    !(body instanceof Uint8Array) &&
+    !(body instanceof ArrayBuffer)
+  ) {
     invalidType('body', 'a string, Uint8Array or ArrayBuffer', body);
   }
-  return { read, body, addContentSha256: checkBoolean('contentSha256Header', options.contentSha256Header, read.service === 's3') };
+  return {
+    read,
+    body,
+    addContentSha256: checkBoolean('contentSha256Header', options.contentSha256Header, read.service === 's3'),
+  };
 }
 
 /**
@@ -106,6 +120,11 @@ export async function signRequest(options: SignRequestOptions): Promise<SignedRe
   const input = readSignRequest(options);
   const { read } = input;
   const draft = draftSignRequest(input, read.payloadHash ?? (await sha256Hex(input.body ?? '')));
-  const { stringToSign, signature } = await signCanonicalRequest(draft.stages.canonicalRequest, draft.stages.credentialScope, read, read.cache);
+  const { stringToSign, signature } = await signCanonicalRequest(
+    draft.stages.canonicalRequest,
+    draft.stages.credentialScope,
+    read,
+    read.cache,
+  );
   return finishSignRequest(read, draft, stringToSign, signature);
 }

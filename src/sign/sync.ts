@@ -19,7 +19,12 @@ export const sha256HexSync = (data: string | Uint8Array | ArrayBuffer): string =
   typeof data === 'string' ? sha256TextHex(data) : toHex(sha256(bytes(data))); // text: encoded into a reused buffer
 
 /** {@link deriveSigningKey}, computed synchronously. Returns the 32 raw key bytes; treat them as a secret. */
-export function deriveSigningKeySync(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
+export function deriveSigningKeySync(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service: string,
+): Uint8Array {
   let key = utf8('AWS4' + secretAccessKey);
   for (const part of [date, region, service, 'aws4_request']) key = hmacSync(hmacKey(key), utf8(part));
   return key;
@@ -51,10 +56,16 @@ function checkCrypto(value: unknown): SyncCrypto | undefined {
   return (c ?? undefined) as SyncCrypto | undefined;
 }
 
-function signSync(read: RequestParts, canonicalRequest: string, credentialScope: string, crypto: SyncCrypto | undefined) {
+function signSync(
+  read: RequestParts,
+  canonicalRequest: string,
+  credentialScope: string,
+  crypto: SyncCrypto | undefined,
+) {
   const { credentials, amzDate, region, service } = read;
   const date = amzDate.slice(0, 8);
-  const lookup = <T>(kind: string, derive: () => T): T => cachedKey(read.cache, kind, credentials, date, region, service, derive);
+  const lookup = <T>(kind: string, derive: () => T): T =>
+    cachedKey(read.cache, kind, credentials, date, region, service, derive);
   if (crypto) {
     // A caller's backend: the derived key is kept as raw bytes.
     const key = lookup('raw', () => {
@@ -65,7 +76,9 @@ function signSync(read: RequestParts, canonicalRequest: string, credentialScope:
     const stringToSign = createStringToSign(amzDate, credentialScope, crypto.sha256Hex(canonicalRequest));
     return { stringToSign, signature: toHex(crypto.hmacSha256(key, stringToSign)) };
   }
-  const key = lookup('sync', (): HmacKey => hmacKey(deriveSigningKeySync(credentials.secretAccessKey, date, region, service)));
+  const key = lookup('sync', (): HmacKey =>
+    hmacKey(deriveSigningKeySync(credentials.secretAccessKey, date, region, service)),
+  );
   const stringToSign = createStringToSign(amzDate, credentialScope, sha256TextHex(canonicalRequest));
   return { stringToSign, signature: hmacTextHex(key, stringToSign) };
 }
@@ -78,7 +91,12 @@ export function presignUrlSync(options: PresignOptions & SyncOptions): Presigned
   const read = readRequest(options);
   const draft = draftFrom(read, options);
   const crypto = checkCrypto(options.crypto);
-  const { stringToSign, signature } = signSync(read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
+  const { stringToSign, signature } = signSync(
+    read,
+    draft.stages.canonicalRequest,
+    draft.stages.credentialScope,
+    crypto,
+  );
   return finishPresign(draft, stringToSign, signature);
 }
 
@@ -88,8 +106,15 @@ export function signRequestSync(options: SignRequestOptions & SyncOptions): Sign
   const { read } = input;
   const crypto = checkCrypto(options.crypto);
   const body = input.body ?? '';
-  const payloadHash = read.payloadHash ?? (crypto ? crypto.sha256Hex(typeof body === 'string' ? body : bytes(body)) : sha256HexSync(body));
+  const payloadHash =
+    read.payloadHash ??
+    (crypto ? crypto.sha256Hex(typeof body === 'string' ? body : bytes(body)) : sha256HexSync(body));
   const draft = draftSignRequest(input, payloadHash);
-  const { stringToSign, signature } = signSync(read, draft.stages.canonicalRequest, draft.stages.credentialScope, crypto);
+  const { stringToSign, signature } = signSync(
+    read,
+    draft.stages.canonicalRequest,
+    draft.stages.credentialScope,
+    crypto,
+  );
   return finishSignRequest(read, draft, stringToSign, signature);
 }

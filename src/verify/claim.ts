@@ -1,7 +1,14 @@
 // The claim a request makes, checked: its signed headers, canonical request, credentials and signature, recomputed
 // and compared in constant time, then its session token and payload hash.
 
-import { canonicalHeaderValue, createCanonicalHeaders, createCanonicalQuery, createCanonicalRequest, readPath, toReceivedPath } from '../core/canonical-request.js';
+import {
+  canonicalHeaderValue,
+  createCanonicalHeaders,
+  createCanonicalQuery,
+  createCanonicalRequest,
+  readPath,
+  toReceivedPath,
+} from '../core/canonical-request.js';
 import { checkPayloadHash } from '../core/check.js';
 import { EMPTY_SHA256 } from '../core/constants.js';
 import { describe, fail } from '../core/errors.js';
@@ -35,15 +42,24 @@ export interface Claim extends CredentialParts {
  * The stages both verifiers share once the claim is read: signed headers, canonical request, credential lookup,
  * signature, then the session token and the payload hash.
  */
-export async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: Claim, presigned: boolean): Promise<VerifiedRequest> {
+export async function verifyClaim(
+  settings: Settings,
+  url: ReceivedUrl,
+  claim: Claim,
+  presigned: boolean,
+): Promise<VerifiedRequest> {
   const { signedHeaders } = claim;
   if (!signedHeaders.includes('host')) {
-    fail('ERR_SIGV4_SIGNED_HEADERS', `the signed headers expected to include host, got ${describe(signedHeaders.join(';'))}`);
+    fail(
+      'ERR_SIGV4_SIGNED_HEADERS',
+      `the signed headers expected to include host, got ${describe(signedHeaders.join(';'))}`,
+    );
   }
   const signed = new Map<string, string[]>();
   for (const name of signedHeaders) {
     const values = settings.headers.get(name) ?? (name === 'host' ? [url.host] : undefined);
-    if (values === undefined) fail('ERR_SIGV4_SIGNED_HEADERS', `the signed header ${JSON.stringify(name)} expected in the request, got none`);
+    if (values === undefined)
+      fail('ERR_SIGV4_SIGNED_HEADERS', `the signed header ${JSON.stringify(name)} expected in the request, got none`);
     signed.set(name, values);
   }
   const { canonicalHeaders } = createCanonicalHeaders(signed);
@@ -70,7 +86,14 @@ export async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: C
 
   const credentialScope = createCredentialScope(claim.date, claim.region, claim.service);
   const sign = (method: string) => {
-    const canonicalRequest = createCanonicalRequest(method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash);
+    const canonicalRequest = createCanonicalRequest(
+      method,
+      canonicalUri,
+      canonicalQuery,
+      canonicalHeaders,
+      signedHeaderList,
+      payloadHash,
+    );
     return signCanonicalRequest(canonicalRequest, credentialScope, { ...claim, credentials }, settings.cache).then(
       (stages) => ({ ...stages, canonicalRequest }),
     );
@@ -93,8 +116,17 @@ export async function verifyClaim(settings: Settings, url: ReceivedUrl, claim: C
   }
 
   checkSessionToken(credentials.sessionToken, claim.sessionToken, 'the request');
-  if (headerHash !== undefined && HEX_HASH.test(headerHash) && serverHash !== undefined && HEX_HASH.test(serverHash) && serverHash !== headerHash) {
-    fail('ERR_SIGV4_PAYLOAD_HASH', `the body's SHA-256 ${serverHash} does not match the signed x-amz-content-sha256 ${headerHash}`);
+  if (
+    headerHash !== undefined &&
+    HEX_HASH.test(headerHash) &&
+    serverHash !== undefined &&
+    HEX_HASH.test(serverHash) &&
+    serverHash !== headerHash
+  ) {
+    fail(
+      'ERR_SIGV4_PAYLOAD_HASH',
+      `the body's SHA-256 ${serverHash} does not match the signed x-amz-content-sha256 ${headerHash}`,
+    );
   }
 
   const headers: Record<string, string> = {};

@@ -21,25 +21,39 @@ export function checkAccepted(name: string, value: unknown): readonly string[] {
 }
 
 /** The `now` and `clockSkew` options of the verifiers: epoch milliseconds, and seconds from 0 to 7 days. */
-export function readClock(options: { readonly now?: unknown; readonly clockSkew?: unknown }): { now: number; clockSkew: number } {
-  const now = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now;
+export function readClock(options: { readonly now?: unknown; readonly clockSkew?: unknown }): {
+  now: number;
+  clockSkew: number;
+} {
+  const now =
+    options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now;
   if (typeof now !== 'number') invalidType('now', 'a Date or epoch milliseconds', options.now);
   if (!(Math.abs(now) <= 8.64e15)) outOfRange('now', 'a valid Date or epoch milliseconds', options.now);
   const clockSkew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
   if (typeof clockSkew !== 'number') invalidType('clockSkew', 'a number of seconds', clockSkew);
-  if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN)) outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
+  if (!(clockSkew >= 0 && clockSkew <= MAX_EXPIRES_IN))
+    outOfRange('clockSkew', `seconds from 0 to ${MAX_EXPIRES_IN}`, clockSkew);
   return { now, clockSkew };
 }
 
 const oneOf = (list: readonly string[]): string => list.map((item) => JSON.stringify(item)).join(' or ');
 
 /** The credential scope's region and service against the accepted ones. */
-export function checkScope(accepted: { readonly regions: readonly string[]; readonly services: readonly string[] }, { region, service }: CredentialParts): void {
+export function checkScope(
+  accepted: { readonly regions: readonly string[]; readonly services: readonly string[] },
+  { region, service }: CredentialParts,
+): void {
   if (!accepted.regions.includes(region)) {
-    fail('ERR_SIGV4_REGION', `the credential scope region expected ${oneOf(accepted.regions)}, got ${describe(region)}`);
+    fail(
+      'ERR_SIGV4_REGION',
+      `the credential scope region expected ${oneOf(accepted.regions)}, got ${describe(region)}`,
+    );
   }
   if (!accepted.services.includes(service)) {
-    fail('ERR_SIGV4_SERVICE', `the credential scope service expected ${oneOf(accepted.services)}, got ${describe(service)}`);
+    fail(
+      'ERR_SIGV4_SERVICE',
+      `the credential scope service expected ${oneOf(accepted.services)}, got ${describe(service)}`,
+    );
   }
 }
 
@@ -47,10 +61,17 @@ export function checkScope(accepted: { readonly regions: readonly string[]; read
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Not signed later than `now` + clock skew. `subject` names what was signed in the message ("the request", "the form"). */
-export function checkNotYetValid({ now, clockSkew }: { readonly now: number; readonly clockSkew: number }, signingDate: Date, subject: string): void {
+export function checkNotYetValid(
+  { now, clockSkew }: { readonly now: number; readonly clockSkew: number },
+  signingDate: Date,
+  subject: string,
+): void {
   const signedAt = signingDate.getTime();
   if (now < signedAt - clockSkew * 1000) {
-    fail('ERR_SIGV4_NOT_YET_VALID', `${subject} is dated ${iso(signedAt)}, more than ${clockSkew} s after now (${iso(now)})`);
+    fail(
+      'ERR_SIGV4_NOT_YET_VALID',
+      `${subject} is dated ${iso(signedAt)}, more than ${clockSkew} s after now (${iso(now)})`,
+    );
   }
 }
 
@@ -62,7 +83,10 @@ export function checkNotExpired(now: number, notAfter: number, late: string): vo
 /** The `signal` option: an AbortSignal (one from another realm too, so recognized by its shape), or undefined. */
 export function checkSignal(value: unknown): AbortSignal | undefined {
   const s = value as Partial<AbortSignal> | undefined;
-  if (value !== undefined && (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
+  if (
+    value !== undefined &&
+    (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')
+  ) {
     invalidType('signal', 'an AbortSignal', value);
   }
   return s as AbortSignal | undefined;
@@ -72,11 +96,17 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
  * Calls the lookup and waits for it, or for `signal` to abort: then rejects with its reason, as fetch does, and lets
  * go of the lookup (nothing of the request stays held by a lookup that never answers).
  */
-async function awaitLookup(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<unknown> {
+async function awaitLookup(
+  getCredentials: CredentialLookup,
+  accessKeyId: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
   if (signal === undefined) return getCredentials(accessKeyId, { signal });
   if (signal.aborted) throw signal.reason;
   let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(signal.reason))));
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', (onAbort = () => reject(signal.reason))),
+  );
   try {
     return await Promise.race([getCredentials(accessKeyId, { signal }), aborted]);
   } finally {
@@ -91,7 +121,11 @@ async function awaitLookup(getCredentials: CredentialLookup, accessKeyId: string
  * lookup returns as credentials. Anything else that is not credentials (a string, a number, an object without
  * a secretAccessKey) is a programming mistake, and stays a TypeError.
  */
-export async function lookUpCredentials(getCredentials: CredentialLookup, accessKeyId: string, signal: AbortSignal | undefined): Promise<Credentials> {
+export async function lookUpCredentials(
+  getCredentials: CredentialLookup,
+  accessKeyId: string,
+  signal: AbortSignal | undefined,
+): Promise<Credentials> {
   const found: unknown = await awaitLookup(getCredentials, accessKeyId, signal);
   if (found === undefined || found === null || typeof found === 'function' || found === Object.prototype) {
     fail('ERR_SIGV4_UNKNOWN_ACCESS_KEY', `the access key id ${describe(accessKeyId)} is unknown`);
@@ -101,7 +135,8 @@ export async function lookUpCredentials(getCredentials: CredentialLookup, access
 
 export function readFoundCredentials(found: unknown, accessKeyId: string): Credentials {
   // Only types are described: a lookup that returns the wrong thing may well return the secret itself.
-  if (typeof found !== 'object') invalidType('getCredentials()', 'to return { secretAccessKey, sessionToken? } or undefined', found, true);
+  if (typeof found !== 'object')
+    invalidType('getCredentials()', 'to return { secretAccessKey, sessionToken? } or undefined', found, true);
   const { secretAccessKey, sessionToken } = found as Record<string, unknown>;
   if (typeof secretAccessKey !== 'string' || secretAccessKey === '') {
     invalidType('getCredentials().secretAccessKey', 'a non-empty string', secretAccessKey, true);

@@ -39,17 +39,25 @@ const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
 export function readOptions(options: VerifyOptions, headersRequired: boolean): Settings {
   if (typeof options !== 'object' || options === null) invalidType('options', 'an object', options);
   const { url, method, getCredentials } = options;
-  if (typeof url !== 'string' && !(url instanceof URL)) invalidType('url', 'the absolute URL received, as a string or URL', url);
+  if (typeof url !== 'string' && !(url instanceof URL))
+    invalidType('url', 'the absolute URL received, as a string or URL', url);
   if (typeof method !== 'string') invalidType('method', 'the HTTP method the request used, as a string', method);
-  if (typeof getCredentials !== 'function') invalidType('getCredentials', 'a function (accessKeyId) => credentials | undefined', getCredentials);
+  if (typeof getCredentials !== 'function')
+    invalidType('getCredentials', 'a function (accessKeyId) => credentials | undefined', getCredentials);
   const regions = checkAccepted('region', options.region);
   const services = checkAccepted('service', options.service);
 
   const { now, clockSkew } = readClock(options);
 
-  const payloadHash = options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
+  const payloadHash =
+    options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
   const isBody = (v: unknown): boolean => typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer;
-  const body = checkOptional<string | Uint8Array | ArrayBuffer>('body', options.body, isBody, 'a string, Uint8Array or ArrayBuffer');
+  const body = checkOptional<string | Uint8Array | ArrayBuffer>(
+    'body',
+    options.body,
+    isBody,
+    'a string, Uint8Array or ArrayBuffer',
+  );
   const cache = checkCache(options.cache);
 
   if (headersRequired && (options.headers === undefined || options.headers === null)) {
@@ -63,7 +71,8 @@ export function readOptions(options: VerifyOptions, headersRequired: boolean): S
     else headers.set(key, [value]);
   });
 
-  if (!TOKEN.test(method)) fail('ERR_SIGV4_MALFORMED', `the method expected an HTTP token such as "GET", got ${describe(method)}`);
+  if (!TOKEN.test(method))
+    fail('ERR_SIGV4_MALFORMED', `the method expected an HTTP token such as "GET", got ${describe(method)}`);
   return {
     url,
     // As the signer (and fetch) does: the standard methods are upper-cased, others are case-sensitive.
@@ -78,7 +87,8 @@ export function readOptions(options: VerifyOptions, headersRequired: boolean): S
     normalizePath: checkOptional<boolean>('normalizePath', options.normalizePath, isBoolean, 'a boolean'),
     payloadHash,
     body,
-    signSessionToken: checkOptional<boolean>('signSessionToken', options.signSessionToken, isBoolean, 'a boolean') ?? true,
+    signSessionToken:
+      checkOptional<boolean>('signSessionToken', options.signSessionToken, isBoolean, 'a boolean') ?? true,
     cache,
     signal: checkSignal(options.signal),
     diagnoseMethod: checkOptional<boolean>('diagnoseMethod', options.diagnoseMethod, isBoolean, 'a boolean') ?? false,

@@ -16,7 +16,14 @@ import {
 } from './read.js';
 import type { VerifiedRequest, VerifyPresignedUrlOptions } from './types.js';
 
-const REQUIRED_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
+const REQUIRED_PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+] as const;
 
 /**
  * Verifies a presigned URL (SigV4 query-string authentication) as a server received it: the algorithm, the
@@ -47,17 +54,27 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   const url = readReceivedUrl(settings.url);
   // One auth mechanism per request, as S3 requires ("Only one auth mechanism allowed").
   if (settings.headers.has('authorization')) {
-    fail('ERR_SIGV4_AUTH_MECHANISM', 'a presigned URL expected no authorization header, got one (one auth mechanism per request)');
+    fail(
+      'ERR_SIGV4_AUTH_MECHANISM',
+      'a presigned URL expected no authorization header, got one (one auth mechanism per request)',
+    );
   }
   // The auth parameters first, without reading the rest of the query: every check that needs no secret runs on them.
   const scanned = scanAuthParams(url.rawQuery);
   const params = findAuthParams(scanned);
-  if (!params.has('X-Amz-Algorithm') && scanned.some(({ key }) => key === 'AWSAccessKeyId') && scanned.some(({ key }) => key === 'Signature')) {
+  if (
+    !params.has('X-Amz-Algorithm') &&
+    scanned.some(({ key }) => key === 'AWSAccessKeyId') &&
+    scanned.some(({ key }) => key === 'Signature')
+  ) {
     failSigV2('AWSAccessKeyId/Signature in the query');
   }
   const missing = REQUIRED_PARAMS.filter((name) => !params.has(name));
   if (missing.length > 0) {
-    fail('ERR_SIGV4_MALFORMED', `the URL expected the query parameters ${missing.join(', ')}, got none (is it a presigned URL?)`);
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `the URL expected the query parameters ${missing.join(', ')}, got none (is it a presigned URL?)`,
+    );
   }
   const param = (name: (typeof REQUIRED_PARAMS)[number]): string => params.get(name)!.value;
 
@@ -77,11 +94,15 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   // is one more, and malformed.
   const query = readReceivedQuery(url.rawQuery);
   if (findAuthParams(query).size !== params.size) {
-    fail('ERR_SIGV4_MALFORMED', 'the URL expected its X-Amz-* query parameter names written as they are, got one with escapes');
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      'the URL expected its X-Amz-* query parameter names written as they are, got one with escapes',
+    );
   }
   // The canonical query is every parameter received but the signature (and an unsigned token).
   const token = params.get('X-Amz-Security-Token');
-  const unsigned = (key: string): boolean => key === 'X-Amz-Signature' || (key === 'X-Amz-Security-Token' && !settings.signSessionToken);
+  const unsigned = (key: string): boolean =>
+    key === 'X-Amz-Signature' || (key === 'X-Amz-Security-Token' && !settings.signSessionToken);
   return verifyClaim(
     settings,
     url,

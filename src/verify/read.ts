@@ -46,13 +46,17 @@ export function readReceivedUrl(input: string | URL): ReceivedUrl {
   const m = AUTHORITY.exec(text);
   const authority = m?.[2]?.toLowerCase();
   if (authority !== host && authority !== `${host}:${m?.[1]?.toLowerCase() === 'https' ? 443 : 80}`) {
-    fail('ERR_SIGV4_MALFORMED', `the URL expected a host[:port] in canonical form (${JSON.stringify(host)}), got ${describe(authority ?? text)}`);
+    fail(
+      'ERR_SIGV4_MALFORMED',
+      `the URL expected a host[:port] in canonical form (${JSON.stringify(host)}), got ${describe(authority ?? text)}`,
+    );
   }
   return { host, rawPath, rawQuery: rawQuery ?? '' };
 }
 
 /** The received query's pairs in canonical encoded form ({@link parseQuery}: `+` is a space). */
-export const readReceivedQuery = (rawQuery: string): QueryParam[] => parseQuery(rawQuery, malformed).map(([key, value]) => ({ key, value }));
+export const readReceivedQuery = (rawQuery: string): QueryParam[] =>
+  parseQuery(rawQuery, malformed).map(([key, value]) => ({ key, value }));
 
 // A key, as written, that may name an auth parameter (SigV4's X-Amz-*, or SigV2's) and so is read first.
 const AUTH_LIKE_KEY = /^(?:x-amz-|awsaccesskeyid$|signature$)/i;
@@ -107,21 +111,29 @@ export function findAuthParams(query: readonly QueryParam[]): Map<AuthParam, { v
   query.forEach(({ key, value }, index) => {
     const name = AUTH_PARAM_BY_LOWERCASE.get(key.toLowerCase());
     if (name === undefined) return;
-    if (key !== name) fail('ERR_SIGV4_MALFORMED', `expected the query parameter ${name}, got ${describe(key)} (names are case-sensitive)`);
+    if (key !== name)
+      fail(
+        'ERR_SIGV4_MALFORMED',
+        `expected the query parameter ${name}, got ${describe(key)} (names are case-sensitive)`,
+      );
     if (found.has(name)) fail('ERR_SIGV4_MALFORMED', `expected one ${name} query parameter, got more than one`);
     found.set(name, { value: decodeParam(name, value), index });
   });
   return found;
 }
 
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/;
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/;
 
 /** An HTTP `Date` header (IMF-fixdate, RFC 9110 section 5.6.7) to a Date; only the exact form is taken. */
 export function readHttpDate(text: string): Date {
   const date = HTTP_DATE.test(text) ? new Date(Date.parse(text)) : undefined;
   // toUTCString writes IMF-fixdate: equal text means a real date that Date did not roll over (31 Feb).
   if (!date || Number.isNaN(date.getTime()) || date.toUTCString() !== text) {
-    fail('ERR_SIGV4_DATE', `the date header expected an HTTP date such as "Sun, 30 Aug 2015 12:36:00 GMT", got ${describe(text)}`);
+    fail(
+      'ERR_SIGV4_DATE',
+      `the date header expected an HTTP date such as "Sun, 30 Aug 2015 12:36:00 GMT", got ${describe(text)}`,
+    );
   }
   return date;
 }
@@ -131,7 +143,8 @@ const EXPIRES = /^[1-9]\d{0,6}$/;
 /** X-Amz-Expires: whole seconds from 1 to `max`. */
 export function readExpires(text: string, max: number): number {
   const seconds = EXPIRES.test(text) ? Number(text) : NaN;
-  if (!(seconds <= max)) fail('ERR_SIGV4_EXPIRES', `X-Amz-Expires expected an integer 1..${max} (seconds), got ${describe(text)}`);
+  if (!(seconds <= max))
+    fail('ERR_SIGV4_EXPIRES', `X-Amz-Expires expected an integer 1..${max} (seconds), got ${describe(text)}`);
   return seconds;
 }
 
@@ -142,7 +155,10 @@ export function readSignedHeaders(name: string, text: string): string[] {
   const names = text.split(';');
   names.forEach((header, i) => {
     if (!HEADER_NAME.test(header) || (i > 0 && names[i - 1]! >= header)) {
-      fail('ERR_SIGV4_SIGNED_HEADERS', `${name} expected lowercase header names, sorted, each once, separated by ";", got ${describe(text)}`);
+      fail(
+        'ERR_SIGV4_SIGNED_HEADERS',
+        `${name} expected lowercase header names, sorted, each once, separated by ";", got ${describe(text)}`,
+      );
     }
   });
   return names;

@@ -22,8 +22,14 @@ import type { VerifiedRequest, VerifyRequestOptions } from './types.js';
 function checkOneMechanism(query: readonly QueryParam[]): void {
   const queryAuth = query.filter(({ key }) => isAuthParam(key)).map(({ key }) => key);
   if (queryAuth.length === 0) return;
-  const names = [...new Set(queryAuth)].slice(0, 3).map((key) => describe(key)).join(', ');
-  fail('ERR_SIGV4_AUTH_MECHANISM', `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`);
+  const names = [...new Set(queryAuth)]
+    .slice(0, 3)
+    .map((key) => describe(key))
+    .join(', ');
+  fail(
+    'ERR_SIGV4_AUTH_MECHANISM',
+    `a header-signed request expected no SigV4 query parameters, got ${names} (one auth mechanism per request)`,
+  );
 }
 
 /**
@@ -52,12 +58,14 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
   checkOneMechanism(scanAuthParams(url.rawQuery));
   const { headers } = settings;
   const authorization = oneHeader(headers, 'authorization');
-  if (authorization === undefined) fail('ERR_SIGV4_MALFORMED', 'the request expected an authorization header, got none');
+  if (authorization === undefined)
+    fail('ERR_SIGV4_MALFORMED', 'the request expected an authorization header, got none');
   const auth = readAuthorization(authorization);
 
   const xAmzDate = oneHeader(headers, 'x-amz-date');
   const httpDate = xAmzDate === undefined ? oneHeader(headers, 'date') : undefined;
-  if (xAmzDate === undefined && httpDate === undefined) fail('ERR_SIGV4_MALFORMED', 'the request expected an x-amz-date or date header, got neither');
+  if (xAmzDate === undefined && httpDate === undefined)
+    fail('ERR_SIGV4_MALFORMED', 'the request expected an x-amz-date or date header, got neither');
   const signingDate = xAmzDate !== undefined ? readAmzDate('the x-amz-date header', xAmzDate) : readHttpDate(httpDate!);
   const amzDate = xAmzDate ?? toAmzDate(signingDate);
   const credential = parseCredential('the Credential field', auth.credential, amzDate);

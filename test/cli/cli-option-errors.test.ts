@@ -29,7 +29,11 @@ interface Run {
 
 type Io = Parameters<typeof run>[1];
 
-async function cli(argv: readonly string[], env: Record<string, string> = {}, overrides: Partial<Io> = {}): Promise<Run> {
+async function cli(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  overrides: Partial<Io> = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {

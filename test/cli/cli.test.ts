@@ -6,7 +6,16 @@
 // header is compared with what the library itself returns for the same inputs and signing date.
 
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,7 +197,16 @@ function spawnCli(args: readonly string[], options: RunOptions = {}): Promise<Ru
 
 /** The library's presigned URL for the same request. */
 async function libraryUrl(url: string, options: Partial<PresignOptions> = {}): Promise<string> {
-  return (await presignUrl({ url, service: 's3', region: 'us-east-1', credentials: ENV_KEY, signingDate: SIGNING_DATE, ...options })).url;
+  return (
+    await presignUrl({
+      url,
+      service: 's3',
+      region: 'us-east-1',
+      credentials: ENV_KEY,
+      signingDate: SIGNING_DATE,
+      ...options,
+    })
+  ).url;
 }
 
 /** The CLI's stdout, which must be its only output, with exit code 0. */
@@ -219,7 +237,9 @@ describe.concurrent('sigv4 CLI', () => {
       const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
       expect(await ok(['--version'])).toBe(`${version}\n`);
       expect(await ok(['--help'])).toMatch(/^sigv4: AWS Signature Version 4.*\n\nUsage:\n {2}sigv4 presign /s);
-      expect(await ok(['presign', '--help'])).toMatch(/^Usage: sigv4 presign s3:\/\/BUCKET\/KEY \| URL \[options\]\n[\s\S]*--expires-in SECONDS/);
+      expect(await ok(['presign', '--help'])).toMatch(
+        /^Usage: sigv4 presign s3:\/\/BUCKET\/KEY \| URL \[options\]\n[\s\S]*--expires-in SECONDS/,
+      );
       expect(await ok(['sign', '-h'])).toMatch(/^Usage: sigv4 sign URL [\s\S]*--data DATA/);
       expect(await ok(['help', 'verify'])).toMatch(/^Usage: sigv4 verify URL [\s\S]*--now ISO/);
     });
@@ -229,20 +249,24 @@ describe.concurrent('sigv4 CLI', () => {
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(/^sigv4: AWS Signature Version 4/);
-      await fails(
-        2,
-        /^sigv4: unknown command "presigne": expected presign, sign or verify \(see sigv4 --help\)\n$/,
-        ['presigne', 's3://b/k'],
-      );
+      await fails(2, /^sigv4: unknown command "presigne": expected presign, sign or verify \(see sigv4 --help\)\n$/, [
+        'presigne',
+        's3://b/k',
+      ]);
     });
   });
 
   describe('presign', () => {
     it('an s3:// key with spaces, plus, unicode, %, ? and # survives exactly, byte for byte as the library signs it', async () => {
-      const stdout = await ok(['presign', 's3://examplebucket/photos/a b+c/ü 東京%20?x#y.jpg', '--expires-in', '600'], { env: envKeys });
-      const expected = await libraryUrl('https://examplebucket.s3.amazonaws.com/photos/a%20b%2Bc/%C3%BC%20%E6%9D%B1%E4%BA%AC%2520%3Fx%23y.jpg', {
-        expiresIn: 600,
+      const stdout = await ok(['presign', 's3://examplebucket/photos/a b+c/ü 東京%20?x#y.jpg', '--expires-in', '600'], {
+        env: envKeys,
       });
+      const expected = await libraryUrl(
+        'https://examplebucket.s3.amazonaws.com/photos/a%20b%2Bc/%C3%BC%20%E6%9D%B1%E4%BA%AC%2520%3Fx%23y.jpg',
+        {
+          expiresIn: 600,
+        },
+      );
       expect(stdout).toBe(`${expected}\n`);
       const path = new URL(expected).pathname;
       expect(decodeURIComponent(path)).toBe('/photos/a b+c/ü 東京%20?x#y.jpg');
@@ -257,7 +281,9 @@ describe.concurrent('sigv4 CLI', () => {
 
     it('uses the regional host outside us-east-1, and the bucket root for s3://BUCKET', async () => {
       const regional = await ok(['presign', 's3://examplebucket/k.txt', '--region', 'eu-west-1'], { env: envKeys });
-      expect(regional).toBe(`${await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/k.txt', { region: 'eu-west-1' })}\n`);
+      expect(regional).toBe(
+        `${await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/k.txt', { region: 'eu-west-1' })}\n`,
+      );
       const china = await ok(['presign', 's3://examplebucket/k.txt', '--region', 'cn-north-1'], { env: envKeys });
       expect(china).toMatch(/^https:\/\/examplebucket\.s3\.cn-north-1\.amazonaws\.com\.cn\/k\.txt\?/);
       const bucket = await ok(['presign', 's3://examplebucket'], { env: envKeys });
@@ -266,7 +292,16 @@ describe.concurrent('sigv4 CLI', () => {
 
     it('--method, --content-type, --header and --query are signed; --json gives the URL, expiry and headers to send', async () => {
       const args = ['presign', 's3://examplebucket/up/ü.jpg', '--method', 'put', '--content-type', 'image/jpeg'];
-      const extra = ['--header', 'x-amz-meta-owner: ana', '--query', 'x-id=PutObject', '--query', 'note=a b&c', '--expires-in', '900'];
+      const extra = [
+        '--header',
+        'x-amz-meta-owner: ana',
+        '--query',
+        'x-id=PutObject',
+        '--query',
+        'note=a b&c',
+        '--expires-in',
+        '900',
+      ];
       const json = JSON.parse(await ok([...args, ...extra, '--json'], { env: envKeys })) as Record<string, unknown>;
       const expected = await presignUrl({
         url: 'https://examplebucket.s3.amazonaws.com/up/%C3%BC.jpg',
@@ -276,8 +311,14 @@ describe.concurrent('sigv4 CLI', () => {
         credentials: ENV_KEY,
         signingDate: SIGNING_DATE,
         expiresIn: 900,
-        headers: [['x-amz-meta-owner', 'ana'], ['content-type', 'image/jpeg']],
-        query: [['x-id', 'PutObject'], ['note', 'a b&c']],
+        headers: [
+          ['x-amz-meta-owner', 'ana'],
+          ['content-type', 'image/jpeg'],
+        ],
+        query: [
+          ['x-id', 'PutObject'],
+          ['note', 'a b&c'],
+        ],
       });
       expect(json).toEqual({
         url: expected.url,
@@ -296,10 +337,18 @@ describe.concurrent('sigv4 CLI', () => {
     });
 
     it('an https:// URL is signed as written, for S3 or any --service', async () => {
-      const s3 = await ok(['presign', 'https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b.txt', '--region', 'eu-west-1'], { env: envKeys });
-      expect(s3).toBe(`${await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b.txt', { region: 'eu-west-1' })}\n`);
+      const s3 = await ok(
+        ['presign', 'https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b.txt', '--region', 'eu-west-1'],
+        { env: envKeys },
+      );
+      expect(s3).toBe(
+        `${await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b.txt', { region: 'eu-west-1' })}\n`,
+      );
       const api = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items/a b?limit=5';
-      const apiOut = await ok(['presign', api, '--service', 'execute-api', '--region', 'eu-west-1', '--expires-in', '60'], { env: envKeys });
+      const apiOut = await ok(
+        ['presign', api, '--service', 'execute-api', '--region', 'eu-west-1', '--expires-in', '60'],
+        { env: envKeys },
+      );
       expect(apiOut).toBe(`${await libraryUrl(api, { service: 'execute-api', region: 'eu-west-1', expiresIn: 60 })}\n`);
     });
 
@@ -309,18 +358,28 @@ describe.concurrent('sigv4 CLI', () => {
       expect(await ok(['presign', 's3://examplebucket/k', '--path-style'], { env, home })).toBe(
         `${await libraryUrl('https://s3.us-west-2.amazonaws.com/examplebucket/k', { region: 'us-west-2' })}\n`,
       );
-      expect(await ok(['presign', 's3://my.bucket.example/k'], { env, home })).toMatch(/^https:\/\/s3\.us-west-2\.amazonaws\.com\/my\.bucket\.example\/k\?/);
-      expect(await ok(['presign', 's3://Legacy_Bucket/k'], { env, home })).toMatch(/^https:\/\/s3\.us-west-2\.amazonaws\.com\/Legacy_Bucket\/k\?/);
+      expect(await ok(['presign', 's3://my.bucket.example/k'], { env, home })).toMatch(
+        /^https:\/\/s3\.us-west-2\.amazonaws\.com\/my\.bucket\.example\/k\?/,
+      );
+      expect(await ok(['presign', 's3://Legacy_Bucket/k'], { env, home })).toMatch(
+        /^https:\/\/s3\.us-west-2\.amazonaws\.com\/Legacy_Bucket\/k\?/,
+      );
       // The dev profile says addressing_style = path (its keys come from the credentials file).
       const dev = await ok(['presign', 's3://examplebucket/k', '--profile', 'dev'], { home });
       expect(dev).toMatch(/^https:\/\/s3\.ap-southeast-2\.amazonaws\.com\/examplebucket\/k\?/);
       // An endpoint (MinIO on localhost) is path-style unless configured virtual, and keeps its port and scheme.
-      const minio = await ok(['presign', 's3://examplebucket/a b', '--endpoint-url', 'http://localhost:9000', '--region', 'us-east-1'], {
-        env: envKeys,
-        home,
-      });
+      const minio = await ok(
+        ['presign', 's3://examplebucket/a b', '--endpoint-url', 'http://localhost:9000', '--region', 'us-east-1'],
+        {
+          env: envKeys,
+          home,
+        },
+      );
       expect(minio).toBe(`${await libraryUrl('http://localhost:9000/examplebucket/a%20b')}\n`);
-      const prefixed = await ok(['presign', 's3://examplebucket/k', '--endpoint-url', 'https://gw.example.com/storage/'], { env: envKeys, home });
+      const prefixed = await ok(
+        ['presign', 's3://examplebucket/k', '--endpoint-url', 'https://gw.example.com/storage/'],
+        { env: envKeys, home },
+      );
       expect(prefixed).toMatch(/^https:\/\/gw\.example\.com\/storage\/examplebucket\/k\?/);
       const virtual = await ok(['presign', 's3://examplebucket/k', '--profile', 'virtual'], { home });
       expect(virtual).toBe(
@@ -329,8 +388,13 @@ describe.concurrent('sigv4 CLI', () => {
     });
 
     it('a session token from the profile is signed into the URL', async () => {
-      const stdout = await ok(['presign', 's3://examplebucket/k', '--profile', 'dev', '--region', 'us-east-1', '--path-style'], {});
-      const expected = await libraryUrl('https://s3.amazonaws.com/examplebucket/k', { credentials: { ...DEV_KEY, sessionToken: TOKEN } });
+      const stdout = await ok(
+        ['presign', 's3://examplebucket/k', '--profile', 'dev', '--region', 'us-east-1', '--path-style'],
+        {},
+      );
+      const expected = await libraryUrl('https://s3.amazonaws.com/examplebucket/k', {
+        credentials: { ...DEV_KEY, sessionToken: TOKEN },
+      });
       expect(stdout).toBe(`${expected}\n`);
       expect(stdout).toContain(`X-Amz-Security-Token=${encodeURIComponent(TOKEN)}&`);
     });
@@ -340,7 +404,9 @@ describe.concurrent('sigv4 CLI', () => {
     it('credentials: environment over the files; --profile skips the environment; AWS_PROFILE does not', async () => {
       const home = makeHome();
       const key = async (args: string[], env: Record<string, string>) =>
-        credentialOf(await ok(['presign', 's3://examplebucket/k', '--region', 'us-east-1', ...args], { env, home })).split('/')[0];
+        credentialOf(
+          await ok(['presign', 's3://examplebucket/k', '--region', 'us-east-1', ...args], { env, home }),
+        ).split('/')[0];
       expect(await key([], {})).toBe(FILE_KEY.accessKeyId);
       expect(await key([], envKeys)).toBe(ENV_KEY.accessKeyId);
       expect(await key(['--profile', 'dev'], envKeys)).toBe(DEV_KEY.accessKeyId);
@@ -350,13 +416,17 @@ describe.concurrent('sigv4 CLI', () => {
       // The credentials file wins over the config file for the same profile.
       expect(await key(['--profile', 'both'], {})).toBe(FILE_KEY.accessKeyId);
       // Empty variables count as unset.
-      expect(await key([], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' })).toBe(FILE_KEY.accessKeyId);
+      expect(await key([], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' })).toBe(
+        FILE_KEY.accessKeyId,
+      );
     });
 
     it('region: --region, then AWS_REGION, AWS_DEFAULT_REGION, the profile, then us-east-1 for s3://', async () => {
       const home = makeHome();
       const region = async (args: string[], env: Record<string, string>, h = home) =>
-        credentialOf(await ok(['presign', 's3://examplebucket/k', ...args], { env: { ...envKeys, ...env }, home: h })).split('/')[2];
+        credentialOf(
+          await ok(['presign', 's3://examplebucket/k', ...args], { env: { ...envKeys, ...env }, home: h }),
+        ).split('/')[2];
       const all = { AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2' };
       expect(await region(['--region', 'eu-north-1'], all)).toBe('eu-north-1');
       expect(await region([], all)).toBe('us-west-1');
@@ -377,20 +447,27 @@ describe.concurrent('sigv4 CLI', () => {
       expect(await host([], { AWS_ENDPOINT_URL: 'http://env-global:9000' })).toBe('env-global:9000');
       expect(await host([], {})).toBe('services-endpoint:9000');
       expect(await host(['--profile', 'plain-endpoint'], {})).toBe('profile-endpoint:9000');
-      expect(await host([], { ...all, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe('examplebucket.s3.amazonaws.com');
+      expect(await host([], { ...all, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe(
+        'examplebucket.s3.amazonaws.com',
+      );
     });
 
     it('AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE replace ~/.aws/credentials and ~/.aws/config', async () => {
       const home = makeHome();
       const elsewhere = join(work, 'elsewhere');
       mkdirSync(elsewhere, { recursive: true });
-      writeFileSync(join(elsewhere, 'creds'), `[default]\naws_access_key_id = ${CONFIG_KEY.accessKeyId}\naws_secret_access_key = ${CONFIG_KEY.secretAccessKey}\n`);
+      writeFileSync(
+        join(elsewhere, 'creds'),
+        `[default]\naws_access_key_id = ${CONFIG_KEY.accessKeyId}\naws_secret_access_key = ${CONFIG_KEY.secretAccessKey}\n`,
+      );
       writeFileSync(join(elsewhere, 'conf'), '[default]\nregion = af-south-1\n');
       const url = await ok(['presign', 's3://examplebucket/k'], {
         home,
         env: { AWS_SHARED_CREDENTIALS_FILE: join(elsewhere, 'creds'), AWS_CONFIG_FILE: '~/../elsewhere/conf' },
       });
-      expect(url).toBe(`${await libraryUrl('https://examplebucket.s3.af-south-1.amazonaws.com/k', { credentials: CONFIG_KEY, region: 'af-south-1' })}\n`);
+      expect(url).toBe(
+        `${await libraryUrl('https://examplebucket.s3.af-south-1.amazonaws.com/k', { credentials: CONFIG_KEY, region: 'af-south-1' })}\n`,
+      );
     });
   });
 
@@ -400,29 +477,36 @@ describe.concurrent('sigv4 CLI', () => {
       await fails(
         1,
         /no AWS credentials for profile "default": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add .* to \[default\] in ~\/\.aws\/credentials/,
-        ['presign', 's3://examplebucket/k'], { home: empty },
+        ['presign', 's3://examplebucket/k'],
+        { home: empty },
       );
-      await fails(1, /no AWS credentials for profile "nokeys"/, ['presign', 's3://examplebucket/k', '--profile', 'nokeys']);
+      await fails(1, /no AWS credentials for profile "nokeys"/, [
+        'presign',
+        's3://examplebucket/k',
+        '--profile',
+        'nokeys',
+      ]);
       await fails(
         1,
         /no AWS credentials for profile "nokeys".*\(AWS_ACCESS_KEY_ID is not used with --profile, as in the AWS CLI\)/,
-        ['presign', 's3://examplebucket/k', '--profile', 'nokeys'], { env: envKeys },
+        ['presign', 's3://examplebucket/k', '--profile', 'nokeys'],
+        { env: envKeys },
       );
       await fails(
         1,
         /^sigv4 presign: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both/,
-        ['presign', 's3://examplebucket/k'], { env: { AWS_ACCESS_KEY_ID: 'AKIDX' } },
+        ['presign', 's3://examplebucket/k'],
+        { env: { AWS_ACCESS_KEY_ID: 'AKIDX' } },
       );
-      await fails(
-        1,
-        /AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not/,
-        ['presign', 's3://examplebucket/k'], { env: { AWS_SECRET_ACCESS_KEY: ENV_KEY.secretAccessKey } },
-      );
+      await fails(1, /AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not/, ['presign', 's3://examplebucket/k'], {
+        env: { AWS_SECRET_ACCESS_KEY: ENV_KEY.secretAccessKey },
+      });
       const partial = makeHome({ credentials: `[default]\naws_access_key_id = AKIDPARTIAL\n` });
       await fails(
         1,
         /profile "default" in ~\/\.aws\/credentials has aws_access_key_id but no aws_secret_access_key: add aws_secret_access_key/,
-        ['presign', 's3://examplebucket/k'], { home: partial },
+        ['presign', 's3://examplebucket/k'],
+        { home: partial },
       );
     });
 
@@ -432,16 +516,17 @@ describe.concurrent('sigv4 CLI', () => {
         /^sigv4 presign: the profile "nope" \(from --profile\) is not in ~\/\.aws\/config or ~\/\.aws\/credentials; add a \[profile nope\] section .* or use one of: both, cfg, default, dev, minio, /,
         ['presign', 's3://examplebucket/k', '--profile', 'nope'],
       );
-      await fails(
-        1,
-        /the profile "nope" \(from AWS_PROFILE\) is not in/,
-        ['presign', 's3://examplebucket/k'], { env: { ...envKeys, AWS_PROFILE: 'nope' } },
-      );
+      await fails(1, /the profile "nope" \(from AWS_PROFILE\) is not in/, ['presign', 's3://examplebucket/k'], {
+        env: { ...envKeys, AWS_PROFILE: 'nope' },
+      });
     });
 
     it('credential sources that need the network are named, with the way out', async () => {
       const cases = [
-        ['role', /profile "role" in ~\/\.aws\/config gets its credentials from an IAM role to assume \(role_arn\), which needs the network/],
+        [
+          'role',
+          /profile "role" in ~\/\.aws\/config gets its credentials from an IAM role to assume \(role_arn\), which needs the network/,
+        ],
         ['sso', /IAM Identity Center \(SSO\) \(sso_session\), which needs the network/],
         ['process', /an external credential_process \(credential_process\), which needs the network/],
       ] as const;
@@ -453,20 +538,26 @@ describe.concurrent('sigv4 CLI', () => {
 
     it('a malformed s3:// URI', async () => {
       for (const uri of ['s3:/examplebucket/k', 's3://', 's3:///k', 'S3://examplebucket/k']) {
-        await fails(2, /^sigv4 presign: malformed S3 URI ".*": expected s3:\/\/BUCKET\/KEY/, ['presign', uri], { env: envKeys });
+        await fails(2, /^sigv4 presign: malformed S3 URI ".*": expected s3:\/\/BUCKET\/KEY/, ['presign', uri], {
+          env: envKeys,
+        });
       }
       await fails(
         2,
         /malformed S3 URI "s3:\/\/bad!bucket\/k": the bucket "bad!bucket" expected 3 to 255 letters/,
-        ['presign', 's3://bad!bucket/k'], { env: envKeys },
+        ['presign', 's3://bad!bucket/k'],
+        { env: envKeys },
       );
       await fails(
         2,
         /^sigv4 presign: expected s3:\/\/BUCKET\/KEY or an http\(s\):\/\/ URL, got "examplebucket\/k"/,
-        ['presign', 'examplebucket/k'], { env: envKeys },
+        ['presign', 'examplebucket/k'],
+        { env: envKeys },
       );
       // The command line is checked before any file is read: a usage error wins over a broken config file.
-      await fails(2, /malformed S3 URI "s3:\/examplebucket\/k"/, ['presign', 's3:/examplebucket/k'], { env: { AWS_CONFIG_FILE: work } });
+      await fails(2, /malformed S3 URI "s3:\/examplebucket\/k"/, ['presign', 's3:/examplebucket/k'], {
+        env: { AWS_CONFIG_FILE: work },
+      });
     });
 
     it('an out-of-range expiry', async () => {
@@ -474,10 +565,13 @@ describe.concurrent('sigv4 CLI', () => {
         await fails(
           2,
           /^sigv4 presign: --expires-in expected whole seconds from 1 to 604800 \(7 days, the most AWS accepts\), got /,
-          ['presign', 's3://examplebucket/k', `--expires-in=${value}`], { env: envKeys },
+          ['presign', 's3://examplebucket/k', `--expires-in=${value}`],
+          { env: envKeys },
         );
       }
-      expect(await ok(['presign', 's3://examplebucket/k', '--expires-in', '604800'], { env: envKeys })).toContain('X-Amz-Expires=604800&');
+      expect(await ok(['presign', 's3://examplebucket/k', '--expires-in', '604800'], { env: envKeys })).toContain(
+        'X-Amz-Expires=604800&',
+      );
     });
 
     it('an unreadable or malformed config file; a missing one is empty, as for the AWS CLI', async () => {
@@ -486,29 +580,43 @@ describe.concurrent('sigv4 CLI', () => {
       await fails(
         1,
         /^sigv4 presign: cannot read the AWS config file .*a-directory \(named by AWS_CONFIG_FILE\): it is a directory; make it a readable file, or unset AWS_CONFIG_FILE\n$/,
-        ['presign', 's3://examplebucket/k'], { env: { ...envKeys, AWS_CONFIG_FILE: dir } },
+        ['presign', 's3://examplebucket/k'],
+        { env: { ...envKeys, AWS_CONFIG_FILE: dir } },
       );
-      await fails(1, /cannot read the AWS credentials file ~\/\.aws\/credentials: it is a directory/, ['presign', 's3://examplebucket/k'], {
-        home: (() => {
-          const home = makeHome({ credentials: null });
-          mkdirSync(join(home, '.aws', 'credentials'));
-          return home;
-        })(),
-      });
+      await fails(
+        1,
+        /cannot read the AWS credentials file ~\/\.aws\/credentials: it is a directory/,
+        ['presign', 's3://examplebucket/k'],
+        {
+          home: (() => {
+            const home = makeHome({ credentials: null });
+            mkdirSync(join(home, '.aws', 'credentials'));
+            return home;
+          })(),
+        },
+      );
       // The malformed line holds a secret: it is named by number only.
-      const broken = makeHome({ credentials: `[default]\naws_access_key_id = AKIDBROKEN\naws_secret_access_key ${FILE_KEY.secretAccessKey}\n` });
+      const broken = makeHome({
+        credentials: `[default]\naws_access_key_id = AKIDBROKEN\naws_secret_access_key ${FILE_KEY.secretAccessKey}\n`,
+      });
       await fails(
         1,
         /^sigv4 presign: ~\/\.aws\/credentials line 3: expected "\[section\]" or "key = value"; fix that line/,
-        ['presign', 's3://examplebucket/k'], { home: broken },
+        ['presign', 's3://examplebucket/k'],
+        { home: broken },
       );
       const orphan = makeHome({ config: 'region = us-east-1\n' });
       await fails(
         1,
         /~\/\.aws\/config line 1: expected a "\[section\]" header before the first setting/,
-        ['presign', 's3://examplebucket/k'], { home: orphan, env: envKeys },
+        ['presign', 's3://examplebucket/k'],
+        { home: orphan, env: envKeys },
       );
-      expect(await ok(['presign', 's3://examplebucket/k'], { env: { ...envKeys, AWS_CONFIG_FILE: join(work, 'no-such-file') } })).toMatch(/^https:/);
+      expect(
+        await ok(['presign', 's3://examplebucket/k'], {
+          env: { ...envKeys, AWS_CONFIG_FILE: join(work, 'no-such-file') },
+        }),
+      ).toMatch(/^https:/);
     });
 
     it('other usage errors: unknown flag, missing value or argument, no region for a URL, bad header, bad endpoint', async () => {
@@ -516,62 +624,74 @@ describe.concurrent('sigv4 CLI', () => {
       await fails(
         2,
         /^sigv4 presign: unknown option --expires \(see sigv4 presign --help\)\n$/,
-        ['presign', 's3://examplebucket/k', '--expires', '5'], { env },
+        ['presign', 's3://examplebucket/k', '--expires', '5'],
+        { env },
       );
       await fails(
         2,
         /^sigv4 presign: Option '--region <value>' argument missing \(see sigv4 presign --help\)\n$/,
-        ['presign', 's3://examplebucket/k', '--region'], { env },
+        ['presign', 's3://examplebucket/k', '--region'],
+        { env },
       );
       await fails(
         2,
         /^sigv4 presign: expected an s3:\/\/BUCKET\/KEY URI or an http\(s\) URL \(see sigv4 presign --help\)\n$/,
-        ['presign'], { env },
+        ['presign'],
+        { env },
       );
       await fails(
         2,
         /^sigv4 presign: expected one argument, an s3:\/\/BUCKET\/KEY URI or an http\(s\) URL, got 2 \(quote a key or URL that holds spaces\)\n$/,
-        ['presign', 's3://examplebucket/a', 'b'], { env },
+        ['presign', 's3://examplebucket/a', 'b'],
+        { env },
       );
       await fails(
         2,
         /^sigv4 presign: no region to sign "https:\/\/example\.com\/x" for: pass --region, set AWS_REGION/,
-        ['presign', 'https://example.com/x'], { env, home: makeHome({ config: null }) },
+        ['presign', 'https://example.com/x'],
+        { env, home: makeHome({ config: null }) },
       );
       await fails(
         2,
         /--method expected GET, HEAD, PUT, POST, DELETE, PATCH or OPTIONS, got "FETCH"/,
-        ['presign', 's3://examplebucket/k', '--method', 'FETCH'], { env },
+        ['presign', 's3://examplebucket/k', '--method', 'FETCH'],
+        { env },
       );
       await fails(
         2,
         /--header expected 'NAME: VALUE', got "content-type image\/png"/,
-        ['presign', 's3://examplebucket/k', '--header', 'content-type image/png'], { env },
+        ['presign', 's3://examplebucket/k', '--header', 'content-type image/png'],
+        { env },
       );
       await fails(
         2,
         /^sigv4 presign: "headers\["x-note"\]" expected printable US-ASCII/,
-        ['presign', 's3://examplebucket/k', '--header', 'x-note: é'], { env },
+        ['presign', 's3://examplebucket/k', '--header', 'x-note: é'],
+        { env },
       );
       await fails(
         2,
         /the endpoint URL "localhost:9000" from --endpoint-url expected http\(s\):\/\/HOST\[:PORT\]\[\/PATH\]/,
-        ['presign', 's3://examplebucket/k', '--endpoint-url', 'localhost:9000'], { env },
+        ['presign', 's3://examplebucket/k', '--endpoint-url', 'localhost:9000'],
+        { env },
       );
       await fails(
         1,
         /the endpoint URL "localhost:9000" from AWS_ENDPOINT_URL expected .*; fix AWS_ENDPOINT_URL to a URL such as/,
-        ['presign', 's3://examplebucket/k'], { env: { ...env, AWS_ENDPOINT_URL: 'localhost:9000' } },
+        ['presign', 's3://examplebucket/k'],
+        { env: { ...env, AWS_ENDPOINT_URL: 'localhost:9000' } },
       );
       await fails(
         2,
         /--endpoint-url applies to s3:\/\/ URIs/,
-        ['presign', 'https://example.com/x', '--region', 'us-east-1', '--endpoint-url', 'http://localhost:9000'], { env },
+        ['presign', 'https://example.com/x', '--region', 'us-east-1', '--endpoint-url', 'http://localhost:9000'],
+        { env },
       );
       await fails(
         2,
         /an s3:\/\/ URI is signed for the s3 service, got --service lambda/,
-        ['presign', 's3://examplebucket/k', '--service', 'lambda'], { env },
+        ['presign', 's3://examplebucket/k', '--service', 'lambda'],
+        { env },
       );
     });
   });
@@ -581,8 +701,12 @@ describe.concurrent('sigv4 CLI', () => {
 
     it('a URL the CLI printed is accepted by the CLI and by the project verifier', async () => {
       const home = makeHome();
-      const url = (await ok(['presign', 's3://examplebucket/a b+c/ü%?#.txt', '--method', 'PUT', '--content-type', 'text/plain', '--json'], { home, env: envKeys }))
-        .match(/"url": "([^"]+)"/)![1]!;
+      const url = (
+        await ok(
+          ['presign', 's3://examplebucket/a b+c/ü%?#.txt', '--method', 'PUT', '--content-type', 'text/plain', '--json'],
+          { home, env: envKeys },
+        )
+      ).match(/"url": "([^"]+)"/)![1]!;
       const verified = await verifyPresignedUrl({
         url,
         method: 'PUT',
@@ -594,7 +718,10 @@ describe.concurrent('sigv4 CLI', () => {
       });
       expect(verified.path).toBe('/a%20b%2Bc/%C3%BC%25%3F%23.txt');
 
-      const stdout = await ok(['verify', url, '--method', 'PUT', '--header', 'content-type: text/plain', ...now], { home, env: envKeys });
+      const stdout = await ok(['verify', url, '--method', 'PUT', '--header', 'content-type: text/plain', ...now], {
+        home,
+        env: envKeys,
+      });
       expect(stdout).toBe(
         [
           'valid: signed by AKIDENVEXAMPLE (the environment)',
@@ -611,7 +738,10 @@ describe.concurrent('sigv4 CLI', () => {
     it('finds the signer among the profiles, says which, and prints JSON', async () => {
       const home = makeHome();
       const url = await ok(['presign', 's3://examplebucket/k', '--profile', 'dev', '--expires-in', '7200'], { home });
-      const json = JSON.parse(await ok(['verify', url.trim(), ...now, '--json'], { home, env: envKeys })) as Record<string, unknown>;
+      const json = JSON.parse(await ok(['verify', url.trim(), ...now, '--json'], { home, env: envKeys })) as Record<
+        string,
+        unknown
+      >;
       expect(json).toEqual({
         valid: true,
         accessKeyId: DEV_KEY.accessKeyId,
@@ -635,42 +765,50 @@ describe.concurrent('sigv4 CLI', () => {
       await fails(
         1,
         /^sigv4 verify: not valid: the URL expired at 2024-05-01T12:10:00\.000Z \(X-Amz-Date \+ 600 s\); now is 2024-05-01T12:30:00\.000Z \(ERR_SIGV4_EXPIRED\)\n$/,
-        run([url]), { home, env: envKeys },
+        run([url]),
+        { home, env: envKeys },
       );
       await fails(
         1,
         /the request was signed for GET, got "PUT"; pass that method with --method \(ERR_SIGV4_METHOD\)/,
-        run([url, '--method', 'PUT', '--now', '2024-05-01T12:05:00Z']), { home, env: envKeys },
+        run([url, '--method', 'PUT', '--now', '2024-05-01T12:05:00Z']),
+        { home, env: envKeys },
       );
       await fails(
         1,
         /the signature does not match the request .*\(ERR_SIGV4_SIGNATURE_MISMATCH\)/,
-        run([url.replace('/k?', '/K?'), '--now', '2024-05-01T12:05:00Z']), { home, env: envKeys },
+        run([url.replace('/k?', '/K?'), '--now', '2024-05-01T12:05:00Z']),
+        { home, env: envKeys },
       );
       await fails(
         1,
         /the access key id "AKIDENVEXAMPLE" is unknown: none of the local credentials has it \(looked in profile "default" in ~\/\.aws\/credentials, profile "dev" in ~\/\.aws\/credentials, .*\) \(ERR_SIGV4_UNKNOWN_ACCESS_KEY\)/,
-        run([url, '--now', '2024-05-01T12:05:00Z']), { home },
+        run([url, '--now', '2024-05-01T12:05:00Z']),
+        { home },
       );
       await fails(
         1,
         /the credential scope region expected "eu-west-1", got "us-east-1" \(ERR_SIGV4_REGION\)/,
-        run([url, '--region', 'eu-west-1', '--now', '2024-05-01T12:05:00Z']), { home, env: envKeys },
+        run([url, '--region', 'eu-west-1', '--now', '2024-05-01T12:05:00Z']),
+        { home, env: envKeys },
       );
       await fails(
         1,
         /expected the query parameters X-Amz-Algorithm, .* \(is it a presigned URL\?\) \(ERR_SIGV4_MALFORMED\)/,
-        run(['https://examplebucket.s3.amazonaws.com/k']), { home, env: envKeys },
+        run(['https://examplebucket.s3.amazonaws.com/k']),
+        { home, env: envKeys },
       );
       await fails(
         2,
         /^sigv4 verify: --now expected an ISO 8601 time such as 2024-05-01T12:00:00Z, got "yesterday"/,
-        ['verify', url, '--now', 'yesterday'], { home, env: envKeys },
+        ['verify', url, '--now', 'yesterday'],
+        { home, env: envKeys },
       );
       await fails(
         2,
         /^sigv4 verify: expected a presigned http\(s\) URL, got "s3:\/\/examplebucket\/k"/,
-        ['verify', 's3://examplebucket/k'], { home, env: envKeys },
+        ['verify', 's3://examplebucket/k'],
+        { home, env: envKeys },
       );
     });
   });
@@ -681,7 +819,16 @@ describe.concurrent('sigv4 CLI', () => {
 
     it('prints the headers the library signs, for a file body, and a curl command that sends it', async () => {
       writeFileSync(bodyFile, body);
-      const args = ['sign', 's3://examplebucket/notes/a b.txt', '--method', 'PUT', '--data', `@${bodyFile}`, '--header', 'x-amz-meta-k: v'];
+      const args = [
+        'sign',
+        's3://examplebucket/notes/a b.txt',
+        '--method',
+        'PUT',
+        '--data',
+        `@${bodyFile}`,
+        '--header',
+        'x-amz-meta-k: v',
+      ];
       const expected = await signRequest({
         url: 'https://examplebucket.s3.amazonaws.com/notes/a%20b.txt',
         method: 'PUT',
@@ -698,7 +845,9 @@ describe.concurrent('sigv4 CLI', () => {
 
       const curl = await ok([...args, '--curl'], { env: envKeys });
       const quoted = Object.entries(expected.headers).map(([name, value]) => `-H '${name}: ${value}'`);
-      expect(curl).toBe(`curl -X PUT ${quoted.join(' ')} --data-binary @${bodyFile} https://examplebucket.s3.amazonaws.com/notes/a%20b.txt\n`);
+      expect(curl).toBe(
+        `curl -X PUT ${quoted.join(' ')} --data-binary @${bodyFile} https://examplebucket.s3.amazonaws.com/notes/a%20b.txt\n`,
+      );
 
       const json = JSON.parse(await ok([...args, '--json'], { env: envKeys })) as Record<string, unknown>;
       expect(json).toEqual({ method: 'PUT', url: expected.url, headers: expected.headers });
@@ -718,7 +867,16 @@ describe.concurrent('sigv4 CLI', () => {
     it('any service with an https URL; literal --data means POST; stdin with @-; a session token header', async () => {
       const url = 'https://sqs.us-east-1.amazonaws.com/';
       const data = 'Action=ListQueues&Version=2012-11-05';
-      const args = ['sign', url, '--service', 'sqs', '--region', 'us-east-1', '--content-type', 'application/x-www-form-urlencoded'];
+      const args = [
+        'sign',
+        url,
+        '--service',
+        'sqs',
+        '--region',
+        'us-east-1',
+        '--content-type',
+        'application/x-www-form-urlencoded',
+      ];
       const expected = await signRequest({
         url,
         method: 'POST',
@@ -729,31 +887,40 @@ describe.concurrent('sigv4 CLI', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: data,
       });
-      const lines = Object.entries(expected.headers).map(([name, value]) => `${name}: ${value}\n`).join('');
+      const lines = Object.entries(expected.headers)
+        .map(([name, value]) => `${name}: ${value}\n`)
+        .join('');
       expect(lines).toContain(`x-amz-security-token: ${TOKEN}\n`);
       expect(await ok([...args, '--data', data, '--profile', 'dev'])).toBe(lines);
       expect(await ok([...args, '--data', '@-', '--profile', 'dev'], { input: data })).toBe(lines);
       const curl = await ok([...args, '--data', data, '--profile', 'dev', '--curl']);
-      expect(curl).toMatch(/^curl -H 'content-type: application\/x-www-form-urlencoded' .* --data-binary 'Action=ListQueues&Version=2012-11-05' https:\/\/sqs\.us-east-1\.amazonaws\.com\/\n$/);
+      expect(curl).toMatch(
+        /^curl -H 'content-type: application\/x-www-form-urlencoded' .* --data-binary 'Action=ListQueues&Version=2012-11-05' https:\/\/sqs\.us-east-1\.amazonaws\.com\/\n$/,
+      );
     });
 
     it('errors: unreadable body file, conflicting outputs, --unsigned-payload outside S3', async () => {
       await fails(
         1,
         /^sigv4 sign: cannot read the body file ".*no-such-body": no such file\n$/,
-        ['sign', 's3://examplebucket/k', '--data', `@${join(work, 'no-such-body')}`], { env: envKeys },
+        ['sign', 's3://examplebucket/k', '--data', `@${join(work, 'no-such-body')}`],
+        { env: envKeys },
       );
       await fails(
         2,
         /--curl and --json each choose the output: keep one/,
-        ['sign', 's3://examplebucket/k', '--curl', '--json'], { env: envKeys },
+        ['sign', 's3://examplebucket/k', '--curl', '--json'],
+        { env: envKeys },
       );
       await fails(
         2,
         /--unsigned-payload applies to S3 only/,
-        ['sign', 'https://example.com/', '--service', 'sqs', '--region', 'us-east-1', '--unsigned-payload'], { env: envKeys },
+        ['sign', 'https://example.com/', '--service', 'sqs', '--region', 'us-east-1', '--unsigned-payload'],
+        { env: envKeys },
       );
-      const unsigned = await ok(['sign', 's3://examplebucket/k', '--method', 'PUT', '--unsigned-payload'], { env: envKeys });
+      const unsigned = await ok(['sign', 's3://examplebucket/k', '--method', 'PUT', '--unsigned-payload'], {
+        env: envKeys,
+      });
       expect(unsigned).toContain('x-amz-content-sha256: UNSIGNED-PAYLOAD\n');
     });
   });
@@ -835,11 +1002,27 @@ describe('the shared config and credentials files: a section or key twice', () =
     );
     const config = parseIni(CONFIG, 'config');
     expect([...config.keys()]).toEqual([
-      'profile dev', 'profile cfg', 'profile both', 'profile minio', 'services local', 'profile plain-endpoint',
-      'profile virtual', 'profile role', 'profile sso', 'profile process', 'profile nokeys',
+      'profile dev',
+      'profile cfg',
+      'profile both',
+      'profile minio',
+      'services local',
+      'profile plain-endpoint',
+      'profile virtual',
+      'profile role',
+      'profile sso',
+      'profile process',
+      'profile nokeys',
     ]);
-    expect(config.get('profile dev')).toEqual(new Map<string, string | Map<string, string>>([['region', 'ap-southeast-2'], ['s3', new Map([['addressing_style', 'path']])]]));
-    expect(config.get('services local')).toEqual(new Map([['s3', new Map([['endpoint_url', 'http://services-endpoint:9000']])]]));
+    expect(config.get('profile dev')).toEqual(
+      new Map<string, string | Map<string, string>>([
+        ['region', 'ap-southeast-2'],
+        ['s3', new Map([['addressing_style', 'path']])],
+      ]),
+    );
+    expect(config.get('services local')).toEqual(
+      new Map([['s3', new Map([['endpoint_url', 'http://services-endpoint:9000']])]]),
+    );
     // And the CLI signs with them as it did.
     const run = await withFiles(['presign', 's3://examplebucket/k', '--profile', 'dev'], {});
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -885,7 +1068,10 @@ describe.concurrent('the executable, as a user runs it (node dist/cli/main.js)',
 
   it('presign prints the URL the library gives, with keys from ~/.aws/credentials', async () => {
     const home = makeHome();
-    const real = await both(['presign', 's3://examplebucket/a b/ü.txt', '--region', 'eu-west-1', '--expires-in', '600'], { home });
+    const real = await both(
+      ['presign', 's3://examplebucket/a b/ü.txt', '--region', 'eu-west-1', '--expires-in', '600'],
+      { home },
+    );
     const expected = await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b/%C3%BC.txt', {
       region: 'eu-west-1',
       expiresIn: 600,
@@ -909,15 +1095,28 @@ describe.concurrent('the executable, as a user runs it (node dist/cli/main.js)',
       signingDate: SIGNING_DATE,
       body,
     });
-    const lines = Object.entries(expected.headers).map(([name, value]) => `${name}: ${value}\n`).join('');
-    expect(await both([...args, '--data', `@${bodyFile}`], { home, env: envKeys })).toEqual({ code: 0, stdout: lines, stderr: '' });
-    expect(await both([...args, '--data', '@-'], { home, env: envKeys, input: body })).toEqual({ code: 0, stdout: lines, stderr: '' });
+    const lines = Object.entries(expected.headers)
+      .map(([name, value]) => `${name}: ${value}\n`)
+      .join('');
+    expect(await both([...args, '--data', `@${bodyFile}`], { home, env: envKeys })).toEqual({
+      code: 0,
+      stdout: lines,
+      stderr: '',
+    });
+    expect(await both([...args, '--data', '@-'], { home, env: envKeys, input: body })).toEqual({
+      code: 0,
+      stdout: lines,
+      stderr: '',
+    });
   });
 
   it('runs from the TypeScript sources too (node --import tsx src/cli/main.ts)', async () => {
     const stdout = await new Promise<string>((done, failed) =>
-      execFile(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), '--version'], { cwd: root }, (error, out) =>
-        error ? failed(error) : done(out),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), '--version'],
+        { cwd: root },
+        (error, out) => (error ? failed(error) : done(out)),
       ),
     );
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);

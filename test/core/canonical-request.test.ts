@@ -3,7 +3,14 @@
 // toWirePath against what the URL parser (and so fetch) sends, and createCanonicalUri against AWS's rule.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCanonicalUri, encodePath, normalizeEscapes, removeDotSegments, toReceivedPath, toWirePath } from '../../src/index.js';
+import {
+  createCanonicalUri,
+  encodePath,
+  normalizeEscapes,
+  removeDotSegments,
+  toReceivedPath,
+  toWirePath,
+} from '../../src/index.js';
 
 /** Empty segments dropped from a path that has no dot segments (AWS's rule), its trailing slash kept. */
 function dropEmpty(path: string): string {
@@ -15,23 +22,47 @@ function dropEmpty(path: string): string {
 const standard = (path: string): string => dropEmpty(new URL(`http://h.invalid${path}`).pathname);
 
 function reference(rawPath: string, normalize: boolean): string {
-  const path = rawPath.split('/').map((s) => normalizeEscapes(s, 'url')).join('/') || '/';
+  const path =
+    rawPath
+      .split('/')
+      .map((s) => normalizeEscapes(s, 'url'))
+      .join('/') || '/';
   return normalize ? standard(path) : path;
 }
 
 describe('encodePath', () => {
-  it.each(['', '/', '/a', '/a/', '//', '/./', '/a/.', '/a/..', '/.a', '/a.', '/..a', '/a..b', '/a/b.c', '/.../x', '/a~b-c_d', '/a//b', '/%7e', '/a b'])(
-    '%j matches the rule, normalized or not',
-    (path) => {
-      for (const normalize of [true, false]) expect(encodePath(path, normalize)).toBe(reference(path, normalize));
-    },
-  );
+  it.each([
+    '',
+    '/',
+    '/a',
+    '/a/',
+    '//',
+    '/./',
+    '/a/.',
+    '/a/..',
+    '/.a',
+    '/a.',
+    '/..a',
+    '/a..b',
+    '/a/b.c',
+    '/.../x',
+    '/a~b-c_d',
+    '/a//b',
+    '/%7e',
+    '/a b',
+  ])('%j matches the rule, normalized or not', (path) => {
+    for (const normalize of [true, false]) expect(encodePath(path, normalize)).toBe(reference(path, normalize));
+  });
   it('matches the rule on random paths of dots, slashes and escapes', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'/.a_~-%2F Z'.split('')), maxLength: 14 }), fc.boolean(), (text, normalize) => {
-        const path = '/' + text.replace(/%(?![0-9A-F]{2})/g, '%25');
-        expect(encodePath(path, normalize)).toBe(reference(path, normalize));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'/.a_~-%2F Z'.split('')), maxLength: 14 }),
+        fc.boolean(),
+        (text, normalize) => {
+          const path = '/' + text.replace(/%(?![0-9A-F]{2})/g, '%25');
+          expect(encodePath(path, normalize)).toBe(reference(path, normalize));
+        },
+      ),
       { seed: 0xe9c0de, numRuns: 20000 },
     );
   });
@@ -74,8 +105,8 @@ describe('removeDotSegments (RFC 3986 section 5.2.4, then empty segments)', () =
       else if (input.startsWith('./')) input = input.slice(2);
       else if (input.startsWith('/./')) input = input.slice(2);
       else if (input === '/.') input = '/';
-      else if (input.startsWith('/../')) (input = input.slice(3)), dropLast();
-      else if (input === '/..') (input = '/'), dropLast();
+      else if (input.startsWith('/../')) ((input = input.slice(3)), dropLast());
+      else if (input === '/..') ((input = '/'), dropLast());
       else if (input === '.' || input === '..') input = '';
       else {
         const first = /^\/?[^/]*/.exec(input)![0];
@@ -87,7 +118,10 @@ describe('removeDotSegments (RFC 3986 section 5.2.4, then empty segments)', () =
   }
 
   it('resolves random paths exactly as RFC 3986 section 5.2.4 does (then drops empty segments)', () => {
-    const segment = fc.oneof(fc.constantFrom('', '.', '..', '%2e', '%2E', '.%2e', '%2e.', '%2E%2e', '...', 'a', 'b.c', '%41'), fc.stringMatching(/^[a-z.]{1,3}$/));
+    const segment = fc.oneof(
+      fc.constantFrom('', '.', '..', '%2e', '%2E', '.%2e', '%2e.', '%2E%2e', '...', 'a', 'b.c', '%41'),
+      fc.stringMatching(/^[a-z.]{1,3}$/),
+    );
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 8 }), (segments) => {
         const path = '/' + segments.join('/');
@@ -102,7 +136,22 @@ describe('removeDotSegments against the URL standard (the platform URL parser)',
   it('resolves random paths as the URL parser does, then drops empty segments', () => {
     // Segments that start with "." but are not dot segments (".a", ".%2e.") are left out: Node's parser (ada) leaves
     // "/x/.a/./y" unresolved, where the standard, Deno and Bun resolve it; the RFC 3986 property above covers them.
-    const segment = fc.constantFrom('', '.', '..', '%2e', '%2E', '.%2e', '%2e.', '%2E%2e', 'a', 'b.c', 'x.', '%41', 'a%2e', '%2ea');
+    const segment = fc.constantFrom(
+      '',
+      '.',
+      '..',
+      '%2e',
+      '%2E',
+      '.%2e',
+      '%2e.',
+      '%2E%2e',
+      'a',
+      'b.c',
+      'x.',
+      '%41',
+      'a%2e',
+      '%2ea',
+    );
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 8 }), (segments) => {
         const path = '/' + segments.join('/');
@@ -128,9 +177,14 @@ describe('toWirePath: the path as fetch sends it', () => {
 
   it('refuses a "%" that starts no escape', () => {
     expect(() => toWirePath('/a%zz')).toThrow(
-      Object.assign(new TypeError('"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 2'), {
-        code: 'ERR_SIGV4_INVALID_OPTION',
-      }),
+      Object.assign(
+        new TypeError(
+          '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 2',
+        ),
+        {
+          code: 'ERR_SIGV4_INVALID_OPTION',
+        },
+      ),
     );
   });
 
@@ -140,14 +194,20 @@ describe('toWirePath: the path as fetch sends it', () => {
       fc.constantFrom('%41', '%7e', '%7E', '%2F', '%c3%bc', 'é', 'ü', '日', '😀', '\u00a0', '\u2028'),
     );
     fc.assert(
-      fc.property(fc.array(fc.array(char, { minLength: 1, maxLength: 6 }).map((c) => c.join('')), { maxLength: 5 }), (segments) => {
-        const raw = '/' + segments.join('/');
-        if (/(^|[/\\])(\.|%2e)*([/\\]|$)/i.test(raw.slice(1))) return; // a dot segment, or "\" making one
-        // Node's URL parser leaves a "^" raw unless something else in the path is encoded (ada-url/ada#970): the
-        // URL standard and browsers encode it always.
-        // A segment after the path keeps the parser from trimming a trailing space.
-        expect(toWirePath(raw) + '/z').toBe(new URL(`http://h.invalid${raw}/z`).pathname.replace(/\^/g, '%5E'));
-      }),
+      fc.property(
+        fc.array(
+          fc.array(char, { minLength: 1, maxLength: 6 }).map((c) => c.join('')),
+          { maxLength: 5 },
+        ),
+        (segments) => {
+          const raw = '/' + segments.join('/');
+          if (/(^|[/\\])(\.|%2e)*([/\\]|$)/i.test(raw.slice(1))) return; // a dot segment, or "\" making one
+          // Node's URL parser leaves a "^" raw unless something else in the path is encoded (ada-url/ada#970): the
+          // URL standard and browsers encode it always.
+          // A segment after the path keeps the parser from trimming a trailing space.
+          expect(toWirePath(raw) + '/z').toBe(new URL(`http://h.invalid${raw}/z`).pathname.replace(/\^/g, '%5E'));
+        },
+      ),
       { seed: 0x3e4d, numRuns: 20000 },
     );
   });

@@ -80,14 +80,20 @@ describe('normalizeEscapes', () => {
     for (let byte = 0; byte < 256; byte++) {
       const hex = byte.toString(16).padStart(2, '0');
       const expected = unreserved.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
-      for (const written of [hex, hex.toUpperCase()]) expect(normalizeEscapes(`%FF%${written}`, 'url'), written).toBe(`%FF${expected}`);
+      for (const written of [hex, hex.toUpperCase()])
+        expect(normalizeEscapes(`%FF%${written}`, 'url'), written).toBe(`%FF${expected}`);
     }
   });
 
-  it.each(['%', 'a%', '%2', '%zz', '%G1', 'ok%2', '%%41', '%FF%'])('rejects the malformed escape in %j with a TypeError', (input) => {
-    expect(() => normalizeEscapes(input, 'url')).toThrow(TypeError);
-    expect(() => normalizeEscapes(input, 'url')).toThrow(/^"url" expected "%" to start an escape of two hex digits \(write a literal "%" as %25\), got "%/);
-  });
+  it.each(['%', 'a%', '%2', '%zz', '%G1', 'ok%2', '%%41', '%FF%'])(
+    'rejects the malformed escape in %j with a TypeError',
+    (input) => {
+      expect(() => normalizeEscapes(input, 'url')).toThrow(TypeError);
+      expect(() => normalizeEscapes(input, 'url')).toThrow(
+        /^"url" expected "%" to start an escape of two hex digits \(write a literal "%" as %25\), got "%/,
+      );
+    },
+  );
 
   it('says where the bad escape is', () => {
     expect(() => normalizeEscapes('ab%zz', 'url')).toThrow('got "%zz" at index 2');

@@ -23,20 +23,64 @@ const caught = (call: () => unknown): unknown => {
 
 // Each shared check, called with a fault, on text it refuses.
 const checks: [name: string, call: (fault?: Fault) => unknown, message: string][] = [
-  ['parseUrl: a control character', (f) => parseUrl('https://h/a\tb', f), '"url" expected no control characters, got "\\t" at index 11'],
-  ['parseUrl: user info', (f) => parseUrl('https://u:p@h/', f), '"url" expected a host[:port] without user info (user:password@), got a URL with user info'],
+  [
+    'parseUrl: a control character',
+    (f) => parseUrl('https://h/a\tb', f),
+    '"url" expected no control characters, got "\\t" at index 11',
+  ],
+  [
+    'parseUrl: user info',
+    (f) => parseUrl('https://u:p@h/', f),
+    '"url" expected a host[:port] without user info (user:password@), got a URL with user info',
+  ],
   ['parseUrl: not a URL', (f) => parseUrl('ftp://h/', f), '"url" expected an absolute http(s) URL, got "ftp://h/"'],
   ['parseUrl: a bad host', (f) => parseUrl('https://h:99999/', f), '"url" expected a valid host[:port], got "h:99999"'],
   ['parseUrl: not text', (f) => parseUrl(42, f), '"url" expected an absolute http(s) URL as a string or URL, got 42'],
-  ['parseUrl: a lone surrogate', (f) => parseUrl('https://h/\uD800', f), '"url" expected well-formed Unicode, got a lone UTF-16 surrogate'],
-  ['encodePath', (f) => encodePath('/a/%zz', false, f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 0'],
-  ['toWirePath', (f) => toWirePath('/a%', f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 2'],
-  ['toReceivedPath', (f) => toReceivedPath('/%1', f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%1" at index 1'],
-  ['normalizeEscapes', (f) => normalizeEscapes('%FF%', 'key', f), '"key" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 3'],
-  ['parseQuery', (f) => parseQuery('a=1&b=%G0', f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%G0" at index 0'],
-  ['readPath (S3)', (f) => readPath('/%', false, false, toReceivedPath, f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 0'],
-  ['readPath (as received)', (f) => readPath('/%', true, true, toReceivedPath, f), '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 1'],
-  ['checkPayloadHash', (f) => checkPayloadHash('the x-amz-content-sha256 header', 'abc', f), '"the x-amz-content-sha256 header" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got "abc"'],
+  [
+    'parseUrl: a lone surrogate',
+    (f) => parseUrl('https://h/\uD800', f),
+    '"url" expected well-formed Unicode, got a lone UTF-16 surrogate',
+  ],
+  [
+    'encodePath',
+    (f) => encodePath('/a/%zz', false, f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%zz" at index 0',
+  ],
+  [
+    'toWirePath',
+    (f) => toWirePath('/a%', f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 2',
+  ],
+  [
+    'toReceivedPath',
+    (f) => toReceivedPath('/%1', f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%1" at index 1',
+  ],
+  [
+    'normalizeEscapes',
+    (f) => normalizeEscapes('%FF%', 'key', f),
+    '"key" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 3',
+  ],
+  [
+    'parseQuery',
+    (f) => parseQuery('a=1&b=%G0', f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%G0" at index 0',
+  ],
+  [
+    'readPath (S3)',
+    (f) => readPath('/%', false, false, toReceivedPath, f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 0',
+  ],
+  [
+    'readPath (as received)',
+    (f) => readPath('/%', true, true, toReceivedPath, f),
+    '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%" at index 1',
+  ],
+  [
+    'checkPayloadHash',
+    (f) => checkPayloadHash('the x-amz-content-sha256 header', 'abc', f),
+    '"the x-amz-content-sha256 header" expected a lowercase hex SHA-256 (64 characters), "UNSIGNED-PAYLOAD" or "STREAMING-…", got "abc"',
+  ],
 ];
 
 describe('a shared check fails the way its caller says', () => {
@@ -72,7 +116,8 @@ describe('a shared check fails the way its caller says', () => {
     ).rejects.toMatchObject({
       name: 'SigV4Error',
       code: 'ERR_SIGV4_MALFORMED',
-      message: '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%.j" at index 3',
+      message:
+        '"url" expected "%" to start an escape of two hex digits (write a literal "%" as %25), got "%.j" at index 3',
     });
   });
 });

@@ -25,7 +25,9 @@ describe('sha256.ts', () => {
     expect(hex(sha256(enc('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')))).toBe(
       '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
     );
-    expect(hex(sha256(new Uint8Array(1_000_000).fill(0x61)))).toBe('cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+    expect(hex(sha256(new Uint8Array(1_000_000).fill(0x61)))).toBe(
+      'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',
+    );
   });
 
   it('agrees with node:crypto for every length from 0 to 300 bytes', () => {
@@ -49,9 +51,12 @@ describe('sha256.ts', () => {
     const key = new Uint8Array(32).fill(9);
     const prepared = hmacKey(key);
     const prefix = 'AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n';
-    const text = fc.tuple(fc.nat({ max: 70 }), fc.integer({ min: 32, max: 126 }), fc.string({ maxLength: 150 })).map(
-      ([at, code, tail]) => (at < 64 ? prefix.slice(0, at) + String.fromCharCode(code) + prefix.slice(at + 1) : prefix) + tail,
-    );
+    const text = fc
+      .tuple(fc.nat({ max: 70 }), fc.integer({ min: 32, max: 126 }), fc.string({ maxLength: 150 }))
+      .map(
+        ([at, code, tail]) =>
+          (at < 64 ? prefix.slice(0, at) + String.fromCharCode(code) + prefix.slice(at + 1) : prefix) + tail,
+      );
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), (texts) => {
         for (const t of texts) expect(hmacTextHex(prepared, t)).toBe(hmacHex(key, t));

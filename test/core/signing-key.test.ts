@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyId } from '../../src/core/key-cache.js';
-import { createSignature, defaultSigningKeyCache, deriveSigningKey, presignUrl, presignUrlSync, signRequestSync, SigningKeyCache, verifyPresignedUrl } from '../../src/index.js';
+import {
+  createSignature,
+  defaultSigningKeyCache,
+  deriveSigningKey,
+  presignUrl,
+  presignUrlSync,
+  signRequestSync,
+  SigningKeyCache,
+  verifyPresignedUrl,
+} from '../../src/index.js';
 import { hmacHex, hmacSha256, sha256Hex, signingKey } from '../support/reference.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -37,7 +46,9 @@ describe('deriveSigningKey', () => {
       ['x', '19700101', 'auto', 's3'],
       ['a'.repeat(200), '99991231', 'cn-north-1', 'lambda'],
     ] as const) {
-      expect(hex(await deriveSigningKey(secret, date, region, service))).toBe(signingKey(secret, date, region, service).toString('hex'));
+      expect(hex(await deriveSigningKey(secret, date, region, service))).toBe(
+        signingKey(secret, date, region, service).toString('hex'),
+      );
     }
   });
 
@@ -58,7 +69,9 @@ describe('SigningKeyCache', () => {
     expect(key.type).toBe('secret');
     expect(key.usages).toEqual(['sign']);
     expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-256' } });
-    expect(await createSignature(key, 'string to sign')).toBe(hmacHex(signingKey(S3_SECRET, ...scope), 'string to sign'));
+    expect(await createSignature(key, 'string to sign')).toBe(
+      hmacHex(signingKey(S3_SECRET, ...scope), 'string to sign'),
+    );
   });
 
   it('returns the same key on a hit, without deriving again', async () => {
@@ -75,7 +88,12 @@ describe('SigningKeyCache', () => {
     // An equal object seen for the first time (a Worker that builds its credentials per request): the same
     // promise, found by access key id and scope with the secret compared, which takes no Web Crypto call either.
     expect(cache.get({ ...alice }, ...scope)).toBe(again);
-    expect(cache.get({ accessKeyId: alice.accessKeyId, secretAccessKey: S3_SECRET.slice(0, 10) + S3_SECRET.slice(10) }, ...scope)).toBe(again);
+    expect(
+      cache.get(
+        { accessKeyId: alice.accessKeyId, secretAccessKey: S3_SECRET.slice(0, 10) + S3_SECRET.slice(10) },
+        ...scope,
+      ),
+    ).toBe(again);
     expect(digest).not.toHaveBeenCalled();
     expect(importKey).not.toHaveBeenCalled();
     expect(sign).not.toHaveBeenCalled();
@@ -85,7 +103,11 @@ describe('SigningKeyCache', () => {
   it('shares one derivation between concurrent misses', async () => {
     const cache = new SigningKeyCache();
     const sign = vi.spyOn(crypto.subtle, 'sign');
-    const [a, b, c] = await Promise.all([cache.get(alice, ...scope), cache.get(alice, ...scope), cache.get({ ...alice }, ...scope)]);
+    const [a, b, c] = await Promise.all([
+      cache.get(alice, ...scope),
+      cache.get(alice, ...scope),
+      cache.get({ ...alice }, ...scope),
+    ]);
     expect(b).toBe(a);
     expect(c).toBe(a);
     expect(sign).toHaveBeenCalledTimes(4); // one HMAC chain: date, region, service, aws4_request
@@ -118,7 +140,13 @@ describe('SigningKeyCache', () => {
     expect(cache.size).toBe(1); // the rotated secret's key replaces the old one: one entry per access key id and scope
     expect(await createSignature(newKey, 'x')).toBe(hmacHex(signingKey(IAM_SECRET, ...scope), 'x'));
 
-    const common = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', cache };
+    const common = {
+      url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+      service: 's3',
+      region: 'us-east-1',
+      signingDate: '2013-05-24T00:00:00Z',
+      cache,
+    };
     const before = await presignUrl({ ...common, credentials: alice });
     const after = await presignUrl({ ...common, credentials: rotated });
     expect(after.canonicalRequest).toBe(before.canonicalRequest);
@@ -190,13 +218,18 @@ describe('SigningKeyCache', () => {
     expect(sign).toHaveBeenCalledTimes(4); // derived again
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -Infinity])('rejects maxEntries %s with a RangeError', (n) => {
-    expect(() => new SigningKeyCache(n)).toThrow(RangeError);
-    expect(() => new SigningKeyCache(n)).toThrow(`"maxEntries" expected a positive integer, got ${String(n)}`);
-  });
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -Infinity])(
+    'rejects maxEntries %s with a RangeError',
+    (n) => {
+      expect(() => new SigningKeyCache(n)).toThrow(RangeError);
+      expect(() => new SigningKeyCache(n)).toThrow(`"maxEntries" expected a positive integer, got ${String(n)}`);
+    },
+  );
 
   it.each([['10'], [null], [{}]])('rejects maxEntries %j', (n) => {
-    expect(() => new SigningKeyCache(n as unknown as number)).toThrow(/^"maxEntries" expected a positive integer, got /);
+    expect(() => new SigningKeyCache(n as unknown as number)).toThrow(
+      /^"maxEntries" expected a positive integer, got /,
+    );
   });
 
   it('accepts maxEntries 1 and large integers', () => {
@@ -206,7 +239,12 @@ describe('SigningKeyCache', () => {
 });
 
 describe('a new credentials object with a known secret (the key found by access key id and scope, the secret compared)', () => {
-  const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z' };
+  const options = {
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    service: 's3',
+    region: 'us-east-1',
+    signingDate: '2013-05-24T00:00:00Z',
+  };
   const fresh = () => ({ accessKeyId: alice.accessKeyId, secretAccessKey: [...S3_SECRET].join('') });
 
   it('presignUrl: one digest and one HMAC per URL, as with a reused object', async () => {
@@ -215,7 +253,8 @@ describe('a new credentials object with a known secret (the key found by access 
     const digest = vi.spyOn(crypto.subtle, 'digest');
     const sign = vi.spyOn(crypto.subtle, 'sign');
     const importKey = vi.spyOn(crypto.subtle, 'importKey');
-    for (let i = 0; i < 3; i++) expect((await presignUrl({ ...options, credentials: fresh(), cache })).signature).toBe(first.signature);
+    for (let i = 0; i < 3; i++)
+      expect((await presignUrl({ ...options, credentials: fresh(), cache })).signature).toBe(first.signature);
     expect([digest.mock.calls.length, sign.mock.calls.length, importKey.mock.calls.length]).toEqual([3, 3, 0]);
     expect(first.signature).toBe(hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), first.stringToSign));
     expect(cache.size).toBe(1);
@@ -248,9 +287,19 @@ describe('a new credentials object with a known secret (the key found by access 
       fc.asyncProperty(secret, secret, async (first, second) => {
         fc.pre(first !== second);
         for (const s of [first, second, first]) {
-          const presigned = await presignUrl({ ...options, credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s }, cache });
-          expect(presigned.signature).toBe(hmacHex(signingKey(s, '20130524', 'us-east-1', 's3'), presigned.stringToSign));
-          const sync = presignUrlSync({ ...options, credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s }, cache });
+          const presigned = await presignUrl({
+            ...options,
+            credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s },
+            cache,
+          });
+          expect(presigned.signature).toBe(
+            hmacHex(signingKey(s, '20130524', 'us-east-1', 's3'), presigned.stringToSign),
+          );
+          const sync = presignUrlSync({
+            ...options,
+            credentials: { accessKeyId: 'AKIDMALLORY', secretAccessKey: s },
+            cache,
+          });
           expect(sync.signature).toBe(presigned.signature);
         }
       }),
@@ -260,7 +309,12 @@ describe('a new credentials object with a known secret (the key found by access 
 
   it('the lookup the signers use is no part of the class: a cache shows size, maxEntries, clear and get', () => {
     const cache = new SigningKeyCache(3);
-    expect(Object.getOwnPropertyNames(SigningKeyCache.prototype).sort()).toEqual(['clear', 'constructor', 'get', 'size']);
+    expect(Object.getOwnPropertyNames(SigningKeyCache.prototype).sort()).toEqual([
+      'clear',
+      'constructor',
+      'get',
+      'size',
+    ]);
     expect(Object.keys(cache)).toEqual(['maxEntries']);
     expect('lookup' in cache).toBe(false);
     expect(Object.getOwnPropertySymbols(cache)).toEqual([Symbol.for('sigv4.SigningKeyCache.lookup')]);
@@ -268,8 +322,17 @@ describe('a new credentials object with a known secret (the key found by access 
 });
 
 describe('without Web Crypto', () => {
-  const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z', credentials: alice };
-  const expected = hmacHex(signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'), presignUrlSync({ ...options, cache: false }).stringToSign);
+  const options = {
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    service: 's3',
+    region: 'us-east-1',
+    signingDate: '2013-05-24T00:00:00Z',
+    credentials: alice,
+  };
+  const expected = hmacHex(
+    signingKey(S3_SECRET, '20130524', 'us-east-1', 's3'),
+    presignUrlSync({ ...options, cache: false }).stringToSign,
+  );
 
   it('the synchronous functions sign the same and cache their key (the cache needs no crypto of its own)', () => {
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
@@ -288,17 +351,29 @@ describe('without Web Crypto', () => {
 describe('keyId and the secret held by an entry', () => {
   it('the id names the kind, access key id and scope, never the secret', () => {
     expect(keyId('subtle', 'AKIDALICE', '20130524', 'us-east-1', 's3')).toBe('subtle AKIDALICE 20130524 us-east-1 s3');
-    expect(keyId('sync', 'AKIDALICE', '20130524', 'us-east-1', 's3')).not.toBe(keyId('subtle', 'AKIDALICE', '20130524', 'us-east-1', 's3'));
+    expect(keyId('sync', 'AKIDALICE', '20130524', 'us-east-1', 's3')).not.toBe(
+      keyId('subtle', 'AKIDALICE', '20130524', 'us-east-1', 's3'),
+    );
   });
 
   it('a secret one code unit away from the cached one, a prefix or an extension of it, never gets its key', () => {
-    const options = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: '2013-05-24T00:00:00Z' };
+    const options = {
+      url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+      service: 's3',
+      region: 'us-east-1',
+      signingDate: '2013-05-24T00:00:00Z',
+    };
     const cache = new SigningKeyCache();
     const near = [S3_SECRET.slice(0, -1), S3_SECRET + 'Y', S3_SECRET + '\0', ''.padEnd(S3_SECRET.length, 'a')];
-    for (let i = 0; i < S3_SECRET.length; i += 7) near.push(S3_SECRET.slice(0, i) + String.fromCharCode(S3_SECRET.charCodeAt(i) ^ 1) + S3_SECRET.slice(i + 1));
+    for (let i = 0; i < S3_SECRET.length; i += 7)
+      near.push(S3_SECRET.slice(0, i) + String.fromCharCode(S3_SECRET.charCodeAt(i) ^ 1) + S3_SECRET.slice(i + 1));
     for (const secret of near) {
       presignUrlSync({ ...options, credentials: { accessKeyId: 'AKIDALICE', secretAccessKey: S3_SECRET }, cache });
-      const other = presignUrlSync({ ...options, credentials: { accessKeyId: 'AKIDALICE', secretAccessKey: secret }, cache });
+      const other = presignUrlSync({
+        ...options,
+        credentials: { accessKeyId: 'AKIDALICE', secretAccessKey: secret },
+        cache,
+      });
       expect(other.signature).toBe(hmacHex(signingKey(secret, '20130524', 'us-east-1', 's3'), other.stringToSign));
     }
     expect(cache.size).toBe(1); // a rotated secret replaces the entry for its access key id and scope
@@ -380,7 +455,9 @@ interface Regression {
   expected: { signatures: [string, string] };
 }
 const regressions = (
-  JSON.parse(readFileSync(new URL('../../vectors/regressions.json', import.meta.url), 'utf8')) as { cases: Regression[] }
+  JSON.parse(readFileSync(new URL('../../vectors/regressions.json', import.meta.url), 'utf8')) as {
+    cases: Regression[];
+  }
 ).cases;
 
 describe('SigningKeyCache regressions (vectors/regressions.json)', () => {
@@ -402,7 +479,9 @@ describe('SigningKeyCache regressions (vectors/regressions.json)', () => {
     for (const i of [0, 1] as const) {
       const result = await presign(inputs.secrets[i], false);
       expect(result.signature).toBe(expected.signatures[i]);
-      expect(result.signature).toBe(hmacHex(signingKey(inputs.secrets[i], '20150830', inputs.region, inputs.service), result.stringToSign));
+      expect(result.signature).toBe(
+        hmacHex(signingKey(inputs.secrets[i], '20150830', inputs.region, inputs.service), result.stringToSign),
+      );
     }
   });
 

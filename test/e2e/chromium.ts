@@ -20,7 +20,9 @@ export const CHROMIUM_FLAGS = [
 /** Launches headless Chromium, or throws saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (bash .ci/e2e.sh does), or set SIGV4_CHROMIUM`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (bash .ci/e2e.sh does), or set SIGV4_CHROMIUM`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
 }

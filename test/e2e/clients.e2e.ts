@@ -46,10 +46,28 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSigV4Error, verifyPresignedUrl } from '../../src/index.js';
-import { CLIENT_KEYS as K, lookup, startApiServer, startS3Server, type LoggedRequest, type RunningServer, type S3Server } from './clients/s3-server.js';
+import {
+  CLIENT_KEYS as K,
+  lookup,
+  startApiServer,
+  startS3Server,
+  type LoggedRequest,
+  type RunningServer,
+  type S3Server,
+} from './clients/s3-server.js';
 import { cleanEnv, debianVersion, npmVersion, run, runOk } from './clients/run.js';
 import { skipped } from './skip.js';
-import { FAIL, NA, NOT_YET, PASS, printTable, type CellStatus, type ClientInfo, type ClientTable, type ClientsReport } from './clients/table.js';
+import {
+  FAIL,
+  NA,
+  NOT_YET,
+  PASS,
+  printTable,
+  type CellStatus,
+  type ClientInfo,
+  type ClientTable,
+  type ClientsReport,
+} from './clients/table.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HERE = join(import.meta.dirname, 'clients');
@@ -117,7 +135,11 @@ const md5Base64 = (data: Buffer | string): string => createHash('md5').update(da
 const text = (data: string): Buffer => Buffer.from(data, 'utf8');
 
 /** The most recent log entry that matches, waiting briefly for the server to record it. */
-async function logged(server: { log: LoggedRequest[] }, match: (e: LoggedRequest) => boolean, from = 0): Promise<LoggedRequest> {
+async function logged(
+  server: { log: LoggedRequest[] },
+  match: (e: LoggedRequest) => boolean,
+  from = 0,
+): Promise<LoggedRequest> {
   for (let i = 0; i < 50; i++) {
     const found = server.log.slice(from).reverse().find(match);
     if (found) return found;
@@ -127,9 +149,13 @@ async function logged(server: { log: LoggedRequest[] }, match: (e: LoggedRequest
 }
 
 /** Entries logged for a bucket since `from`. */
-const since = (s3: S3Server, bucket: string, from: number): LoggedRequest[] => s3.log.slice(from).filter((e) => e.bucket === bucket);
+const since = (s3: S3Server, bucket: string, from: number): LoggedRequest[] =>
+  s3.log.slice(from).filter((e) => e.bucket === bucket);
 
-async function send(url: string, init: RequestInit = {}): Promise<{ status: number; text: string; bytes: Buffer; headers: Headers }> {
+async function send(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; text: string; bytes: Buffer; headers: Headers }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
   const bytes = Buffer.from(await response.arrayBuffer());
   return { status: response.status, text: bytes.toString('utf8'), bytes, headers: response.headers };
@@ -179,7 +205,9 @@ function presignedCells(
         const got = await send(bad);
         expect(got.status, got.text).toBe(403);
         expect(got.text).toContain('<Code>SignatureDoesNotMatch</Code>');
-        expect((await logged(c.s3, (e) => e.auth === 'presigned' && e.bucket === c.bucket, from)).code).toBe('ERR_SIGV4_SIGNATURE_MISMATCH');
+        expect((await logged(c.s3, (e) => e.auth === 'presigned' && e.bucket === c.bucket, from)).code).toBe(
+          'ERR_SIGV4_SIGNATURE_MISMATCH',
+        );
       }
     },
     'refused: wrong method': async () => {
@@ -191,9 +219,20 @@ function presignedCells(
         const from = c.s3.log.length;
         const got = await send(url, { method, ...(method === 'PUT' ? { body: 'overwritten' } : {}) });
         expect(got.status, got.text).toBe(403);
-        const entry = await logged(c.s3, (e) => e.auth === 'presigned' && e.bucket === c.bucket && e.method === method, from);
+        const entry = await logged(
+          c.s3,
+          (e) => e.auth === 'presigned' && e.bucket === c.bucket && e.method === method,
+          from,
+        );
         expect(entry.code).toBe('ERR_SIGV4_SIGNATURE_MISMATCH');
-        const diagnosed = await verifyPresignedUrl({ url, method, region: REGION, service: 's3', getCredentials: lookup, diagnoseMethod: true }).catch((e: unknown) => e);
+        const diagnosed = await verifyPresignedUrl({
+          url,
+          method,
+          region: REGION,
+          service: 's3',
+          getCredentials: lookup,
+          diagnoseMethod: true,
+        }).catch((e: unknown) => e);
         expect(isSigV4Error(diagnosed) && diagnosed.message).toBe(`the request was signed for GET, got "${method}"`);
       }
       expect(c.s3.buckets.get(c.bucket)?.get(existing.key)?.body.equals(existing.body)).toBe(true);
@@ -239,13 +278,41 @@ function allVerified(c: Ctx, from: number, minimum = 1): LoggedRequest[] {
 // awscli v2 (Debian's): high-level `aws s3` commands, `aws s3api` where s3 has none.
 
 const awscli: ClientDef = {
-  info: () => ({ id: 'awscli', label: 'AWS CLI v2', version: debianVersion('awscli') ?? '?', from: 'Debian `awscli` (`/usr/bin/aws`)', pinned: false }),
+  info: () => ({
+    id: 'awscli',
+    label: 'AWS CLI v2',
+    version: debianVersion('awscli') ?? '?',
+    from: 'Debian `awscli` (`/usr/bin/aws`)',
+    pinned: false,
+  }),
   expected: {
-    put: PASS, get: PASS, head: PASS, list: PASS, copy: PASS, delete: PASS, 'batch delete': PASS, multipart: PASS, 'stream upload': PASS,
-    'presigned GET': PASS, 'session token': PASS, 'refused: wrong secret': PASS, 'refused: tampered URL': PASS, 'refused: wrong method': PASS, 'refused: expired': PASS,
+    put: PASS,
+    get: PASS,
+    head: PASS,
+    list: PASS,
+    copy: PASS,
+    delete: PASS,
+    'batch delete': PASS,
+    multipart: PASS,
+    'stream upload': PASS,
+    'presigned GET': PASS,
+    'session token': PASS,
+    'refused: wrong secret': PASS,
+    'refused: tampered URL': PASS,
+    'refused: wrong method': PASS,
+    'refused: expired': PASS,
   },
   // awscli starts in about a second and a half (its imports): two lanes of cells, each on its own bucket.
-  secondLane: ['stream upload', 'presigned GET', 'refused: tampered URL', 'refused: wrong method', 'refused: expired', 'multipart', 'session token', 'refused: wrong secret'],
+  secondLane: [
+    'stream upload',
+    'presigned GET',
+    'refused: tampered URL',
+    'refused: wrong method',
+    'refused: expired',
+    'multipart',
+    'session token',
+    'refused: wrong secret',
+  ],
   setup: async (c) => {
     await aws(c, ['s3', 'mb', `s3://${c.bucket}`]);
   },
@@ -256,7 +323,15 @@ const awscli: ClientDef = {
     return {
       put: async () => {
         const from = c.s3.log.length;
-        await aws(c, ['s3', 'cp', join(c.dir, 'hello.txt'), s3url('dir/hello.txt'), '--content-type', 'text/plain', '--only-show-errors']);
+        await aws(c, [
+          's3',
+          'cp',
+          join(c.dir, 'hello.txt'),
+          s3url('dir/hello.txt'),
+          '--content-type',
+          'text/plain',
+          '--only-show-errors',
+        ]);
         const [put] = allVerified(c, from).filter((e) => e.op === 'PutObject');
         expect(put?.contentSha256).toBe(sha256(hello)); // the body's hash, signed, checked against the body
         expect(c.s3.buckets.get(c.bucket)?.get('dir/hello.txt')?.contentType).toBe('text/plain');
@@ -268,7 +343,11 @@ const awscli: ClientDef = {
       head: async () => {
         const { stdout } = await aws(c, ['s3api', 'head-object', '--bucket', c.bucket, '--key', 'dir/hello.txt']);
         const head = JSON.parse(stdout) as { ContentLength: number; ContentType: string; ETag: string };
-        expect(head).toMatchObject({ ContentLength: hello.length, ContentType: 'text/plain', ETag: `"${createHash('md5').update(hello).digest('hex')}"` });
+        expect(head).toMatchObject({
+          ContentLength: hello.length,
+          ContentType: 'text/plain',
+          ETag: `"${createHash('md5').update(hello).digest('hex')}"`,
+        });
       },
       list: async () => {
         const from = c.s3.log.length;
@@ -283,7 +362,11 @@ const awscli: ClientDef = {
         }
         expect((await aws(c, ['s3', 'sync', local, s3url('sync/')])).stdout.match(/^upload:/gm)).toHaveLength(3);
         expect((await aws(c, ['s3', 'sync', local, s3url('sync/')])).stdout).toBe('');
-        expect([...c.s3.buckets.get(c.bucket)!.keys()].filter((k) => k.startsWith('sync/')).sort()).toEqual(['sync/a.txt', 'sync/b.txt', 'sync/sub dir/c+d.txt']);
+        expect([...c.s3.buckets.get(c.bucket)!.keys()].filter((k) => k.startsWith('sync/')).sort()).toEqual([
+          'sync/a.txt',
+          'sync/b.txt',
+          'sync/sub dir/c+d.txt',
+        ]);
         const ops = new Set(allVerified(c, from).map((e) => e.op));
         expect([...ops].sort()).toEqual(['ListObjectsV2', 'PutObject']);
       },
@@ -303,7 +386,9 @@ const awscli: ClientDef = {
         const keys = ['sync/a.txt', 'sync/b.txt', 'sync/sub dir/c+d.txt'];
         const request = JSON.stringify({ Objects: keys.map((Key) => ({ Key })), Quiet: false });
         const { stdout } = await aws(c, ['s3api', 'delete-objects', '--bucket', c.bucket, '--delete', request]);
-        expect((JSON.parse(stdout) as { Deleted: { Key: string }[] }).Deleted.map((d) => d.Key).sort()).toEqual([...keys].sort());
+        expect((JSON.parse(stdout) as { Deleted: { Key: string }[] }).Deleted.map((d) => d.Key).sort()).toEqual(
+          [...keys].sort(),
+        );
         const batch = allVerified(c, from).find((e) => e.op === 'DeleteObjects');
         expect(batch?.contentSha256).toMatch(/^[0-9a-f]{64}$/);
         expect([...c.s3.buckets.get(c.bucket)!.keys()].filter((k) => k.startsWith('sync/'))).toEqual([]);
@@ -328,27 +413,46 @@ const awscli: ClientDef = {
         expect(c.s3.buckets.get(c.bucket)?.get('stream/stdin.txt')?.body.equals(body)).toBe(true);
       },
       // In the second lane: the object the stream upload wrote.
-      ...presignedCells(c, async (key, expiresIn) => (await aws(c, ['s3', 'presign', s3url(key), '--expires-in', String(expiresIn)])).stdout.trim(), {
-        key: 'stream/stdin.txt',
-        body: text('streamed from stdin by the AWS CLI\n'),
-      }),
+      ...presignedCells(
+        c,
+        async (key, expiresIn) =>
+          (await aws(c, ['s3', 'presign', s3url(key), '--expires-in', String(expiresIn)])).stdout.trim(),
+        {
+          key: 'stream/stdin.txt',
+          body: text('streamed from stdin by the AWS CLI\n'),
+        },
+      ),
       'session token': async () => {
         const from = c.s3.log.length;
-        const temp = { AWS_ACCESS_KEY_ID: K.temporary.accessKeyId, AWS_SECRET_ACCESS_KEY: K.temporary.secretAccessKey, AWS_SESSION_TOKEN: K.temporary.sessionToken };
+        const temp = {
+          AWS_ACCESS_KEY_ID: K.temporary.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: K.temporary.secretAccessKey,
+          AWS_SESSION_TOKEN: K.temporary.sessionToken,
+        };
         await aws(c, ['s3', 'cp', join(c.dir, 'hello.txt'), s3url('token/hello.txt'), '--only-show-errors'], temp);
         expect(c.s3.buckets.get(c.bucket)?.get('token/hello.txt')?.body.equals(hello)).toBe(true);
         const entries = allVerified(c, from, 1);
-        for (const e of entries) expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
+        for (const e of entries)
+          expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
         // Without its token, the temporary key is refused.
         const before = c.s3.log.length;
-        const bare = await run(AWS, awsArgs(c, ['s3', 'ls', s3url('token/')]), { env: awsEnv(c, { AWS_ACCESS_KEY_ID: K.temporary.accessKeyId, AWS_SECRET_ACCESS_KEY: K.temporary.secretAccessKey }), timeoutMs: 30_000 });
+        const bare = await run(AWS, awsArgs(c, ['s3', 'ls', s3url('token/')]), {
+          env: awsEnv(c, {
+            AWS_ACCESS_KEY_ID: K.temporary.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: K.temporary.secretAccessKey,
+          }),
+          timeoutMs: 30_000,
+        });
         expect(bare.code).not.toBe(0);
         expect(bare.stderr).toContain('InvalidToken');
         await refused(c, before, 'ERR_SIGV4_SESSION_TOKEN');
       },
       'refused: wrong secret': async () => {
         const from = c.s3.log.length;
-        const result = await run(AWS, awsArgs(c, ['s3', 'ls', s3url('neg/')]), { env: awsEnv(c, { AWS_SECRET_ACCESS_KEY: K.wrongSecret }), timeoutMs: 30_000 });
+        const result = await run(AWS, awsArgs(c, ['s3', 'ls', s3url('neg/')]), {
+          env: awsEnv(c, { AWS_SECRET_ACCESS_KEY: K.wrongSecret }),
+          timeoutMs: 30_000,
+        });
         expect(result.code).not.toBe(0);
         expect(result.stderr).toContain('SignatureDoesNotMatch');
         await refused(c, from, 'ERR_SIGV4_SIGNATURE_MISMATCH');
@@ -426,10 +530,20 @@ const boto3: ClientDef = {
         const put = ops('PutObject').find((e) => e.key === 'dir/hello.txt');
         expect([put?.code, put?.contentSha256]).toEqual(['ok', sha256(hello)]);
       },
-      get: async () => void expect(step('get')).toMatchObject({ body: hello.toString(), contentType: 'text/plain', metadata: { client: 'boto3' } }),
-      head: async () => void expect(step('head')).toMatchObject({ contentLength: hello.length, contentType: 'text/plain' }),
+      get: async () =>
+        void expect(step('get')).toMatchObject({
+          body: hello.toString(),
+          contentType: 'text/plain',
+          metadata: { client: 'boto3' },
+        }),
+      head: async () =>
+        void expect(step('head')).toMatchObject({ contentLength: hello.length, contentType: 'text/plain' }),
       list: async () => {
-        expect(step('list')).toMatchObject({ v2Keys: ['dir/hello.txt'], v2Prefixes: ['dir/sub/'], v1Keys: ['dir/hello.txt', 'dir/sub/deeper.txt'] });
+        expect(step('list')).toMatchObject({
+          v2Keys: ['dir/hello.txt'],
+          v2Prefixes: ['dir/sub/'],
+          v1Keys: ['dir/hello.txt', 'dir/sub/deeper.txt'],
+        });
         expect(step('list')['buckets']).toContain(c.bucket);
         expect(ops('ListObjects').length + ops('ListObjectsV2').length).toBeGreaterThanOrEqual(2);
       },
@@ -449,7 +563,9 @@ const boto3: ClientDef = {
       },
       'stream upload': async () => {
         expect(step('put (stream body)')['body']).toBe('streamed by boto3\n');
-        expect(ops('PutObject').find((e) => e.key === 'stream/boto3.txt')?.contentSha256).toBe(sha256('streamed by boto3\n'));
+        expect(ops('PutObject').find((e) => e.key === 'stream/boto3.txt')?.contentSha256).toBe(
+          sha256('streamed by boto3\n'),
+        );
       },
       ...presignedCells(
         c,
@@ -466,19 +582,36 @@ const boto3: ClientDef = {
         const url = String(step('presigned PUT')['url']);
         expect(url).toContain('X-Amz-SignedHeaders=content-type%3Bhost');
         const body = text('put through a boto3 presigned URL\n');
-        const put = await send(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: new Uint8Array(body) });
+        const put = await send(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'text/plain' },
+          body: new Uint8Array(body),
+        });
         expect(put.status, put.text).toBe(200);
         expect(objects().get('presigned/put.txt')?.body.equals(body)).toBe(true);
         // The content-type is signed: another one is refused.
         const from = c.s3.log.length;
-        const other = await send(url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: new Uint8Array(body) });
+        const other = await send(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'text/html' },
+          body: new Uint8Array(body),
+        });
         expect(other.status).toBe(403);
         await refused(c, from, 'ERR_SIGV4_SIGNATURE_MISMATCH');
       },
       'presigned POST': async () => {
         const post = step('presigned POST');
         expect(post).toMatchObject({ url: `${c.s3.endpoint}/${c.bucket}`, status: 204, tooLargeStatus: 400 });
-        expect(post['fields']).toEqual(['Content-Type', 'key', 'policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-meta-client', 'x-amz-signature']);
+        expect(post['fields']).toEqual([
+          'Content-Type',
+          'key',
+          'policy',
+          'x-amz-algorithm',
+          'x-amz-credential',
+          'x-amz-date',
+          'x-amz-meta-client',
+          'x-amz-signature',
+        ]);
         expect(post['tooLargeBody']).toContain('<SigV4Code>ERR_SIGV4_ENTITY_TOO_LARGE</SigV4Code>');
         const stored = objects().get('uploads/posted file.txt');
         expect(stored?.body.toString()).toBe('posted by boto3\n');
@@ -502,13 +635,24 @@ const boto3: ClientDef = {
         expect(without.status).toBe(403);
       },
       'refused: wrong secret': async () => {
-        expect(step('refused: wrong secret')).toMatchObject({ ok: false, error: { code: 'SignatureDoesNotMatch', status: 403 } });
-        expect(since(c.s3, c.bucket, 0).find((e) => e.key === 'neg/wrong-secret.txt')?.code).toBe('ERR_SIGV4_SIGNATURE_MISMATCH');
+        expect(step('refused: wrong secret')).toMatchObject({
+          ok: false,
+          error: { code: 'SignatureDoesNotMatch', status: 403 },
+        });
+        expect(since(c.s3, c.bucket, 0).find((e) => e.key === 'neg/wrong-secret.txt')?.code).toBe(
+          'ERR_SIGV4_SIGNATURE_MISMATCH',
+        );
       },
       'refused: altered body': async () => {
-        expect(step('refused: altered body')).toMatchObject({ ok: false, error: { code: 'XAmzContentSHA256Mismatch', status: 400 } });
+        expect(step('refused: altered body')).toMatchObject({
+          ok: false,
+          error: { code: 'XAmzContentSHA256Mismatch', status: 400 },
+        });
         const entry = since(c.s3, c.bucket, 0).find((e) => e.key === 'neg/altered.txt');
-        expect([entry?.code, entry?.contentSha256]).toEqual(['ERR_SIGV4_PAYLOAD_HASH', sha256('the body that was signed')]);
+        expect([entry?.code, entry?.contentSha256]).toEqual([
+          'ERR_SIGV4_PAYLOAD_HASH',
+          sha256('the body that was signed'),
+        ]);
         expect(objects().has('neg/altered.txt')).toBe(false);
       },
     };
@@ -544,10 +688,25 @@ function s3cmdConfig(c: Ctx, name: string, keyId: string, secret: string, token?
 }
 
 const s3cmd: ClientDef = {
-  info: () => ({ id: 's3cmd', label: 's3cmd', version: debianVersion('s3cmd') ?? '?', from: 'Debian `s3cmd`', pinned: false }),
+  info: () => ({
+    id: 's3cmd',
+    label: 's3cmd',
+    version: debianVersion('s3cmd') ?? '?',
+    from: 'Debian `s3cmd`',
+    pinned: false,
+  }),
   expected: {
-    put: PASS, get: PASS, head: PASS, list: PASS, copy: PASS, delete: PASS, 'batch delete': PASS, multipart: PASS, 'stream upload': PASS,
-    'session token': PASS, 'refused: wrong secret': PASS,
+    put: PASS,
+    get: PASS,
+    head: PASS,
+    list: PASS,
+    copy: PASS,
+    delete: PASS,
+    'batch delete': PASS,
+    multipart: PASS,
+    'stream upload': PASS,
+    'session token': PASS,
+    'refused: wrong secret': PASS,
   },
   setup: async (c) => {
     s3cmdConfig(c, 's3cfg', K.long.accessKeyId, K.long.secretAccessKey);
@@ -580,7 +739,9 @@ const s3cmd: ClientDef = {
       },
       list: async () => {
         const from = c.s3.log.length;
-        expect((await s3c(c, ['ls', s3url('dir/')])).stdout).toMatch(new RegExp(`\\s17\\s+s3://${c.bucket}/dir/hello\\.txt\\n`));
+        expect((await s3c(c, ['ls', s3url('dir/')])).stdout).toMatch(
+          new RegExp(`\\s17\\s+s3://${c.bucket}/dir/hello\\.txt\\n`),
+        );
         expect((await s3c(c, ['ls'])).stdout).toContain(`s3://${c.bucket}\n`); // ListBuckets (no bucket in the log entry)
         const local = join(c.dir, 'sync');
         mkdirSync(local, { recursive: true });
@@ -627,15 +788,25 @@ const s3cmd: ClientDef = {
       },
       'session token': async () => {
         const from = c.s3.log.length;
-        const cfg = s3cmdConfig(c, 's3cfg-temp', K.temporary.accessKeyId, K.temporary.secretAccessKey, K.temporary.sessionToken);
+        const cfg = s3cmdConfig(
+          c,
+          's3cfg-temp',
+          K.temporary.accessKeyId,
+          K.temporary.secretAccessKey,
+          K.temporary.sessionToken,
+        );
         await s3c(c, ['put', join(c.dir, 'hello.txt'), s3url('token/hello.txt')], undefined, cfg);
         expect((await s3c(c, ['ls', s3url('token/')], undefined, cfg)).stdout).toContain('token/hello.txt');
-        for (const e of allVerified(c, from, 2)) expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
+        for (const e of allVerified(c, from, 2))
+          expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
       },
       'refused: wrong secret': async () => {
         const from = c.s3.log.length;
         const cfg = s3cmdConfig(c, 's3cfg-wrong', K.long.accessKeyId, K.wrongSecret);
-        const result = await run('s3cmd', ['-c', cfg, '--no-progress', 'ls', s3url('neg/')], { env: cleanEnv(c.dir), timeoutMs: 30_000 });
+        const result = await run('s3cmd', ['-c', cfg, '--no-progress', 'ls', s3url('neg/')], {
+          env: cleanEnv(c.dir),
+          timeoutMs: 30_000,
+        });
         expect(result.code).not.toBe(0);
         expect(result.stderr).toContain('SignatureDoesNotMatch');
         await refused(c, from, 'ERR_SIGV4_SIGNATURE_MISMATCH');
@@ -644,35 +815,72 @@ const s3cmd: ClientDef = {
   },
 };
 const s3c = (c: Ctx, args: readonly string[], input?: Buffer, cfg = join(c.dir, 's3cfg')) =>
-  runOk('s3cmd', ['-c', cfg, '--no-progress', ...args], { env: cleanEnv(c.dir), timeoutMs: 60_000, ...(input ? { input } : {}) });
+  runOk('s3cmd', ['-c', cfg, '--no-progress', ...args], {
+    env: cleanEnv(c.dir),
+    timeoutMs: 60_000,
+    ...(input ? { input } : {}),
+  });
 
 // ---------------------------------------------------------------------------------------------------------------
 // rclone (Debian's), the s3 backend as "Other" provider, path-style, on an on-the-fly remote (:s3:).
 
 const rcloneArgs = (c: Ctx, keyId: string, secret: string, token?: string): string[] => [
-  '--config', join(c.dir, 'no-rclone.conf'),
-  '--s3-provider', 'Other',
-  '--s3-endpoint', c.s3.endpoint,
+  '--config',
+  join(c.dir, 'no-rclone.conf'),
+  '--s3-provider',
+  'Other',
+  '--s3-endpoint',
+  c.s3.endpoint,
   '--s3-force-path-style',
-  '--s3-region', REGION,
-  '--s3-access-key-id', keyId,
-  '--s3-secret-access-key', secret,
+  '--s3-region',
+  REGION,
+  '--s3-access-key-id',
+  keyId,
+  '--s3-secret-access-key',
+  secret,
   ...(token ? ['--s3-session-token', token] : []),
-  '--s3-upload-cutoff', '8M',
-  '--s3-chunk-size', '8M',
-  '--retries', '1',
-  '--low-level-retries', '1',
-  '--contimeout', '5s',
-  '--timeout', '20s',
+  '--s3-upload-cutoff',
+  '8M',
+  '--s3-chunk-size',
+  '8M',
+  '--retries',
+  '1',
+  '--low-level-retries',
+  '1',
+  '--contimeout',
+  '5s',
+  '--timeout',
+  '20s',
 ];
 const rc = (c: Ctx, args: readonly string[], input?: Buffer) =>
-  runOk('rclone', [...rcloneArgs(c, K.long.accessKeyId, K.long.secretAccessKey), ...args], { env: cleanEnv(c.dir), timeoutMs: 60_000, ...(input ? { input } : {}) });
+  runOk('rclone', [...rcloneArgs(c, K.long.accessKeyId, K.long.secretAccessKey), ...args], {
+    env: cleanEnv(c.dir),
+    timeoutMs: 60_000,
+    ...(input ? { input } : {}),
+  });
 
 const rclone: ClientDef = {
-  info: () => ({ id: 'rclone', label: 'rclone', version: debianVersion('rclone') ?? '?', from: 'Debian `rclone`', pinned: false }),
+  info: () => ({
+    id: 'rclone',
+    label: 'rclone',
+    version: debianVersion('rclone') ?? '?',
+    from: 'Debian `rclone`',
+    pinned: false,
+  }),
   expected: {
-    put: PASS, get: PASS, head: PASS, list: PASS, copy: PASS, delete: PASS, multipart: PASS, 'stream upload': PASS,
-    'presigned GET': PASS, 'session token': PASS, 'refused: wrong secret': PASS, 'refused: tampered URL': PASS, 'refused: wrong method': PASS,
+    put: PASS,
+    get: PASS,
+    head: PASS,
+    list: PASS,
+    copy: PASS,
+    delete: PASS,
+    multipart: PASS,
+    'stream upload': PASS,
+    'presigned GET': PASS,
+    'session token': PASS,
+    'refused: wrong secret': PASS,
+    'refused: tampered URL': PASS,
+    'refused: wrong method': PASS,
     'refused: expired': PASS,
   },
   setup: async (c) => {
@@ -699,7 +907,10 @@ const rclone: ClientDef = {
       },
       head: async () => {
         const from = c.s3.log.length;
-        const stat = JSON.parse((await rc(c, ['lsjson', '--stat', remote('dir/hello.txt')])).stdout) as { Size: number; Name: string };
+        const stat = JSON.parse((await rc(c, ['lsjson', '--stat', remote('dir/hello.txt')])).stdout) as {
+          Size: number;
+          Name: string;
+        };
         expect(stat).toMatchObject({ Name: 'hello.txt', Size: hello.length });
         expect(allVerified(c, from).some((e) => e.op === 'HeadObject')).toBe(true);
       },
@@ -712,7 +923,9 @@ const rclone: ClientDef = {
         await rc(c, ['sync', local, remote('sync')]);
         const second = await rc(c, ['sync', '-v', local, remote('sync')]);
         expect(second.stderr).not.toMatch(/Copied/);
-        expect(JSON.parse((await rc(c, ['lsjson', remote('sync')])).stdout).map((o: { Name: string }) => o.Name)).toEqual(['a.txt', 'b.txt']);
+        expect(
+          JSON.parse((await rc(c, ['lsjson', remote('sync')])).stdout).map((o: { Name: string }) => o.Name),
+        ).toEqual(['a.txt', 'b.txt']);
         expect(allVerified(c, from).some((e) => e.op === 'ListObjects')).toBe(true);
       },
       copy: async () => {
@@ -739,23 +952,42 @@ const rclone: ClientDef = {
         await rc(c, ['rcat', remote('stream/stdin.txt')], body);
         expect(objects().get('stream/stdin.txt')?.body.equals(body)).toBe(true);
       },
-      ...presignedCells(c, async (key, expiresIn) => (await rc(c, ['link', '--expire', `${expiresIn}s`, remote(key)])).stdout.trim(), {
-        key: 'dir/hello.txt',
-        body: hello,
-      }),
+      ...presignedCells(
+        c,
+        async (key, expiresIn) => (await rc(c, ['link', '--expire', `${expiresIn}s`, remote(key)])).stdout.trim(),
+        {
+          key: 'dir/hello.txt',
+          body: hello,
+        },
+      ),
       'session token': async () => {
         const from = c.s3.log.length;
         const args = rcloneArgs(c, K.temporary.accessKeyId, K.temporary.secretAccessKey, K.temporary.sessionToken);
-        await runOk('rclone', [...args, 'copyto', join(c.dir, 'hello.txt'), remote('token/hello.txt')], { env: cleanEnv(c.dir), timeoutMs: 60_000 });
-        expect((await runOk('rclone', [...args, 'cat', remote('token/hello.txt')], { env: cleanEnv(c.dir), timeoutMs: 60_000 })).stdout).toBe(hello.toString());
-        for (const e of allVerified(c, from, 2)) expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
-      },
-      'refused: wrong secret': async () => {
-        const from = c.s3.log.length;
-        const result = await run('rclone', [...rcloneArgs(c, K.long.accessKeyId, K.wrongSecret), 'cat', remote('neg/wrong-secret.txt')], {
+        await runOk('rclone', [...args, 'copyto', join(c.dir, 'hello.txt'), remote('token/hello.txt')], {
           env: cleanEnv(c.dir),
           timeoutMs: 60_000,
         });
+        expect(
+          (
+            await runOk('rclone', [...args, 'cat', remote('token/hello.txt')], {
+              env: cleanEnv(c.dir),
+              timeoutMs: 60_000,
+            })
+          ).stdout,
+        ).toBe(hello.toString());
+        for (const e of allVerified(c, from, 2))
+          expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
+      },
+      'refused: wrong secret': async () => {
+        const from = c.s3.log.length;
+        const result = await run(
+          'rclone',
+          [...rcloneArgs(c, K.long.accessKeyId, K.wrongSecret), 'cat', remote('neg/wrong-secret.txt')],
+          {
+            env: cleanEnv(c.dir),
+            timeoutMs: 60_000,
+          },
+        );
         expect(result.code).not.toBe(0);
         expect(result.stderr).toContain('SignatureDoesNotMatch');
         await refused(c, from, 'ERR_SIGV4_SIGNATURE_MISMATCH');
@@ -771,11 +1003,28 @@ interface CurlResult {
   status: number;
   body: string;
 }
-async function curl(c: Ctx, args: readonly string[], options: { user?: string; input?: Buffer; out?: string } = {}): Promise<CurlResult> {
+async function curl(
+  c: Ctx,
+  args: readonly string[],
+  options: { user?: string; input?: Buffer; out?: string } = {},
+): Promise<CurlResult> {
   const user = options.user ?? `${K.long.accessKeyId}:${K.long.secretAccessKey}`;
   const { stdout } = await runOk(
     'curl',
-    ['-sS', '--max-time', '20', '--aws-sigv4', `aws:amz:${REGION}:s3`, '--user', user, '-o', options.out ?? '-', '-w', '\n%{http_code}', ...args],
+    [
+      '-sS',
+      '--max-time',
+      '20',
+      '--aws-sigv4',
+      `aws:amz:${REGION}:s3`,
+      '--user',
+      user,
+      '-o',
+      options.out ?? '-',
+      '-w',
+      '\n%{http_code}',
+      ...args,
+    ],
     { env: cleanEnv(c.dir), timeoutMs: 30_000, ...(options.input ? { input: options.input } : {}) },
   );
   const cut = stdout.lastIndexOf('\n');
@@ -783,10 +1032,26 @@ async function curl(c: Ctx, args: readonly string[], options: { user?: string; i
 }
 
 const curlClient: ClientDef = {
-  info: () => ({ id: 'curl', label: 'curl --aws-sigv4', version: debianVersion('curl') ?? '?', from: 'Debian `curl`', pinned: false }),
+  info: () => ({
+    id: 'curl',
+    label: 'curl --aws-sigv4',
+    version: debianVersion('curl') ?? '?',
+    from: 'Debian `curl`',
+    pinned: false,
+  }),
   expected: {
-    put: PASS, get: PASS, head: PASS, list: PASS, copy: PASS, delete: PASS, 'batch delete': PASS, multipart: PASS, 'stream upload': PASS,
-    'session token': PASS, 'refused: wrong secret': PASS, 'refused: altered body': PASS,
+    put: PASS,
+    get: PASS,
+    head: PASS,
+    list: PASS,
+    copy: PASS,
+    delete: PASS,
+    'batch delete': PASS,
+    multipart: PASS,
+    'stream upload': PASS,
+    'session token': PASS,
+    'refused: wrong secret': PASS,
+    'refused: altered body': PASS,
   },
   setup: async (c) => {
     expect((await curl(c, ['-X', 'PUT', `${c.s3.endpoint}/${c.bucket}`])).status).toBe(200);
@@ -801,7 +1066,15 @@ const curlClient: ClientDef = {
         // --data-binary: curl hashes the body it holds. (With -T, curl 7.88 signs the hash of an empty body: see
         // 'stream upload'.) curl 7.88 sends no x-amz-content-sha256 header: the server hashes the body it received.
         const from = c.s3.log.length;
-        const put = await curl(c, ['-X', 'PUT', '-H', 'content-type: text/plain', '--data-binary', `@${join(c.dir, 'hello.txt')}`, url('dir/hello.txt')]);
+        const put = await curl(c, [
+          '-X',
+          'PUT',
+          '-H',
+          'content-type: text/plain',
+          '--data-binary',
+          `@${join(c.dir, 'hello.txt')}`,
+          url('dir/hello.txt'),
+        ]);
         expect(put.status, put.body).toBe(200);
         expect(allVerified(c, from)[0]?.contentSha256).toBeUndefined();
         expect(objects().get('dir/hello.txt')).toMatchObject({ contentType: 'text/plain', body: hello });
@@ -811,10 +1084,24 @@ const curlClient: ClientDef = {
         expect(got).toEqual({ status: 200, body: hello.toString() });
       },
       head: async () => {
-        const { stdout } = await runOk('curl', ['-sS', '--max-time', '20', '--aws-sigv4', `aws:amz:${REGION}:s3`, '--user', `${K.long.accessKeyId}:${K.long.secretAccessKey}`, '-I', url('dir/hello.txt')], {
-          env: cleanEnv(c.dir),
-          timeoutMs: 30_000,
-        });
+        const { stdout } = await runOk(
+          'curl',
+          [
+            '-sS',
+            '--max-time',
+            '20',
+            '--aws-sigv4',
+            `aws:amz:${REGION}:s3`,
+            '--user',
+            `${K.long.accessKeyId}:${K.long.secretAccessKey}`,
+            '-I',
+            url('dir/hello.txt'),
+          ],
+          {
+            env: cleanEnv(c.dir),
+            timeoutMs: 30_000,
+          },
+        );
         expect(stdout).toMatch(/^HTTP\/1\.1 200 /);
         expect(stdout).toMatch(/\r\ncontent-length: 16\r\n/i);
         expect(stdout).toMatch(/\r\ncontent-type: text\/plain\r\n/i);
@@ -832,7 +1119,13 @@ const curlClient: ClientDef = {
         expect(buckets.body).toContain(`<Name>${c.bucket}</Name>`);
       },
       copy: async () => {
-        const copy = await curl(c, ['-X', 'PUT', '-H', `x-amz-copy-source: /${c.bucket}/dir/hello.txt`, url('dir/copy.txt')]);
+        const copy = await curl(c, [
+          '-X',
+          'PUT',
+          '-H',
+          `x-amz-copy-source: /${c.bucket}/dir/hello.txt`,
+          url('dir/copy.txt'),
+        ]);
         expect(copy.status, copy.body).toBe(200);
         expect(copy.body).toContain('<CopyObjectResult');
         expect(objects().get('dir/copy.txt')?.body.equals(hello)).toBe(true);
@@ -842,12 +1135,25 @@ const curlClient: ClientDef = {
         expect(objects().has('dir/copy.txt')).toBe(false);
       },
       'batch delete': async () => {
-        for (const k of ['batch/1.txt', 'batch/2.txt']) expect((await curl(c, ['-X', 'PUT', '--data-binary', k, url(k)])).status).toBe(200);
+        for (const k of ['batch/1.txt', 'batch/2.txt'])
+          expect((await curl(c, ['-X', 'PUT', '--data-binary', k, url(k)])).status).toBe(200);
         const xml = '<Delete><Object><Key>batch/1.txt</Key></Object><Object><Key>batch/2.txt</Key></Object></Delete>';
         const from = c.s3.log.length;
-        const result = await curl(c, ['-X', 'POST', '-H', `content-md5: ${md5Base64(xml)}`, '-H', 'content-type: application/xml', '--data-binary', xml, `${c.s3.endpoint}/${c.bucket}?delete=`]);
+        const result = await curl(c, [
+          '-X',
+          'POST',
+          '-H',
+          `content-md5: ${md5Base64(xml)}`,
+          '-H',
+          'content-type: application/xml',
+          '--data-binary',
+          xml,
+          `${c.s3.endpoint}/${c.bucket}?delete=`,
+        ]);
         expect(result.status, result.body).toBe(200);
-        expect(result.body).toContain('<Deleted><Key>batch/1.txt</Key></Deleted><Deleted><Key>batch/2.txt</Key></Deleted>');
+        expect(result.body).toContain(
+          '<Deleted><Key>batch/1.txt</Key></Deleted><Deleted><Key>batch/2.txt</Key></Deleted>',
+        );
         expect(allVerified(c, from).map((e) => e.op)).toEqual(['DeleteObjects']);
         expect(objects().has('batch/1.txt')).toBe(false);
       },
@@ -860,12 +1166,26 @@ const curlClient: ClientDef = {
         for (const [n, part] of [c.big.subarray(0, 8 * MiB), c.big.subarray(8 * MiB)].entries()) {
           const file = join(c.dir, `part${n + 1}`);
           writeFileSync(file, part);
-          const put = await curl(c, ['-X', 'PUT', '--data-binary', `@${file}`, '-D', '-', `${url('big/upload.bin')}?partNumber=${n + 1}&uploadId=${uploadId}`]);
+          const put = await curl(c, [
+            '-X',
+            'PUT',
+            '--data-binary',
+            `@${file}`,
+            '-D',
+            '-',
+            `${url('big/upload.bin')}?partNumber=${n + 1}&uploadId=${uploadId}`,
+          ]);
           expect(put.status).toBe(200);
           etags.push(/\r\netag: ("[0-9a-f]{32}")/i.exec(put.body)![1]!);
         }
         const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
-        const done = await curl(c, ['-X', 'POST', '--data-binary', xml, `${url('big/upload.bin')}?uploadId=${uploadId}`]);
+        const done = await curl(c, [
+          '-X',
+          'POST',
+          '--data-binary',
+          xml,
+          `${url('big/upload.bin')}?uploadId=${uploadId}`,
+        ]);
         expect(done.status, done.body).toBe(200);
         const out = join(c.dir, 'big.out');
         expect((await curl(c, [url('big/upload.bin')], { out })).status).toBe(200);
@@ -876,7 +1196,11 @@ const curlClient: ClientDef = {
         // UNSIGNED-PAYLOAD when told so in the x-amz-content-sha256 header. (Without that header curl 7.88 signs the
         // hash of an empty body, and the server refuses the upload: checked too.)
         const body = text('streamed from stdin by curl\n');
-        const put = await curl(c, ['-T', '-', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', url('stream/stdin.txt')], { input: body });
+        const put = await curl(
+          c,
+          ['-T', '-', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', url('stream/stdin.txt')],
+          { input: body },
+        );
         expect(put.status, put.body).toBe(200);
         expect(objects().get('stream/stdin.txt')?.body.equals(body)).toBe(true);
         const from = c.s3.log.length;
@@ -888,9 +1212,16 @@ const curlClient: ClientDef = {
         const from = c.s3.log.length;
         const user = `${K.temporary.accessKeyId}:${K.temporary.secretAccessKey}`;
         const token = ['-H', `x-amz-security-token: ${K.temporary.sessionToken}`];
-        expect((await curl(c, ['-X', 'PUT', ...token, '--data-binary', 'with a token', url('token/curl.txt')], { user })).status).toBe(200);
-        expect(await curl(c, [...token, url('token/curl.txt')], { user })).toEqual({ status: 200, body: 'with a token' });
-        for (const e of allVerified(c, from, 2)) expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
+        expect(
+          (await curl(c, ['-X', 'PUT', ...token, '--data-binary', 'with a token', url('token/curl.txt')], { user }))
+            .status,
+        ).toBe(200);
+        expect(await curl(c, [...token, url('token/curl.txt')], { user })).toEqual({
+          status: 200,
+          body: 'with a token',
+        });
+        for (const e of allVerified(c, from, 2))
+          expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
         const before = c.s3.log.length;
         expect((await curl(c, [url('token/curl.txt')], { user })).status).toBe(400);
         await refused(c, before, 'ERR_SIGV4_SESSION_TOKEN');
@@ -905,7 +1236,15 @@ const curlClient: ClientDef = {
       'refused: altered body': async () => {
         // curl signs the x-amz-content-sha256 header it is given: the hash of one body, sent with another.
         const from = c.s3.log.length;
-        const got = await curl(c, ['-X', 'PUT', '-H', `x-amz-content-sha256: ${sha256('the body that was signed')}`, '--data-binary', 'the body that was SENT!!', url('neg/altered.txt')]);
+        const got = await curl(c, [
+          '-X',
+          'PUT',
+          '-H',
+          `x-amz-content-sha256: ${sha256('the body that was signed')}`,
+          '--data-binary',
+          'the body that was SENT!!',
+          url('neg/altered.txt'),
+        ]);
         expect(got.status).toBe(400);
         expect(got.body).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
         await refused(c, from, 'ERR_SIGV4_PAYLOAD_HASH');
@@ -918,7 +1257,10 @@ const curlClient: ClientDef = {
 // ---------------------------------------------------------------------------------------------------------------
 // @aws-sdk/client-s3 and @aws-sdk/s3-request-presigner (pinned in package.json), in this process.
 
-function sdkClient(c: Ctx, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = K.long): S3Client {
+function sdkClient(
+  c: Ctx,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = K.long,
+): S3Client {
   return new S3Client({ endpoint: c.s3.endpoint, forcePathStyle: true, region: REGION, credentials, maxAttempts: 1 });
 }
 async function sdkError(promise: Promise<unknown>): Promise<S3ServiceException> {
@@ -939,7 +1281,10 @@ const sdk: ClientDef = {
     from: `npm \`@aws-sdk/client-s3\`, \`@aws-sdk/s3-request-presigner\` ${npmVersion(ROOT, '@aws-sdk/s3-request-presigner')} (lockfile)`,
     pinned: true,
   }),
-  expected: { ...Object.fromEntries(S3_OPS.filter((op) => op !== 'presigned POST').map((op) => [op, PASS])), 'stream upload': NOT_YET },
+  expected: {
+    ...Object.fromEntries(S3_OPS.filter((op) => op !== 'presigned POST').map((op) => [op, PASS])),
+    'stream upload': NOT_YET,
+  },
   setup: async (c) => {
     await sdkClient(c).send(new CreateBucketCommand({ Bucket: c.bucket }));
   },
@@ -952,10 +1297,26 @@ const sdk: ClientDef = {
       put: async () => {
         // A Uint8Array body goes as a plain PUT, its SHA-256 signed, with the CRC32 the SDK adds by default.
         const from = c.s3.log.length;
-        await s3.send(new PutObjectCommand({ Bucket, Key: 'dir/hello.txt', Body: new Uint8Array(hello), ContentType: 'text/plain', Metadata: { client: 'sdk' } }));
+        await s3.send(
+          new PutObjectCommand({
+            Bucket,
+            Key: 'dir/hello.txt',
+            Body: new Uint8Array(hello),
+            ContentType: 'text/plain',
+            Metadata: { client: 'sdk' },
+          }),
+        );
         const [put] = allVerified(c, from);
-        expect(put).toMatchObject({ op: 'PutObject', contentSha256: sha256(hello), checksums: ['x-amz-checksum-crc32'] });
-        expect(objects().get('dir/hello.txt')).toMatchObject({ body: hello, contentType: 'text/plain', meta: { 'x-amz-meta-client': 'sdk' } });
+        expect(put).toMatchObject({
+          op: 'PutObject',
+          contentSha256: sha256(hello),
+          checksums: ['x-amz-checksum-crc32'],
+        });
+        expect(objects().get('dir/hello.txt')).toMatchObject({
+          body: hello,
+          contentType: 'text/plain',
+          meta: { 'x-amz-meta-client': 'sdk' },
+        });
         // A string body too.
         await s3.send(new PutObjectCommand({ Bucket, Key: 'dir/string.txt', Body: 'a string body' }));
         expect(objects().get('dir/string.txt')?.body.toString()).toBe('a string body');
@@ -967,13 +1328,20 @@ const sdk: ClientDef = {
       },
       head: async () => {
         const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'dir/hello.txt' }));
-        expect([head.ContentLength, head.ContentType, head.ETag]).toEqual([hello.length, 'text/plain', `"${createHash('md5').update(hello).digest('hex')}"`]);
+        expect([head.ContentLength, head.ContentType, head.ETag]).toEqual([
+          hello.length,
+          'text/plain',
+          `"${createHash('md5').update(hello).digest('hex')}"`,
+        ]);
       },
       list: async () => {
         const v2 = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'dir/', Delimiter: '/' }));
         expect(v2.Contents?.map((o) => o.Key)).toEqual(['dir/hello.txt', 'dir/string.txt']);
         const v1 = await s3.send(new ListObjectsCommand({ Bucket, Prefix: 'dir/' }));
-        expect(v1.Contents?.map((o) => [o.Key, o.Size])).toEqual([['dir/hello.txt', hello.length], ['dir/string.txt', 13]]);
+        expect(v1.Contents?.map((o) => [o.Key, o.Size])).toEqual([
+          ['dir/hello.txt', hello.length],
+          ['dir/string.txt', 13],
+        ]);
         expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain(Bucket);
       },
       copy: async () => {
@@ -985,9 +1353,12 @@ const sdk: ClientDef = {
         expect(objects().has('dir/copy.txt')).toBe(false);
       },
       'batch delete': async () => {
-        for (const Key of ['batch/1.txt', 'batch/2.txt']) await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
+        for (const Key of ['batch/1.txt', 'batch/2.txt'])
+          await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
         const from = c.s3.log.length;
-        const result = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'batch/1.txt' }, { Key: 'batch/2.txt' }] } }));
+        const result = await s3.send(
+          new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'batch/1.txt' }, { Key: 'batch/2.txt' }] } }),
+        );
         expect(result.Deleted?.map((d) => d.Key)).toEqual(['batch/1.txt', 'batch/2.txt']);
         const [batch] = allVerified(c, from);
         expect(batch?.op).toBe('DeleteObjects');
@@ -999,7 +1370,14 @@ const sdk: ClientDef = {
         const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
         const parts = [c.big.subarray(0, 8 * MiB), c.big.subarray(8 * MiB)];
         const done = await Promise.all(
-          parts.map(async (part, i) => ({ PartNumber: i + 1, ETag: (await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body: new Uint8Array(part) }))).ETag! })),
+          parts.map(async (part, i) => ({
+            PartNumber: i + 1,
+            ETag: (
+              await s3.send(
+                new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body: new Uint8Array(part) }),
+              )
+            ).ETag!,
+          })),
         );
         await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: done } }));
         const entries = allVerified(c, from);
@@ -1013,11 +1391,29 @@ const sdk: ClientDef = {
         // x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER, the CRC32 in a trailer), for PutObject and for
         // UploadPart. The server verifies the seed signature, then answers 501.
         const from = c.s3.log.length;
-        const put = await sdkError(s3.send(new PutObjectCommand({ Bucket, Key: 'stream/put.txt', Body: Readable.from([text('streamed')]), ContentLength: 8 })));
+        const put = await sdkError(
+          s3.send(
+            new PutObjectCommand({
+              Bucket,
+              Key: 'stream/put.txt',
+              Body: Readable.from([text('streamed')]),
+              ContentLength: 8,
+            }),
+          ),
+        );
         expect([put.name, put.$metadata.httpStatusCode]).toEqual(['NotImplemented', 501]);
         const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'stream/part.bin' }));
         const part = await sdkError(
-          s3.send(new UploadPartCommand({ Bucket, Key: 'stream/part.bin', UploadId, PartNumber: 1, Body: Readable.from([text('a part')]), ContentLength: 6 })),
+          s3.send(
+            new UploadPartCommand({
+              Bucket,
+              Key: 'stream/part.bin',
+              UploadId,
+              PartNumber: 1,
+              Body: Readable.from([text('a part')]),
+              ContentLength: 6,
+            }),
+          ),
         );
         expect([part.name, part.$metadata.httpStatusCode]).toEqual(['NotImplemented', 501]);
         const chunked = since(c.s3, Bucket, from).filter((e) => e.op === 'aws-chunked');
@@ -1028,9 +1424,15 @@ const sdk: ClientDef = {
         expect(objects().has('stream/put.txt')).toBe(false);
         return NOT_YET;
       },
-      ...presignedCells(c, (key, expiresIn) => getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: key }), { expiresIn }), { key: 'dir/hello.txt', body: hello }),
+      ...presignedCells(
+        c,
+        (key, expiresIn) => getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: key }), { expiresIn }),
+        { key: 'dir/hello.txt', body: hello },
+      ),
       'presigned PUT': async () => {
-        const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: 'presigned/put.txt' }), { expiresIn: 300 });
+        const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: 'presigned/put.txt' }), {
+          expiresIn: 300,
+        });
         const body = text('put through an SDK presigned URL\n');
         const from = c.s3.log.length;
         const put = await send(url, { method: 'PUT', body: new Uint8Array(body) });
@@ -1042,19 +1444,30 @@ const sdk: ClientDef = {
         const temp = sdkClient(c, K.temporary);
         const from = c.s3.log.length;
         await temp.send(new PutObjectCommand({ Bucket, Key: 'token/sdk.txt', Body: 'with a session token' }));
-        expect(await (await temp.send(new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' }))).Body!.transformToString()).toBe('with a session token');
-        const url = await getSignedUrl(temp, new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' }), { expiresIn: 300 });
+        expect(
+          await (await temp.send(new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' }))).Body!.transformToString(),
+        ).toBe('with a session token');
+        const url = await getSignedUrl(temp, new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' }), {
+          expiresIn: 300,
+        });
         expect((await send(url)).text).toBe('with a session token');
-        for (const e of allVerified(c, from, 3)) expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
+        for (const e of allVerified(c, from, 3))
+          expect([e.accessKeyId, e.sessionToken]).toEqual([K.temporary.accessKeyId, K.temporary.sessionToken]);
         const { sessionToken: _, ...noToken } = K.temporary;
         const before = c.s3.log.length;
-        const error = await sdkError(sdkClient(c, noToken).send(new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' })));
+        const error = await sdkError(
+          sdkClient(c, noToken).send(new GetObjectCommand({ Bucket, Key: 'token/sdk.txt' })),
+        );
         expect(error.name).toBe('InvalidToken');
         await refused(c, before, 'ERR_SIGV4_SESSION_TOKEN');
       },
       'refused: wrong secret': async () => {
         const from = c.s3.log.length;
-        const error = await sdkError(sdkClient(c, { ...K.long, secretAccessKey: K.wrongSecret }).send(new GetObjectCommand({ Bucket, Key: 'dir/hello.txt' })));
+        const error = await sdkError(
+          sdkClient(c, { ...K.long, secretAccessKey: K.wrongSecret }).send(
+            new GetObjectCommand({ Bucket, Key: 'dir/hello.txt' }),
+          ),
+        );
         expect([error.name, error.$metadata.httpStatusCode]).toEqual(['SignatureDoesNotMatch', 403]);
         await refused(c, from, 'ERR_SIGV4_SIGNATURE_MISMATCH');
       },
@@ -1070,7 +1483,15 @@ const sdk: ClientDef = {
           { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sigv4-e2e-alter-body', override: true },
         );
         const from = c.s3.log.length;
-        const error = await sdkError(altering.send(new PutObjectCommand({ Bucket, Key: 'neg/altered.txt', Body: new Uint8Array(text('the body that was signed')) })));
+        const error = await sdkError(
+          altering.send(
+            new PutObjectCommand({
+              Bucket,
+              Key: 'neg/altered.txt',
+              Body: new Uint8Array(text('the body that was signed')),
+            }),
+          ),
+        );
         expect([error.name, error.$metadata.httpStatusCode]).toEqual(['XAmzContentSHA256Mismatch', 400]);
         const entry = await refused(c, from, 'ERR_SIGV4_PAYLOAD_HASH');
         expect(entry.contentSha256).toBe(sha256('the body that was signed'));
@@ -1098,11 +1519,27 @@ const API_CASES: readonly ApiCase[] = [
   { name: 'path: "(", ")", "*", "!"', method: 'GET', path: '/prod/files/report(1)*!.txt' },
   { name: `path: "'"`, method: 'GET', path: "/prod/names/o'brien" },
   { name: 'path: "%7E"', method: 'GET', path: '/prod/x/%7Euser' },
-  { name: 'GET with a query (empty and repeated values)', method: 'GET', path: '/prod/search', query: [['q', ''], ['tag', 'b'], ['tag', 'a'], ['limit', '10']] },
-  { name: 'POST with a JSON body', method: 'POST', path: '/prod/items', body: JSON.stringify({ name: 'widget', tags: ['a', 'b'], price: 9.5 }) },
+  {
+    name: 'GET with a query (empty and repeated values)',
+    method: 'GET',
+    path: '/prod/search',
+    query: [
+      ['q', ''],
+      ['tag', 'b'],
+      ['tag', 'a'],
+      ['limit', '10'],
+    ],
+  },
+  {
+    name: 'POST with a JSON body',
+    method: 'POST',
+    path: '/prod/items',
+    body: JSON.stringify({ name: 'widget', tags: ['a', 'b'], price: 9.5 }),
+  },
 ];
 const API_OPS = [...API_CASES.map((c) => c.name), 'refused: wrong secret'];
-const queryString = (q: ApiCase['query']): string => (q ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+const queryString = (q: ApiCase['query']): string =>
+  (q ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 
 interface ApiAnswer {
   status: number | null;
@@ -1114,11 +1551,28 @@ function expectApiOk(api: RunningServer, kase: ApiCase, answer: ApiAnswer | unde
   expect(answer, kase.name).toBeDefined();
   const entry = api.log.filter((e) => e.url === kase.path + (kase.query ? `?${queryString(kase.query)}` : '')).at(-1);
   expect(`${answer!.status} ${entry?.code} ${entry?.message ?? ''}`.trim(), answer!.body).toBe('200 ok');
-  const echoed = JSON.parse(answer!.body) as { method: string; rawPath: string; query: string; body: string; accessKeyId: string };
-  expect(echoed).toMatchObject({ method: kase.method, rawPath: kase.path, query: queryString(kase.query), body: kase.body ?? '', accessKeyId: keyId });
+  const echoed = JSON.parse(answer!.body) as {
+    method: string;
+    rawPath: string;
+    query: string;
+    body: string;
+    accessKeyId: string;
+  };
+  expect(echoed).toMatchObject({
+    method: kase.method,
+    rawPath: kase.path,
+    query: queryString(kase.query),
+    body: kase.body ?? '',
+    accessKeyId: keyId,
+  });
 }
 
-async function botocoreApi(api: RunningServer, dir: string, secret: string, cases: readonly ApiCase[]): Promise<ApiAnswer[]> {
+async function botocoreApi(
+  api: RunningServer,
+  dir: string,
+  secret: string,
+  cases: readonly ApiCase[],
+): Promise<ApiAnswer[]> {
   const input = JSON.stringify({
     region: REGION,
     keyId: K.long.accessKeyId,
@@ -1130,12 +1584,21 @@ async function botocoreApi(api: RunningServer, dir: string, secret: string, case
       ...(k.body === undefined ? {} : { body: k.body, headers: { 'content-type': 'application/json' } }),
     })),
   });
-  const { stdout } = await runOk(PYTHON, [join(HERE, 'botocore_apigw.py')], { env: cleanEnv(dir), input, timeoutMs: 60_000 });
+  const { stdout } = await runOk(PYTHON, [join(HERE, 'botocore_apigw.py')], {
+    env: cleanEnv(dir),
+    input,
+    timeoutMs: 60_000,
+  });
   return JSON.parse(stdout) as ApiAnswer[];
 }
 
 async function smithyApi(api: RunningServer, secret: string, kase: ApiCase): Promise<ApiAnswer> {
-  const signer = new SignatureV4({ service: 'execute-api', region: REGION, credentials: { ...K.long, secretAccessKey: secret }, sha256: Sha256 });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: REGION,
+    credentials: { ...K.long, secretAccessKey: secret },
+    sha256: Sha256,
+  });
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of kase.query ?? []) {
     const had = query[k];
@@ -1178,8 +1641,24 @@ class Deferred<T> {
 
 const S3_CLIENTS: readonly ClientDef[] = [awscli, boto3, s3cmd, rclone, curlClient, sdk];
 const API_CLIENTS = [
-  { info: (): ClientInfo => ({ id: 'botocore-requests', label: 'botocore SigV4Auth + requests', version: debianVersion('python3-botocore') ?? '?', from: 'Debian `python3-botocore`, `python3-requests`', pinned: false }) },
-  { info: (): ClientInfo => ({ id: 'smithy-fetch', label: '@smithy/signature-v4 + fetch', version: npmVersion(ROOT, '@smithy/signature-v4'), from: 'npm `@smithy/signature-v4` (lockfile), Node fetch', pinned: true }) },
+  {
+    info: (): ClientInfo => ({
+      id: 'botocore-requests',
+      label: 'botocore SigV4Auth + requests',
+      version: debianVersion('python3-botocore') ?? '?',
+      from: 'Debian `python3-botocore`, `python3-requests`',
+      pinned: false,
+    }),
+  },
+  {
+    info: (): ClientInfo => ({
+      id: 'smithy-fetch',
+      label: '@smithy/signature-v4 + fetch',
+      version: npmVersion(ROOT, '@smithy/signature-v4'),
+      from: 'npm `@smithy/signature-v4` (lockfile), Node fetch',
+      pinned: true,
+    }),
+  },
 ] as const;
 
 const outcomes = new Map<string, Deferred<Outcome>>();
@@ -1238,7 +1717,11 @@ async function runLane(def: ClientDef, info: ClientInfo, ops: readonly S3Op[], s
 }
 
 async function runApiClients(dir: string): Promise<void> {
-  const cellsOf = async (id: string, answers: () => Promise<(ApiAnswer | undefined)[]>, wrong: () => Promise<ApiAnswer>) => {
+  const cellsOf = async (
+    id: string,
+    answers: () => Promise<(ApiAnswer | undefined)[]>,
+    wrong: () => Promise<ApiAnswer>,
+  ) => {
     let list: (ApiAnswer | undefined)[] = [];
     let error: unknown;
     try {
@@ -1269,8 +1752,20 @@ async function runApiClients(dir: string): Promise<void> {
   };
   const simple = API_CASES.find((k) => k.path === '/prod/items')!;
   // The two clients one after the other: the log checks match requests by URL.
-  await cellsOf('botocore-requests', () => botocoreApi(api, dir, K.long.secretAccessKey, API_CASES), async () => (await botocoreApi(api, dir, K.wrongSecret, [simple]))[0]!);
-  await cellsOf('smithy-fetch', async () => { const out: ApiAnswer[] = []; for (const k of API_CASES) out.push(await smithyApi(api, K.long.secretAccessKey, k)); return out; }, () => smithyApi(api, K.wrongSecret, simple));
+  await cellsOf(
+    'botocore-requests',
+    () => botocoreApi(api, dir, K.long.secretAccessKey, API_CASES),
+    async () => (await botocoreApi(api, dir, K.wrongSecret, [simple]))[0]!,
+  );
+  await cellsOf(
+    'smithy-fetch',
+    async () => {
+      const out: ApiAnswer[] = [];
+      for (const k of API_CASES) out.push(await smithyApi(api, K.long.secretAccessKey, k));
+      return out;
+    },
+    () => smithyApi(api, K.wrongSecret, simple),
+  );
 }
 
 const s3Infos = new Map<ClientDef, ClientInfo>();
@@ -1303,7 +1798,14 @@ describe.skipIf(skipped('clients'))('real clients against a server that verifies
         await Promise.all(
           S3_CLIENTS.map(async (d) => {
             const id = (s3Infos.get(d) ?? d.info()).id;
-            return [id, Object.fromEntries(await Promise.all(S3_OPS.map(async (op) => [op, await statusOf('s3', id, op, d.expected[op] !== undefined)])))];
+            return [
+              id,
+              Object.fromEntries(
+                await Promise.all(
+                  S3_OPS.map(async (op) => [op, await statusOf('s3', id, op, d.expected[op] !== undefined)]),
+                ),
+              ),
+            ];
           }),
         ),
       ),
@@ -1314,14 +1816,24 @@ describe.skipIf(skipped('clients'))('real clients against a server that verifies
       clients: API_CLIENTS.map((c) => c.info()),
       cells: Object.fromEntries(
         await Promise.all(
-          API_CLIENTS.map(async (c) => [c.info().id, Object.fromEntries(await Promise.all(API_OPS.map(async (op) => [op, await statusOf('api', c.info().id, op, true)])))]),
+          API_CLIENTS.map(async (c) => [
+            c.info().id,
+            Object.fromEntries(
+              await Promise.all(API_OPS.map(async (op) => [op, await statusOf('api', c.info().id, op, true)])),
+            ),
+          ]),
         ),
       ),
     };
     const report: ClientsReport = { tables: [s3Table, apiTable], durationMs: Date.now() - started };
     mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, 'clients.json'), JSON.stringify({ ...report, exactVersions: { ...boto3Versions } }, null, 2));
-    console.log(`\n${printTable(s3Table)}\n\n${printTable(apiTable)}\n\nreal clients: ${(report.durationMs / 1000).toFixed(1)} s\n`);
+    writeFileSync(
+      join(RESULTS, 'clients.json'),
+      JSON.stringify({ ...report, exactVersions: { ...boto3Versions } }, null, 2),
+    );
+    console.log(
+      `\n${printTable(s3Table)}\n\n${printTable(apiTable)}\n\nreal clients: ${(report.durationMs / 1000).toFixed(1)} s\n`,
+    );
     await s3?.close();
     await api?.close();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -1336,7 +1848,10 @@ describe.skipIf(skipped('clients'))('real clients against a server that verifies
         it(`${label}: ${op}${expected === NOT_YET ? ' (aws-chunked)' : ''}`, async (ctx) => {
           const result = await outcome('s3', id, op).promise;
           if (result.status === FAIL) throw result.error;
-          if (result.status === NOT_YET) ctx.skip(`not yet supported (aws-chunked): ${label} sent ${op} aws-chunked; the seed signature verified and the server answered 501`);
+          if (result.status === NOT_YET)
+            ctx.skip(
+              `not yet supported (aws-chunked): ${label} sent ${op} aws-chunked; the seed signature verified and the server answered 501`,
+            );
           expect(result.status).toBe(PASS);
         }, 180_000);
       }
@@ -1360,7 +1875,8 @@ describe.skipIf(skipped('clients'))('real clients against a server that verifies
     await Promise.allSettled(running);
     expect(s3.log.length).toBeGreaterThan(100);
     for (const e of [...s3.log, ...api.log]) {
-      if (e.status < 400 || (e.status === 404 && e.op !== 'unknown')) expect(`${e.method} ${e.url}: ${e.code}`).toBe(`${e.method} ${e.url}: ok`);
+      if (e.status < 400 || (e.status === 404 && e.op !== 'unknown'))
+        expect(`${e.method} ${e.url}: ${e.code}`).toBe(`${e.method} ${e.url}: ok`);
     }
     // The codes the refusals carried: each a SigV4Error code, none an internal error.
     expect(s3.log.filter((e) => e.status >= 500 && e.status !== 501)).toEqual([]);

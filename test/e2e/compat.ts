@@ -18,7 +18,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeRun } from '../runtime/run-all.js';
-import { CLIENTS_BEGIN, CLIENTS_END, NOT_YET, allClients, countCells, renderClients, shownVersion, type ClientsReport } from './clients/table.js';
+import {
+  CLIENTS_BEGIN,
+  CLIENTS_END,
+  NOT_YET,
+  allClients,
+  countCells,
+  renderClients,
+  shownVersion,
+  type ClientsReport,
+} from './clients/table.js';
 import { skipList } from './skip.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,8 +44,10 @@ interface VitestReport {
   testResults: { name: string; assertionResults: { status: string }[] }[];
 }
 
-const readJson = <T>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined);
-const version = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const readJson = <T>(file: string): T | undefined =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+const version = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 const major = (v: string): string => v.split('.')[0]!;
 const minor = (v: string): string => v.split('.').slice(0, 2).join('.');
 
@@ -53,14 +64,19 @@ const testFailures: string[] = [];
 
 if (!runtimeFile) problems.push('the runtime matrix left no results (node_modules/.cache/sigv4-e2e/runtime.json)');
 if (!vitest) problems.push('the end-to-end tests left no vitest report (node_modules/.cache/sigv4-e2e/vitest.json)');
-if (!clientsReport && !clientsSkipped) problems.push('the real-clients tests left no tables (node_modules/.cache/sigv4-e2e/clients.json)');
+if (!clientsReport && !clientsSkipped)
+  problems.push('the real-clients tests left no tables (node_modules/.cache/sigv4-e2e/clients.json)');
 const runs = runtimeFile?.runs ?? [];
 
 /** Passed tests of one e2e file, by its name. */
 function fileCount(file: string): { passed: number; failed: number; skipped: number } {
   const result = vitest?.testResults.find((r) => r.name.endsWith(file));
   const count = (status: string) => result?.assertionResults.filter((a) => a.status === status).length ?? 0;
-  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') + count('pending') + count('todo') };
+  return {
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped') + count('pending') + count('todo'),
+  };
 }
 const s3 = fileCount('test/e2e/s3.e2e.ts');
 const upload = fileCount('test/e2e/upload.e2e.ts');
@@ -94,8 +110,22 @@ const rows: Row[] = [
     from: 'the machine (`node`)',
     runs: `${core('node')}; S3 end-to-end tests against Swift (${s3.passed} tests); real clients against servers that verify with this library (${clients.passed} tests)`,
   },
-  { runtime: 'Deno', version: version('deno'), key: version('deno'), pinned: true, from: 'npm `deno` (lockfile)', runs: core('deno') },
-  { runtime: 'Bun', version: version('bun'), key: version('bun'), pinned: true, from: 'npm `bun` (lockfile)', runs: core('bun') },
+  {
+    runtime: 'Deno',
+    version: version('deno'),
+    key: version('deno'),
+    pinned: true,
+    from: 'npm `deno` (lockfile)',
+    runs: core('deno'),
+  },
+  {
+    runtime: 'Bun',
+    version: version('bun'),
+    key: version('bun'),
+    pinned: true,
+    from: 'npm `bun` (lockfile)',
+    runs: core('bun'),
+  },
   {
     runtime: 'workerd',
     version: `${version('workerd')} (${run('workerd')?.version ?? '?'})`,
@@ -133,8 +163,10 @@ for (const r of runs) {
   for (const f of r.failures) testFailures.push(`${r.runtime}: ${f.name}: ${f.message.split('\n')[0]}`);
   if (r.skippedByFlag) warnings.push(`${r.name} was SKIPPED by SIGV4_E2E_SKIP`);
 }
-if (vitest && vitest.numFailedTests > 0) testFailures.push(`${vitest.numFailedTests} end-to-end test(s) failed (see vitest's output above)`);
-const skippedCount = runs.reduce((n, r) => n + r.skipped, 0) + (vitest ? vitest.numPendingTests + vitest.numTodoTests : 0) - notYet;
+if (vitest && vitest.numFailedTests > 0)
+  testFailures.push(`${vitest.numFailedTests} end-to-end test(s) failed (see vitest's output above)`);
+const skippedCount =
+  runs.reduce((n, r) => n + r.skipped, 0) + (vitest ? vitest.numPendingTests + vitest.numTodoTests : 0) - notYet;
 
 // The doc's table against this run.
 const generated = table();
@@ -176,13 +208,16 @@ if (begin < 0 || end < begin) {
       if (!line || !cells) {
         problems.push(`README.md: no row for ${r.runtime}`);
       } else if (cells[3] !== r.from || cells[4] !== r.runs) {
-        problems.push(`README.md: the ${r.runtime} row says "${cells[3]} | ${cells[4]}", this run: "${r.from} | ${r.runs}"`);
+        problems.push(
+          `README.md: the ${r.runtime} row says "${cells[3]} | ${cells[4]}", this run: "${r.from} | ${r.runs}"`,
+        );
       } else if (cells[2] !== r.version) {
         (r.pinned ? problems : warnings).push(`README.md: ${r.runtime} ${cells[2]} documented, ${r.version} ran`);
       }
     }
     const swiftLine = generated.split('\n').at(-1)!;
-    if (!documented.includes(swiftLine)) warnings.push(`README.md: the Swift line differs from this run: "${swiftLine}"`);
+    if (!documented.includes(swiftLine))
+      warnings.push(`README.md: the Swift line differs from this run: "${swiftLine}"`);
     docOk = problems.length === 0;
     if (!docOk || warnings.length > 0) console.log('(regenerate with: SIGV4_E2E_WRITE_DOCS=1 bash .ci/e2e.sh)');
   }
@@ -208,19 +243,28 @@ if (cBegin < 0 || cEnd < cBegin) {
   if (documented !== generatedClients.trim()) {
     // Version rows: the npm clients exactly, Debian's by major (warning). Every other line exactly.
     const list = allClients(clientsReport);
-    const isVersionRow = (line: string) => list.some((c) => line.startsWith(`| ${c.label} |`)) && line.split('|').length === 5;
+    const isVersionRow = (line: string) =>
+      list.some((c) => line.startsWith(`| ${c.label} |`)) && line.split('|').length === 5;
     for (const c of list) {
-      const cells = documented.split('\n').find((l) => l.startsWith(`| ${c.label} |`) && l.split('|').length === 5)?.split('|').map((x) => x.trim());
+      const cells = documented
+        .split('\n')
+        .find((l) => l.startsWith(`| ${c.label} |`) && l.split('|').length === 5)
+        ?.split('|')
+        .map((x) => x.trim());
       if (!cells) problems.push(`README.md: no version row for the client ${c.label}`);
-      else if (cells[3] !== c.from) problems.push(`README.md: ${c.label} is documented as installed from "${cells[3]}", this run: "${c.from}"`);
-      else if (cells[2] !== shownVersion(c)) (c.pinned ? problems : warnings).push(`README.md: ${c.label} ${cells[2]} documented, ${c.version} ran`);
+      else if (cells[3] !== c.from)
+        problems.push(`README.md: ${c.label} is documented as installed from "${cells[3]}", this run: "${c.from}"`);
+      else if (cells[2] !== shownVersion(c))
+        (c.pinned ? problems : warnings).push(`README.md: ${c.label} ${cells[2]} documented, ${c.version} ran`);
     }
     const rest = (text: string) => text.split('\n').filter((l) => !isVersionRow(l));
     const want = rest(generatedClients.trim());
     const have = rest(documented);
     const differing = want.filter((l, i) => l !== have[i]);
     if (want.length !== have.length || differing.length > 0) {
-      problems.push(`README.md: the clients tables differ from this run, first at: ${differing[0] ?? '(number of lines)'}`);
+      problems.push(
+        `README.md: the clients tables differ from this run, first at: ${differing[0] ?? '(number of lines)'}`,
+      );
     }
     docOk = problems.length === 0;
     console.log('(regenerate with: SIGV4_E2E_WRITE_DOCS=1 bash .ci/e2e.sh)');
@@ -229,11 +273,17 @@ if (cBegin < 0 || cEnd < cBegin) {
 
 console.log('\nCompatibility, as this run found it:\n');
 console.log(generated.replace(/^/gm, '  '));
-console.log('\n  exact versions: ' + runs.map((r) => `${r.runtime} ${r.version}`).join(', ') + `, Swift ${swiftVersion}`);
+console.log(
+  '\n  exact versions: ' + runs.map((r) => `${r.runtime} ${r.version}`).join(', ') + `, Swift ${swiftVersion}`,
+);
 if (clientsReport) {
   console.log('\nReal clients, as this run found them:\n');
   console.log(generatedClients.replace(/^/gm, '  '));
-  console.log(`\n  exact versions: ${allClients(clientsReport).map((c) => `${c.label} ${c.version}`).join(', ')}; suite took ${(clientsReport.durationMs / 1000).toFixed(1)} s`);
+  console.log(
+    `\n  exact versions: ${allClients(clientsReport)
+      .map((c) => `${c.label} ${c.version}`)
+      .join(', ')}; suite took ${(clientsReport.durationMs / 1000).toFixed(1)} s`,
+  );
 }
 for (const w of warnings) console.log(`!!! ${w}`);
 for (const p of [...testFailures, ...problems]) console.log(`FAIL ${p}`);

@@ -36,7 +36,12 @@ beforeAll(async () => {
   filesDir = await mkdtemp(join(tmpdir(), 'sigv4-load-'));
   child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts', '0'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, FILES_DIR: filesDir, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    env: {
+      ...process.env,
+      FILES_DIR: filesDir,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
@@ -65,9 +70,18 @@ interface Reply {
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 /** One request; `abortAfter` bytes of the body are sent, then the connection is dropped (resolves undefined). */
-function send(url: string, method: string, headers: Record<string, string | number>, body?: Buffer, abortAfter?: number): Promise<Reply | undefined> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string | number>,
+  body?: Buffer,
+  abortAfter?: number,
+): Promise<Reply | undefined> {
   return new Promise((resolve, reject) => {
-    const whole = body === undefined || headers['content-length'] === undefined || Number(headers['content-length']) === body.length;
+    const whole =
+      body === undefined ||
+      headers['content-length'] === undefined ||
+      Number(headers['content-length']) === body.length;
     const req = request(url, { method, headers, agent: abortAfter === undefined && whole ? agent : false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -86,8 +100,10 @@ function send(url: string, method: string, headers: Record<string, string | numb
   });
 }
 
-const s3Code = (reply: Reply): string => /<Code>(\w+)<\/Code>/.exec(reply.body.toString())?.[1] ?? `(none: ${reply.body.toString().slice(0, 80)})`;
-const sigv4Code = (reply: Reply): string | undefined => /<SigV4Code>(\w+)<\/SigV4Code>/.exec(reply.body.toString())?.[1];
+const s3Code = (reply: Reply): string =>
+  /<Code>(\w+)<\/Code>/.exec(reply.body.toString())?.[1] ?? `(none: ${reply.body.toString().slice(0, 80)})`;
+const sigv4Code = (reply: Reply): string | undefined =>
+  /<SigV4Code>(\w+)<\/SigV4Code>/.exec(reply.body.toString())?.[1];
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** A writer's version of a shared key: what a GET may return, whole. */
@@ -99,7 +115,13 @@ interface Version {
 describe('examples/server.ts under load and faults', () => {
   it(`${REQUESTS} requests at concurrency ${CONCURRENCY}: right verdicts, no corrupt object, no temporary file, flat memory`, async () => {
     const keyUrl = (key: string) => `${origin}/${encodeURIComponent(key)}`;
-    const presign = async (key: string, method: 'GET' | 'PUT', contentType?: string, signingDate = Date.now(), expiresIn = 900) =>
+    const presign = async (
+      key: string,
+      method: 'GET' | 'PUT',
+      contentType?: string,
+      signingDate = Date.now(),
+      expiresIn = 900,
+    ) =>
       (
         await presignUrl({
           url: keyUrl(key),
@@ -125,13 +147,21 @@ describe('examples/server.ts under load and faults', () => {
     // Each key starts with a version, so every GET must answer 200.
     for (let k = 0; k < SHARED_KEYS; k++) {
       const { contentType, body } = bodyFor(-1 - k, 1024);
-      const reply = await send(await presign(sharedKey(k), 'PUT', contentType), 'PUT', { 'content-type': contentType, 'content-length': body.length }, body);
+      const reply = await send(
+        await presign(sharedKey(k), 'PUT', contentType),
+        'PUT',
+        { 'content-type': contentType, 'content-length': body.length },
+        body,
+      );
       expect(reply!.status).toBe(200);
     }
 
     const wrong: string[] = [];
     const verdict = (i: number, kind: string, ok: boolean, reply: Reply | undefined) => {
-      if (!ok) wrong.push(`#${i} ${kind}: ${reply ? `${reply.status} ${s3Code(reply)} ${sigv4Code(reply) ?? ''}` : 'no answer'}`);
+      if (!ok)
+        wrong.push(
+          `#${i} ${kind}: ${reply ? `${reply.status} ${s3Code(reply)} ${sigv4Code(reply) ?? ''}` : 'no answer'}`,
+        );
     };
     const counts = new Map<string, number>();
     let slowDowns = 0;
@@ -148,36 +178,81 @@ describe('examples/server.ts under load and faults', () => {
     /** Request `i` of the run: its kind is `i % 12`. */
     async function one(i: number): Promise<void> {
       const key = sharedKey(i);
-      const kinds = ['get', 'get', 'get', 'put', 'put', 'signed-put', 'forged', 'expired', 'dropped', 'too-large', 'hash-mismatch', 'big-put'] as const;
+      const kinds = [
+        'get',
+        'get',
+        'get',
+        'put',
+        'put',
+        'signed-put',
+        'forged',
+        'expired',
+        'dropped',
+        'too-large',
+        'hash-mismatch',
+        'big-put',
+      ] as const;
       const kind = kinds[i % kinds.length]!;
       counts.set(kind, (counts.get(kind) ?? 0) + 1);
       switch (kind) {
         case 'get': {
           const reply = await valid(async () => send(await presign(key, 'GET'), 'GET', {}));
           const version = versions.get(String(reply?.headers['content-type']));
-          verdict(i, kind, reply?.status === 200 && version !== undefined && version.sha256 === sha256(reply.body), reply);
+          verdict(
+            i,
+            kind,
+            reply?.status === 200 && version !== undefined && version.sha256 === sha256(reply.body),
+            reply,
+          );
           return;
         }
         case 'put':
         case 'big-put': {
           const { contentType, body } = bodyFor(i, kind === 'put' ? 1024 + ((i * 7919) % 65536) : 2 * 1024 * 1024 + i);
-          const reply = await valid(async () => send(await presign(key, 'PUT', contentType), 'PUT', { 'content-type': contentType, 'content-length': body.length }, body));
+          const reply = await valid(async () =>
+            send(
+              await presign(key, 'PUT', contentType),
+              'PUT',
+              { 'content-type': contentType, 'content-length': body.length },
+              body,
+            ),
+          );
           verdict(i, kind, reply?.status === 200, reply);
           return;
         }
         case 'signed-put': {
           const { contentType, body } = bodyFor(i, 512 + ((i * 131) % 8192));
-          const signed = await signRequest({ url: keyUrl(key), method: 'PUT', service: 's3', region: 'us-east-1', credentials, headers: { 'content-type': contentType }, body });
-          const reply = await valid(() => send(signed.url, 'PUT', { ...signed.headers, 'content-length': body.length }, body));
+          const signed = await signRequest({
+            url: keyUrl(key),
+            method: 'PUT',
+            service: 's3',
+            region: 'us-east-1',
+            credentials,
+            headers: { 'content-type': contentType },
+            body,
+          });
+          const reply = await valid(() =>
+            send(signed.url, 'PUT', { ...signed.headers, 'content-length': body.length }, body),
+          );
           verdict(i, kind, reply?.status === 200, reply);
           return;
         }
         case 'hash-mismatch': {
           const { contentType, body } = bodyFor(i, 4096);
-          const signed = await signRequest({ url: keyUrl(key), method: 'PUT', service: 's3', region: 'us-east-1', credentials, headers: { 'content-type': contentType }, body });
+          const signed = await signRequest({
+            url: keyUrl(key),
+            method: 'PUT',
+            service: 's3',
+            region: 'us-east-1',
+            credentials,
+            headers: { 'content-type': contentType },
+            body,
+          });
           versions.delete(contentType); // never stored
           const other = Buffer.from(body).fill('x', 0, 16);
-          const reply = await valid(() => send(signed.url, 'PUT', { ...signed.headers, 'content-length': other.length }, other));
+          const reply = await valid(() =>
+            send(signed.url, 'PUT', { ...signed.headers, 'content-length': other.length }, other),
+          );
           verdict(i, kind, reply?.status === 400 && s3Code(reply) === 'XAmzContentSHA256Mismatch', reply);
           return;
         }
@@ -185,23 +260,51 @@ describe('examples/server.ts under load and faults', () => {
           const url = await presign(key, i % 2 === 0 ? 'GET' : 'PUT');
           const forged = url.slice(0, -1) + (url.endsWith('0') ? '1' : '0');
           const reply = await send(forged, i % 2 === 0 ? 'GET' : 'PUT', { 'content-length': 5 }, Buffer.from('forge'));
-          verdict(i, kind, reply?.status === 403 && s3Code(reply) === 'SignatureDoesNotMatch' && sigv4Code(reply) === 'ERR_SIGV4_SIGNATURE_MISMATCH', reply);
+          verdict(
+            i,
+            kind,
+            reply?.status === 403 &&
+              s3Code(reply) === 'SignatureDoesNotMatch' &&
+              sigv4Code(reply) === 'ERR_SIGV4_SIGNATURE_MISMATCH',
+            reply,
+          );
           return;
         }
         case 'expired': {
           const reply = await send(await presign(key, 'GET', undefined, Date.now() - 3_600_000, 60), 'GET', {});
-          verdict(i, kind, reply?.status === 403 && s3Code(reply) === 'AccessDenied' && sigv4Code(reply) === 'ERR_SIGV4_EXPIRED', reply);
+          verdict(
+            i,
+            kind,
+            reply?.status === 403 && s3Code(reply) === 'AccessDenied' && sigv4Code(reply) === 'ERR_SIGV4_EXPIRED',
+            reply,
+          );
           return;
         }
         case 'dropped': {
           const { contentType, body } = bodyFor(i, 256 * 1024);
           versions.delete(contentType); // never stored
-          await send(await presign(key, 'PUT', contentType), 'PUT', { 'content-type': contentType, 'content-length': body.length }, body, 64 * 1024);
+          await send(
+            await presign(key, 'PUT', contentType),
+            'PUT',
+            { 'content-type': contentType, 'content-length': body.length },
+            body,
+            64 * 1024,
+          );
           return;
         }
         case 'too-large': {
-          const reply = await send(await presign(key, 'PUT'), 'PUT', { 'content-length': MAX_BYTES + 1 }, Buffer.alloc(1));
-          verdict(i, kind, reply?.status === 413 && s3Code(reply) === 'EntityTooLarge' && reply.headers['connection'] === 'close', reply);
+          const reply = await send(
+            await presign(key, 'PUT'),
+            'PUT',
+            { 'content-length': MAX_BYTES + 1 },
+            Buffer.alloc(1),
+          );
+          verdict(
+            i,
+            kind,
+            reply?.status === 413 && s3Code(reply) === 'EntityTooLarge' && reply.headers['connection'] === 'close',
+            reply,
+          );
           return;
         }
       }
@@ -234,12 +337,14 @@ describe('examples/server.ts under load and faults', () => {
     for (let k = 0; k < SHARED_KEYS; k++) {
       const reply = (await send(await presign(sharedKey(k), 'GET'), 'GET', {}))!;
       const version = versions.get(String(reply.headers['content-type']));
-      if (reply.status !== 200 || version === undefined || version.sha256 !== sha256(reply.body)) corrupt.push(`${sharedKey(k)}: ${reply.status} ${reply.headers['content-type']}`);
+      if (reply.status !== 200 || version === undefined || version.sha256 !== sha256(reply.body))
+        corrupt.push(`${sharedKey(k)}: ${reply.status} ${reply.headers['content-type']}`);
     }
     agent.destroy();
     // Dropped uploads are cleaned up as the server notices them: a moment at most.
     const temporaryFiles = async () => (await readdir(filesDir)).filter((name) => name.endsWith('.tmp'));
-    for (let wait = 0; wait < 100 && (await temporaryFiles()).length > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let wait = 0; wait < 100 && (await temporaryFiles()).length > 0; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const leftovers = await temporaryFiles();
 
     latencies.sort((a, b) => a - b);

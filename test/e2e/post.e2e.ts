@@ -21,11 +21,19 @@ import { createBucket } from './swift.js';
 
 const swift = inject('swift');
 const s = swift!;
-const credentials = swift ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : { accessKeyId: 'x', secretAccessKey: 'x' };
+const credentials = swift
+  ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey }
+  : { accessKeyId: 'x', secretAccessKey: 'x' };
 
 /** Every key in a bucket, from a header-signed ListObjectsV2. */
 async function listKeys(bucket: string): Promise<string[]> {
-  const list = await signRequest({ url: `${s.endpoint}/${bucket}`, service: 's3', region: s.region, credentials, query: { 'list-type': '2' } });
+  const list = await signRequest({
+    url: `${s.endpoint}/${bucket}`,
+    service: 's3',
+    region: s.region,
+    credentials,
+    query: { 'list-type': '2' },
+  });
   const response = await fetch(list.url, { headers: list.headers });
   expect(response.status).toBe(200);
   return [...(await response.text()).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
@@ -73,107 +81,132 @@ describe.skipIf(!swift)('Swift s3api has no POST uploads (Swift 2.30)', () => {
   });
 });
 
-describe.skipIf(!swift || skipped('upload'))('browser form through a POST policy (Chromium → verifyPresignedPost gateway → Swift)', () => {
-  const BUCKET = 'post-form';
-  const MAX = 64 * 1024;
-  let server: PostFormServer;
-  let browser: Browser;
-  const folder = mkdtempSync(join(tmpdir(), 'sigv4-post-'));
+describe.skipIf(!swift || skipped('upload'))(
+  'browser form through a POST policy (Chromium → verifyPresignedPost gateway → Swift)',
+  () => {
+    const BUCKET = 'post-form';
+    const MAX = 64 * 1024;
+    let server: PostFormServer;
+    let browser: Browser;
+    const folder = mkdtempSync(join(tmpdir(), 'sigv4-post-'));
 
-  beforeAll(async () => {
-    await createBucket(s, BUCKET);
-    server = await startPostFormServer({ endpoint: s.endpoint, bucket: BUCKET, region: s.region, credentials, maxBytes: MAX });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      await createBucket(s, BUCKET);
+      server = await startPostFormServer({
+        endpoint: s.endpoint,
+        bucket: BUCKET,
+        region: s.region,
+        credentials,
+        maxBytes: MAX,
+      });
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
 
-  /** Opens the form, picks the file, types a title, lets `before` touch the page, submits; resolves with /upload's answer. */
-  async function submit(page: Page, name: string, bytes: Uint8Array, title: string, before?: (page: Page) => Promise<void>) {
-    const path = join(folder, name);
-    writeFileSync(path, bytes);
-    await page.goto(server.url);
-    await page.setInputFiles('#file', path);
-    await page.fill('#title', title);
-    await before?.(page);
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${server.origin}/upload`), page.click('#upload')]);
-    return response;
-  }
-
-  it('uploads a file within the policy: 303 to the redirect, and Swift holds the bytes, the key and the title', async () => {
-    const page = await browser.newPage();
-    try {
-      const bytes = randomBytes(MAX); // the largest size the policy allows
-      const response = await submit(page, 'photo ü 1+1.bin', bytes, 'Holiday');
-      expect(response.status()).toBe(303);
-      await page.waitForURL(`${server.origin}/done?**`);
-      const key = (await page.locator('#result').getAttribute('data-key'))!;
-      expect(key).toMatch(/^uploads\/[0-9a-f-]{36}\/photo ü 1\+1\.bin$/);
-      expect(await page.locator('#result').textContent()).toMatch(/^Uploaded uploads\/.* \(ETag "?[0-9a-f]{32}"?\)\.$/);
-
-      // The object in Swift: same bytes, the title as metadata.
-      const keyPath = key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
-      const get = await presignUrl({ url: `${s.endpoint}/${BUCKET}/${keyPath}`, service: 's3', region: s.region, credentials });
-      const object = await fetch(get.url);
-      expect(object.status).toBe(200);
-      expect(object.headers.get('x-amz-meta-title')).toBe('Holiday');
-      expect(object.headers.get('content-type')).toBe('binary/octet-stream');
-      expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
-      expect(await listKeys(BUCKET)).toContain(key);
-    } finally {
-      await page.close();
+    /** Opens the form, picks the file, types a title, lets `before` touch the page, submits; resolves with /upload's answer. */
+    async function submit(
+      page: Page,
+      name: string,
+      bytes: Uint8Array,
+      title: string,
+      before?: (page: Page) => Promise<void>,
+    ) {
+      const path = join(folder, name);
+      writeFileSync(path, bytes);
+      await page.goto(server.url);
+      await page.setInputFiles('#file', path);
+      await page.fill('#title', title);
+      await before?.(page);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${server.origin}/upload`),
+        page.click('#upload'),
+      ]);
+      return response;
     }
-  });
 
-  it('refuses a file one byte over content-length-range: 400 EntityTooLarge, nothing written', async () => {
-    const page = await browser.newPage();
-    try {
-      const before = await listKeys(BUCKET);
-      const response = await submit(page, 'too-large.bin', randomBytes(MAX + 1), 'Too large');
-      expect(response.status()).toBe(400);
-      const body = await response.text();
-      expect(body).toContain('<Code>EntityTooLarge</Code>');
-      expect(body).toContain('<SigV4Code>ERR_SIGV4_ENTITY_TOO_LARGE</SigV4Code>');
-      // S3's fixed message: the SigV4Error's text stays on the server.
-      expect(body).toContain('<Message>Your proposed upload exceeds the maximum allowed size.</Message>');
-      expect(body).not.toContain('content-length-range');
-      expect(await listKeys(BUCKET)).toEqual(before);
-    } finally {
-      await page.close();
-    }
-  });
+    it('uploads a file within the policy: 303 to the redirect, and Swift holds the bytes, the key and the title', async () => {
+      const page = await browser.newPage();
+      try {
+        const bytes = randomBytes(MAX); // the largest size the policy allows
+        const response = await submit(page, 'photo ü 1+1.bin', bytes, 'Holiday');
+        expect(response.status()).toBe(303);
+        await page.waitForURL(`${server.origin}/done?**`);
+        const key = (await page.locator('#result').getAttribute('data-key'))!;
+        expect(key).toMatch(/^uploads\/[0-9a-f-]{36}\/photo ü 1\+1\.bin$/);
+        expect(await page.locator('#result').textContent()).toMatch(
+          /^Uploaded uploads\/.* \(ETag "?[0-9a-f]{32}"?\)\.$/,
+        );
 
-  it('refuses an empty file: 400 EntityTooSmall', async () => {
-    const page = await browser.newPage();
-    try {
-      const response = await submit(page, 'empty.bin', new Uint8Array(0), 'Empty');
-      expect(response.status()).toBe(400);
-      expect(await response.text()).toContain('<SigV4Code>ERR_SIGV4_ENTITY_TOO_SMALL</SigV4Code>');
-    } finally {
-      await page.close();
-    }
-  });
+        // The object in Swift: same bytes, the title as metadata.
+        const keyPath = key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
+        const get = await presignUrl({
+          url: `${s.endpoint}/${BUCKET}/${keyPath}`,
+          service: 's3',
+          region: s.region,
+          credentials,
+        });
+        const object = await fetch(get.url);
+        expect(object.status).toBe(200);
+        expect(object.headers.get('x-amz-meta-title')).toBe('Holiday');
+        expect(object.headers.get('content-type')).toBe('binary/octet-stream');
+        expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
+        expect(await listKeys(BUCKET)).toContain(key);
+      } finally {
+        await page.close();
+      }
+    });
 
-  it('refuses a key moved out of its prefix in the page: 403, nothing written', async () => {
-    const page = await browser.newPage();
-    try {
-      const before = await listKeys(BUCKET);
-      const response = await submit(page, 'moved.txt', new TextEncoder().encode('moved'), 'Moved', (p) =>
-        p.evaluate(() => {
-          (document.querySelector('input[name="key"]') as HTMLInputElement).value = 'elsewhere/${filename}';
-        }),
-      );
-      expect(response.status()).toBe(403);
-      const body = await response.text();
-      expect(body).toContain('<SigV4Code>ERR_SIGV4_POLICY_CONDITION</SigV4Code>');
-      expect(body).toContain('<Code>AccessDenied</Code><Message>Access Denied</Message>');
-      expect(body).not.toContain('expected to start with');
-      expect(await listKeys(BUCKET)).toEqual(before);
-    } finally {
-      await page.close();
-    }
-  });
-});
+    it('refuses a file one byte over content-length-range: 400 EntityTooLarge, nothing written', async () => {
+      const page = await browser.newPage();
+      try {
+        const before = await listKeys(BUCKET);
+        const response = await submit(page, 'too-large.bin', randomBytes(MAX + 1), 'Too large');
+        expect(response.status()).toBe(400);
+        const body = await response.text();
+        expect(body).toContain('<Code>EntityTooLarge</Code>');
+        expect(body).toContain('<SigV4Code>ERR_SIGV4_ENTITY_TOO_LARGE</SigV4Code>');
+        // S3's fixed message: the SigV4Error's text stays on the server.
+        expect(body).toContain('<Message>Your proposed upload exceeds the maximum allowed size.</Message>');
+        expect(body).not.toContain('content-length-range');
+        expect(await listKeys(BUCKET)).toEqual(before);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('refuses an empty file: 400 EntityTooSmall', async () => {
+      const page = await browser.newPage();
+      try {
+        const response = await submit(page, 'empty.bin', new Uint8Array(0), 'Empty');
+        expect(response.status()).toBe(400);
+        expect(await response.text()).toContain('<SigV4Code>ERR_SIGV4_ENTITY_TOO_SMALL</SigV4Code>');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('refuses a key moved out of its prefix in the page: 403, nothing written', async () => {
+      const page = await browser.newPage();
+      try {
+        const before = await listKeys(BUCKET);
+        const response = await submit(page, 'moved.txt', new TextEncoder().encode('moved'), 'Moved', (p) =>
+          p.evaluate(() => {
+            (document.querySelector('input[name="key"]') as HTMLInputElement).value = 'elsewhere/${filename}';
+          }),
+        );
+        expect(response.status()).toBe(403);
+        const body = await response.text();
+        expect(body).toContain('<SigV4Code>ERR_SIGV4_POLICY_CONDITION</SigV4Code>');
+        expect(body).toContain('<Code>AccessDenied</Code><Message>Access Denied</Message>');
+        expect(body).not.toContain('expected to start with');
+        expect(await listKeys(BUCKET)).toEqual(before);
+      } finally {
+        await page.close();
+      }
+    });
+  },
+);

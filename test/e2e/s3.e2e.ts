@@ -46,7 +46,12 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
     signRequest({ ...scope, url: objectUrl(key), method, credentials, ...options });
 
   /** Sends a request; resolves with status, headers, body bytes and the S3 error code. */
-  async function send(url: string, method: string, headers: Record<string, string> = {}, body?: Uint8Array<ArrayBuffer>) {
+  async function send(
+    url: string,
+    method: string,
+    headers: Record<string, string> = {},
+    body?: Uint8Array<ArrayBuffer>,
+  ) {
     const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const text = new TextDecoder().decode(bytes);
@@ -64,9 +69,22 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       throw error;
     }
   }
-  async function localSigned(url: string, method: string, headers: Record<string, string>, body?: Uint8Array): Promise<string> {
+  async function localSigned(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body?: Uint8Array,
+  ): Promise<string> {
     try {
-      await verifyRequest({ url, method, headers, ...scope, getCredentials, diagnoseMethod: true, ...(body === undefined ? {} : { body }) });
+      await verifyRequest({
+        url,
+        method,
+        headers,
+        ...scope,
+        getCredentials,
+        diagnoseMethod: true,
+        ...(body === undefined ? {} : { body }),
+      });
       return 'ok';
     } catch (error) {
       if (isSigV4Error(error)) return error.code;
@@ -84,12 +102,24 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
 
   /** Keys under a prefix, from a header-signed ListObjectsV2. */
   async function listKeys(prefix: string): Promise<string[]> {
-    const list = await signRequest({ ...scope, url: `${s.endpoint}/${BUCKET}`, credentials, query: { 'list-type': '2', prefix } });
+    const list = await signRequest({
+      ...scope,
+      url: `${s.endpoint}/${BUCKET}`,
+      credentials,
+      query: { 'list-type': '2', prefix },
+    });
     const { status, text } = await send(list.url, 'GET', list.headers);
     expect(status, text).toBe(200);
     const unescape = (x: string) =>
-      x.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#x?[0-9a-f]+;/gi, (e) =>
-        String.fromCodePoint(Number(e.slice(2, -1).startsWith('x') ? '0' + e.slice(2, -1) : e.slice(2, -1)))).replace(/&amp;/g, '&');
+      x
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&#x?[0-9a-f]+;/gi, (e) =>
+          String.fromCodePoint(Number(e.slice(2, -1).startsWith('x') ? '0' + e.slice(2, -1) : e.slice(2, -1))),
+        )
+        .replace(/&amp;/g, '&');
     return [...text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescape(m[1]!));
   }
 
@@ -153,7 +183,7 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       'keys/tilde~.txt',
       "keys/bang!star*quote'paren().txt",
       'keys/question?and#hash.txt',
-      'keys/all of them + % ü // ~ !*\'() ?#.txt',
+      "keys/all of them + % ü // ~ !*'() ?#.txt",
     ];
     for (const key of keys) {
       it(JSON.stringify(key), async () => {
@@ -175,7 +205,13 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
         expect(await localSigned(get.url, 'GET', get.headers)).toBe('ok');
         // And through sigv4/lite: a presigned PUT and GET, then a header-signed DELETE.
         const small = bytesOf(`lite: ${key}`);
-        const litePut = await lite.presignUrl({ ...scope, url: objectUrl(key), method: 'PUT', credentials, expiresIn: 300 });
+        const litePut = await lite.presignUrl({
+          ...scope,
+          url: objectUrl(key),
+          method: 'PUT',
+          credentials,
+          expiresIn: 300,
+        });
         expect((await send(litePut.url, 'PUT', {}, small)).status).toBe(200);
         const liteGet = await lite.presignUrl({ ...scope, url: objectUrl(key), credentials, expiresIn: 300 });
         expect((await send(liteGet.url, 'GET')).text).toBe(`lite: ${key}`);
@@ -204,7 +240,9 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
     await presignedPut(key, bytesOf('a,b\n1,2\n'), { 'content-type': 'text/csv' });
     // Header values are bytes (fetch reads them as Latin-1): non-ASCII names travel in RFC 6266's filename*.
     const disposition = 'attachment; filename="report 2026.csv"; filename*=UTF-8\'\'report%202026%20%C3%BC.csv';
-    const got = await presignedGet(key, { query: { 'response-content-disposition': disposition, 'response-content-type': 'application/x-test' } });
+    const got = await presignedGet(key, {
+      query: { 'response-content-disposition': disposition, 'response-content-type': 'application/x-test' },
+    });
     expect(got.status, got.text).toBe(200);
     expect(got.headers.get('content-disposition')).toBe(disposition);
     expect(got.headers.get('content-type')).toBe('application/x-test');
@@ -227,14 +265,28 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
 
   describe('refused with 403, nothing written, and refused by the local verifier too', () => {
     // [name, make the request from a valid presigned PUT, Swift's S3 error code, the verifier's code]
-    type Tamper = (put: { url: string; headers: Record<string, string> }) => Promise<{ url: string; method: string; headers: Record<string, string> }>;
-    const flip = (url: string) => url.replace(/(X-Amz-Signature=[0-9a-f]{20})([0-9a-f])/, (_, a: string, c: string) => a + (c === 'a' ? 'b' : 'a'));
+    type Tamper = (put: {
+      url: string;
+      headers: Record<string, string>;
+    }) => Promise<{ url: string; method: string; headers: Record<string, string> }>;
+    const flip = (url: string) =>
+      url.replace(/(X-Amz-Signature=[0-9a-f]{20})([0-9a-f])/, (_, a: string, c: string) => a + (c === 'a' ? 'b' : 'a'));
     const cases: [string, Tamper, string, string][] = [
-      ['flipped signature character', async (put) => ({ ...put, url: flip(put.url), method: 'PUT' }), 'SignatureDoesNotMatch', 'ERR_SIGV4_SIGNATURE_MISMATCH'],
+      [
+        'flipped signature character',
+        async (put) => ({ ...put, url: flip(put.url), method: 'PUT' }),
+        'SignatureDoesNotMatch',
+        'ERR_SIGV4_SIGNATURE_MISMATCH',
+      ],
       [
         'wrong secret',
         async () => {
-          const put = await presignUrl({ ...scope, url: objectUrl('refused/object'), method: 'PUT', credentials: { ...credentials, secretAccessKey: 'wrong' } });
+          const put = await presignUrl({
+            ...scope,
+            url: objectUrl('refused/object'),
+            method: 'PUT',
+            credentials: { ...credentials, secretAccessKey: 'wrong' },
+          });
           return { url: put.url, method: 'PUT', headers: put.headers };
         },
         'SignatureDoesNotMatch',
@@ -316,7 +368,10 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
     it('PUT (body hashed), GET, HEAD, list and DELETE', async () => {
       const key = 'signed/a b+c ü.txt';
       const body = bytesOf('signed in the Authorization header');
-      const put = await sign('PUT', key, { body, headers: { 'content-type': 'text/plain', 'x-amz-meta-owner': 'ann' } });
+      const put = await sign('PUT', key, {
+        body,
+        headers: { 'content-type': 'text/plain', 'x-amz-meta-owner': 'ann' },
+      });
       expect(put.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
       const stored = await send(put.url, 'PUT', put.headers, body);
       expect(stored.status, stored.text).toBe(200);
@@ -350,7 +405,13 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       expect(Buffer.from(get.bytes).equals(Buffer.from(body))).toBe(true);
     });
 
-    const refusals: [string, () => Promise<{ url: string; method: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }>, number, string, string][] = [
+    const refusals: [
+      string,
+      () => Promise<{ url: string; method: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }>,
+      number,
+      string,
+      string,
+    ][] = [
       [
         'flipped signature character',
         async () => {
@@ -365,7 +426,13 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       [
         'wrong secret',
         async () => {
-          const put = await signRequest({ ...scope, url: objectUrl('refused/signed'), method: 'PUT', credentials: { ...credentials, secretAccessKey: 'wrong' }, body: bytesOf('x') });
+          const put = await signRequest({
+            ...scope,
+            url: objectUrl('refused/signed'),
+            method: 'PUT',
+            credentials: { ...credentials, secretAccessKey: 'wrong' },
+            body: bytesOf('x'),
+          });
           return { url: put.url, method: 'PUT', headers: put.headers, body: bytesOf('x') };
         },
         403,
@@ -395,8 +462,16 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       [
         'signed header changed',
         async () => {
-          const put = await sign('PUT', 'refused/signed', { body: bytesOf('x'), headers: { 'x-amz-meta-owner': 'ann' } });
-          return { url: put.url, method: 'PUT', headers: { ...put.headers, 'x-amz-meta-owner': 'eve' }, body: bytesOf('x') };
+          const put = await sign('PUT', 'refused/signed', {
+            body: bytesOf('x'),
+            headers: { 'x-amz-meta-owner': 'ann' },
+          });
+          return {
+            url: put.url,
+            method: 'PUT',
+            headers: { ...put.headers, 'x-amz-meta-owner': 'eve' },
+            body: bytesOf('x'),
+          };
         },
         403,
         'SignatureDoesNotMatch',
@@ -405,7 +480,10 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       [
         'signed header not sent',
         async () => {
-          const put = await sign('PUT', 'refused/signed', { body: bytesOf('x'), headers: { 'x-amz-meta-owner': 'ann' } });
+          const put = await sign('PUT', 'refused/signed', {
+            body: bytesOf('x'),
+            headers: { 'x-amz-meta-owner': 'ann' },
+          });
           const { 'x-amz-meta-owner': _, ...headers } = put.headers;
           return { url: put.url, method: 'PUT', headers, body: bytesOf('x') };
         },
@@ -416,7 +494,10 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
       [
         'dated 20 minutes ago (past the 15-minute clock skew)',
         async () => {
-          const put = await sign('PUT', 'refused/signed', { body: bytesOf('x'), signingDate: Date.now() - 20 * 60_000 });
+          const put = await sign('PUT', 'refused/signed', {
+            body: bytesOf('x'),
+            signingDate: Date.now() - 20 * 60_000,
+          });
           return { url: put.url, method: 'PUT', headers: put.headers, body: bytesOf('x') };
         },
         403,
@@ -450,7 +531,11 @@ describe.skipIf(!swift)('S3 end to end (Swift s3api)', () => {
     it('Swift accepts any session token value; the verifier checks it against the credentials', async () => {
       const key = 'differences/token';
       await presignedPut(key, bytesOf('t'));
-      const get = await presignUrl({ ...scope, url: objectUrl(key), credentials: { ...credentials, sessionToken: 'any-token-at-all' } });
+      const get = await presignUrl({
+        ...scope,
+        url: objectUrl(key),
+        credentials: { ...credentials, sessionToken: 'any-token-at-all' },
+      });
       expect((await send(get.url, 'GET')).status).toBe(200);
       expect(await localPresigned(get.url, 'GET')).toBe('ERR_SIGV4_SESSION_TOKEN');
     });

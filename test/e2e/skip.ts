@@ -7,9 +7,13 @@ export type Part = (typeof PARTS)[number];
 
 /** The parts named in SIGV4_E2E_SKIP. Throws for an unknown name, and for any name under CI. */
 export function skipList(): Set<Part> {
-  const names = (process.env['SIGV4_E2E_SKIP'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env['SIGV4_E2E_SKIP'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(PARTS as readonly string[]).includes(name)) throw new Error(`SIGV4_E2E_SKIP: unknown part ${JSON.stringify(name)} (known: ${PARTS.join(', ')})`);
+    if (!(PARTS as readonly string[]).includes(name))
+      throw new Error(`SIGV4_E2E_SKIP: unknown part ${JSON.stringify(name)} (known: ${PARTS.join(', ')})`);
   }
   if (names.length > 0 && process.env['CI']) {
     throw new Error(`SIGV4_E2E_SKIP=${names.join(',')} is refused under CI: every part must run there`);

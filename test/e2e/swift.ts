@@ -30,8 +30,11 @@ export interface RunningSwift extends SwiftInfo {
 
 /** Starts Swift and resolves once every server answers (a few seconds). */
 export async function startSwift(timeoutMs = 60_000): Promise<RunningSwift> {
-  if (!existsSync(SWIFT_PYTHON)) throw new Error(`${SWIFT_PYTHON} not found: apt-get install python3-swift (bash .ci/e2e.sh does)`);
-  const child: ChildProcess = spawn(SWIFT_PYTHON, [LAUNCHER, '--max-seconds', '1800'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(SWIFT_PYTHON))
+    throw new Error(`${SWIFT_PYTHON} not found: apt-get install python3-swift (bash .ci/e2e.sh does)`);
+  const child: ChildProcess = spawn(SWIFT_PYTHON, [LAUNCHER, '--max-seconds', '1800'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
   const lines = createInterface({ input: child.stdout! });
@@ -77,7 +80,11 @@ export async function swiftToken(swift: SwiftInfo): Promise<{ token: string; sto
  * Creates a bucket (a Swift container) over the native API. `corsOrigin` sets the container's CORS metadata,
  * which Swift's proxy turns into Access-Control-Allow-Origin on the S3 responses.
  */
-export async function createBucket(swift: SwiftInfo, name: string, options: { corsOrigin?: string } = {}): Promise<void> {
+export async function createBucket(
+  swift: SwiftInfo,
+  name: string,
+  options: { corsOrigin?: string } = {},
+): Promise<void> {
   const { token, storageUrl } = await swiftToken(swift);
   const headers: Record<string, string> = { 'x-auth-token': token };
   if (options.corsOrigin) {
@@ -85,7 +92,8 @@ export async function createBucket(swift: SwiftInfo, name: string, options: { co
     headers['x-container-meta-access-control-expose-headers'] = 'etag';
   }
   const response = await fetch(`${storageUrl}/${encodeURIComponent(name)}`, { method: 'PUT', headers });
-  if (response.status !== 201 && response.status !== 202) throw new Error(`creating container ${name}: ${response.status}`);
+  if (response.status !== 201 && response.status !== 202)
+    throw new Error(`creating container ${name}: ${response.status}`);
 }
 
 /** The last lines of Swift's log, for a failure message. */

@@ -96,7 +96,9 @@ describe.skipIf(!swift || skipped('upload'))('browser upload page (Chromium → 
         const download = await fetch(href!);
         expect(download.status).toBe(200);
         expect(download.headers.get('content-type')).toBe(type);
-        expect(download.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
+        expect(download.headers.get('content-disposition')).toBe(
+          `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+        );
         const got = Buffer.from(await download.arrayBuffer());
         expect(got.length).toBe(size);
         expect(got.equals(bytes)).toBe(true);
@@ -114,7 +116,10 @@ describe.skipIf(!swift || skipped('upload'))('browser upload page (Chromium → 
       await page.route('**/presign', async (route) => {
         const response = await route.fetch();
         const answer = (await response.json()) as { put: { url: string } };
-        answer.put.url = answer.put.url.replace(/X-Amz-Signature=(.)/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+        answer.put.url = answer.put.url.replace(
+          /X-Amz-Signature=(.)/,
+          (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
+        );
         await route.fulfill({ response, json: answer });
       });
       await page.goto(server.url);
@@ -124,7 +129,9 @@ describe.skipIf(!swift || skipped('upload'))('browser upload page (Chromium → 
       await page.click('#upload');
       // Swift's s3api sends its 403 without CORS headers (S3 adds them to errors too), so the page is only told that
       // the request failed; with S3 it would show "the bucket answered 403".
-      await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^(the upload failed \(network or CORS\)|the bucket answered 403: .*)$/);
+      await expect
+        .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+        .toMatch(/^(the upload failed \(network or CORS\)|the bucket answered 403: .*)$/);
       expect(await page.locator('#download').isHidden()).toBe(true);
       expect((await listKeys()).filter((key) => key.endsWith('/refused.txt'))).toEqual([]);
     } finally {

@@ -8,7 +8,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { isSigV4Error, presignUrl, SigningKeyCache, signRequest, verifyPresignedUrl, verifyRequest, type CredentialLookup } from '../../src/index.js';
+import {
+  isSigV4Error,
+  presignUrl,
+  SigningKeyCache,
+  signRequest,
+  verifyPresignedUrl,
+  verifyRequest,
+  type CredentialLookup,
+} from '../../src/index.js';
 
 const VERIFICATIONS = 30_000;
 const CONCURRENCY = 64;
@@ -21,7 +29,15 @@ const ids = Array.from({ length: KEYS }, (_, i) => `AKIDLOAD${String(i).padStart
 const secrets = new Map(ids.map((id, i) => [id, { secretAccessKey: `load-secret-${i}/EXAMPLE` }]));
 const STUCK = new Set(ids.slice(0, 5)); // their key store never answers
 
-type Kind = 'valid presigned' | 'valid header' | 'forged' | 'garbage query' | 'expired' | 'unknown key' | 'replayed as header' | 'stuck lookup';
+type Kind =
+  | 'valid presigned'
+  | 'valid header'
+  | 'forged'
+  | 'garbage query'
+  | 'expired'
+  | 'unknown key'
+  | 'replayed as header'
+  | 'stuck lookup';
 const EXPECTED: Record<Kind, string> = {
   'valid presigned': 'ok',
   'valid header': 'ok',
@@ -41,13 +57,36 @@ describe('verifiers under load and faults (in process)', () => {
     const header = new Map<string, Awaited<ReturnType<typeof signRequest>>>();
     for (const id of ids) {
       const credentials = { accessKeyId: id, ...secrets.get(id)! };
-      presigned.set(id, (await presignUrl({ url: `https://b.s3.amazonaws.com/k/${id}?x=1`, ...scope, credentials, signingDate, cache: false })).url);
-      header.set(id, await signRequest({ url: `https://b.s3.amazonaws.com/k/${id}`, method: 'PUT', ...scope, credentials, signingDate, body: 'data', cache: false }));
+      presigned.set(
+        id,
+        (
+          await presignUrl({
+            url: `https://b.s3.amazonaws.com/k/${id}?x=1`,
+            ...scope,
+            credentials,
+            signingDate,
+            cache: false,
+          })
+        ).url,
+      );
+      header.set(
+        id,
+        await signRequest({
+          url: `https://b.s3.amazonaws.com/k/${id}`,
+          method: 'PUT',
+          ...scope,
+          credentials,
+          signingDate,
+          body: 'data',
+          cache: false,
+        }),
+      );
     }
     const kinds = Object.keys(EXPECTED) as Kind[];
     const garbage = 'a=%FF&'.repeat(500).slice(0, -1);
     /** The URL with its signature's first hex digit changed. */
-    const forge = (url: string): string => url.replace(/X-Amz-Signature=(\w)/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+    const forge = (url: string): string =>
+      url.replace(/X-Amz-Signature=(\w)/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
     // The mutations must change what they say they change (a test that forges nothing would pass for the wrong reason).
     const sample = presigned.get(ids[5]!)!;
     expect(sample).toContain('&x=1');
@@ -64,7 +103,8 @@ describe('verifiers under load and faults (in process)', () => {
         const s = header.get(id)!;
         p = verifyRequest({ ...common, url: s.url, method: 'PUT', headers: s.headers, body: 'data' });
       } else if (kind === 'forged') p = verifyPresignedUrl({ ...common, url: forge(url) });
-      else if (kind === 'garbage query') p = verifyPresignedUrl({ ...common, url: url.replace('&x=1', `&${garbage}&x=1`) });
+      else if (kind === 'garbage query')
+        p = verifyPresignedUrl({ ...common, url: url.replace('&x=1', `&${garbage}&x=1`) });
       else if (kind === 'expired') p = verifyPresignedUrl({ ...common, url, now: signingDate + 3_601_000 });
       else if (kind === 'unknown key') p = verifyPresignedUrl({ ...common, url, getCredentials: () => undefined });
       else {
@@ -105,7 +145,8 @@ describe('verifiers under load and faults (in process)', () => {
           latencies.push(ms);
           if (kind !== 'stuck lookup') (micros.get(kind) ?? micros.set(kind, []).get(kind)!).push(ms * 1000);
           counts.set(kind, (counts.get(kind) ?? 0) + 1);
-          if (got !== EXPECTED[kind] && wrong.length < 20) wrong.push(`${kind}: expected ${EXPECTED[kind]}, got ${got}`);
+          if (got !== EXPECTED[kind] && wrong.length < 20)
+            wrong.push(`${kind}: expected ${EXPECTED[kind]}, got ${got}`);
         }
       }),
     );
@@ -123,7 +164,10 @@ describe('verifiers under load and faults (in process)', () => {
         `verify-load: ${VERIFICATIONS} verifications in ${seconds.toFixed(1)} s (${Math.round(VERIFICATIONS / seconds)}/s), ` +
           `latency p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(1)} ms`,
         `verify-load: heap ${(heapBefore / 2 ** 20).toFixed(1)} MiB before, ${(heapAfter / 2 ** 20).toFixed(1)} MiB after (collected)`,
-        ...kinds.map((k) => `verify-load: ${k}: ${counts.get(k)} × ${EXPECTED[k]}${k === 'stuck lookup' ? '' : `, median ${Math.round(median(micros.get(k)!))} µs under load`}`),
+        ...kinds.map(
+          (k) =>
+            `verify-load: ${k}: ${counts.get(k)} × ${EXPECTED[k]}${k === 'stuck lookup' ? '' : `, median ${Math.round(median(micros.get(k)!))} µs under load`}`,
+        ),
       ].join('\n'),
     );
 

@@ -53,14 +53,23 @@ interface Reply {
 }
 
 /** One request with node:http (so the agent, and the connection header, are the test's). */
-function send(url: string, init: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer; agent?: Agent } = {}): Promise<Reply> {
+function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer; agent?: Agent } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent: init.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, agent: init.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -79,7 +88,8 @@ const liveBuffers = async (): Promise<number> => {
 };
 
 const s3Code = (reply: Reply): string | undefined => /<Code>(\w+)<\/Code>/.exec(reply.body.toString())?.[1];
-const temporaryFiles = async (root: string): Promise<string[]> => (await fs.readdir(root)).filter((name) => name.endsWith('.tmp'));
+const temporaryFiles = async (root: string): Promise<string[]> =>
+  (await fs.readdir(root)).filter((name) => name.endsWith('.tmp'));
 
 async function until(condition: () => Promise<boolean>, what: string, ms = 3000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -101,7 +111,8 @@ function openPut(url: string, headers: Record<string, string | number>) {
     req.on('error', reject);
   });
   reply.catch(() => {}); // awaited by the tests that expect an answer
-  const write = (data: Buffer): Promise<void> => new Promise((resolve) => (req.write(data) ? resolve() : req.once('drain', () => resolve())));
+  const write = (data: Buffer): Promise<void> =>
+    new Promise((resolve) => (req.write(data) ? resolve() : req.once('drain', () => resolve())));
   return { req, reply, write };
 }
 
@@ -115,12 +126,16 @@ describe('concurrent PUTs to one key: last writer wins, whole', () => {
       contentType: `text/x-writer-${i}`,
       body: Buffer.from(`writer ${i};`.repeat(2000 + i * 300)), // 20 KiB to 150 KiB: writes interleave
     }));
-    const urls = await Promise.all(writers.map((w) => files.presign({ origin, method: 'PUT', key, contentType: w.contentType })));
+    const urls = await Promise.all(
+      writers.map((w) => files.presign({ origin, method: 'PUT', key, contentType: w.contentType })),
+    );
     try {
       for (let round = 0; round < 6; round++) {
         // Readers during the writes: from the first round on, the key exists, so every read is whole.
         const reads = round === 0 ? [] : Array.from({ length: 10 }, () => send(get, { agent }));
-        const puts = writers.map((w, i) => send(urls[i]!, { method: 'PUT', headers: { 'content-type': w.contentType }, body: w.body, agent }));
+        const puts = writers.map((w, i) =>
+          send(urls[i]!, { method: 'PUT', headers: { 'content-type': w.contentType }, body: w.body, agent }),
+        );
         for (const reply of await Promise.all(puts)) expect(reply.status, reply.body.toString()).toBe(200);
         for (const reply of [...(await Promise.all(reads)), await send(get, { agent })]) {
           expect(reply.status, `round ${round}: ${reply.body.toString().slice(0, 200)}`).toBe(200);
@@ -162,7 +177,9 @@ describe('a refused upload: answered, Connection: close, the body not read', () 
       const req = request(put, { method: 'PUT', agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       });
       req.on('error', reject);
       // 16 KiB chunks until the answer: no Content-Length, so the server finds out while reading.
@@ -234,7 +251,11 @@ describe('uploads are streamed to disk, capped in number and bounded in time', (
     upload.req.end();
     const done = await upload.reply;
     expect(done.status, done.body.toString()).toBe(200);
-    expect(JSON.parse(done.body.toString())).toEqual({ key: 'large.bin', bytes: size, contentType: 'application/x-large' });
+    expect(JSON.parse(done.body.toString())).toEqual({
+      key: 'large.bin',
+      bytes: size,
+      contentType: 'application/x-large',
+    });
     expect(await temporaryFiles(root)).toEqual([]);
 
     const got = await send(await files.presign({ origin, method: 'GET', key: 'large.bin' }));
@@ -278,7 +299,9 @@ describe('the upload cap and the body deadline', () => {
     expect((await send(urls[3]!, { method: 'PUT', body: 'fourth' })).status).toBe(200);
 
     // A burst of 12: some pass, the rest are told to slow down; never more than 2 files written at once.
-    const burst = await Promise.all(Array.from({ length: 12 }, () => send(urls[3]!, { method: 'PUT', body: Buffer.alloc(256 * 1024) })));
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => send(urls[3]!, { method: 'PUT', body: Buffer.alloc(256 * 1024) })),
+    );
     expect(burst.every((r) => r.status === 200 || (r.status === 503 && s3Code(r) === 'SlowDown'))).toBe(true);
     expect(burst.some((r) => r.status === 200)).toBe(true);
     expect(mostWriting).toBeLessThanOrEqual(2);
@@ -338,7 +361,11 @@ describe('header-signed PUTs: the body must match the signed x-amz-content-sha25
     expect((await send(unsigned.url, { method: 'PUT', headers: unsigned.headers, body: 'anything' })).status).toBe(200);
     expect(await temporaryFiles(root)).toEqual([]);
     const got = await send(await files.presign({ origin, method: 'GET', key: 'signed' }));
-    expect([got.status, got.body.toString(), got.headers['content-type']]).toEqual([200, 'the signed body', 'text/plain']);
+    expect([got.status, got.body.toString(), got.headers['content-type']]).toEqual([
+      200,
+      'the signed body',
+      'text/plain',
+    ]);
   });
 });
 
@@ -347,7 +374,12 @@ function failingOpen(code: string, writes = false) {
   return {
     ...fs,
     open: async (path: Parameters<typeof fs.open>[0], flags?: Parameters<typeof fs.open>[1]) => {
-      if (flags === 'r' || (writes && flags === 'wx')) throw Object.assign(new Error(`${code}: simulated, open '${String(path)}'`), { code, errno: -24, syscall: 'open' });
+      if (flags === 'r' || (writes && flags === 'wx'))
+        throw Object.assign(new Error(`${code}: simulated, open '${String(path)}'`), {
+          code,
+          errno: -24,
+          syscall: 'open',
+        });
       return fs.open(path, flags);
     },
   };
@@ -361,7 +393,14 @@ describe('file-system errors: only ENOENT is "no such key"', () => {
     // One folder, several servers over it: one stores the key, the others read it through a failing file system.
     const writer = await start({ root, log });
     const key = 'stored/key.txt';
-    expect((await send(await writer.files.presign({ origin: writer.origin, method: 'PUT', key }), { method: 'PUT', body: 'kept' })).status).toBe(200);
+    expect(
+      (
+        await send(await writer.files.presign({ origin: writer.origin, method: 'PUT', key }), {
+          method: 'PUT',
+          body: 'kept',
+        })
+      ).status,
+    ).toBe(200);
     for (const [code, status, s3] of [
       ['EMFILE', 503, 'ServiceUnavailable'],
       ['ENFILE', 503, 'ServiceUnavailable'],
@@ -376,21 +415,34 @@ describe('file-system errors: only ENOENT is "no such key"', () => {
       if (status === 503) expect(reply.headers['retry-after']).toBe('1');
       expect(lines.at(-1)).toBe(`2025-01-01T12:00:00.000Z GET ${status} ${s3}: storage failed (Error ${code})`);
     }
-    const missing = await send(await writer.files.presign({ origin: writer.origin, method: 'GET', key: 'never/stored' }));
+    const missing = await send(
+      await writer.files.presign({ origin: writer.origin, method: 'GET', key: 'never/stored' }),
+    );
     expect([missing.status, s3Code(missing)]).toEqual([404, 'NoSuchKey']);
     // And the key is still there for a file system that works.
-    expect((await send(await writer.files.presign({ origin: writer.origin, method: 'GET', key }))).body.toString()).toBe('kept');
+    expect(
+      (await send(await writer.files.presign({ origin: writer.origin, method: 'GET', key }))).body.toString(),
+    ).toBe('kept');
   });
 
   it('out of file descriptors, a PUT answers 503 and leaves the stored object as it was', async () => {
     const root = await fs.mkdtemp(join(tmpdir(), 'sigv4-example-faults-'));
     const writer = await start({ root });
     const key = 'kept';
-    expect((await send(await writer.files.presign({ origin: writer.origin, method: 'PUT', key }), { method: 'PUT', body: 'before' })).status).toBe(200);
+    expect(
+      (
+        await send(await writer.files.presign({ origin: writer.origin, method: 'PUT', key }), {
+          method: 'PUT',
+          body: 'before',
+        })
+      ).status,
+    ).toBe(200);
     const { files, origin } = await start({ root, storage: failingOpen('EMFILE', true), log: () => {} });
     const reply = await send(await files.presign({ origin, method: 'PUT', key }), { method: 'PUT', body: 'after' });
     expect([reply.status, s3Code(reply)]).toEqual([503, 'ServiceUnavailable']);
-    expect((await send(await writer.files.presign({ origin: writer.origin, method: 'GET', key }))).body.toString()).toBe('before');
+    expect(
+      (await send(await writer.files.presign({ origin: writer.origin, method: 'GET', key }))).body.toString(),
+    ).toBe('before');
     expect(await temporaryFiles(root)).toEqual([]);
   });
 });
@@ -415,10 +467,14 @@ describe('a credential lookup that fails on every request', () => {
       expect(new Set(replies.map((r) => `${r.status} ${s3Code(r)}`))).toEqual(new Set(['500 InternalError']));
       expect(replies.every((r) => !r.body.toString().includes('hunter2'))).toBe(true);
       expect(lines).toHaveLength(10);
-      for (const line of lines) expect(line).toBe('2025-01-01T12:00:00.000Z GET 500 InternalError: credential lookup failed (Error)');
+      for (const line of lines)
+        expect(line).toBe('2025-01-01T12:00:00.000Z GET 500 InternalError: credential lookup failed (Error)');
       clock += 1000;
       await send(get, { agent });
-      expect(lines.slice(10)).toEqual(['(suppressed 990 similar lines)', '2025-01-01T12:00:01.000Z GET 500 InternalError: credential lookup failed (Error)']);
+      expect(lines.slice(10)).toEqual([
+        '(suppressed 990 similar lines)',
+        '2025-01-01T12:00:01.000Z GET 500 InternalError: credential lookup failed (Error)',
+      ]);
       expect(consoleError).not.toHaveBeenCalled();
     } finally {
       agent.destroy();
@@ -437,10 +493,14 @@ describe('a credential lookup that fails on every request', () => {
     const started = performance.now();
     const replies = await Promise.all(Array.from({ length: 20 }, () => send(get)));
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(new Set(replies.map((r) => `${r.status} ${s3Code(r)} ${r.headers['retry-after']}`))).toEqual(new Set(['503 ServiceUnavailable 1']));
+    expect(new Set(replies.map((r) => `${r.status} ${s3Code(r)} ${r.headers['retry-after']}`))).toEqual(
+      new Set(['503 ServiceUnavailable 1']),
+    );
     expect(signals).toHaveLength(20);
     expect(signals.every((s) => s?.aborted)).toBe(true);
-    expect(new Set(lines)).toEqual(new Set(['2025-01-01T12:00:00.000Z GET 503 ServiceUnavailable: credential lookup timed out']));
+    expect(new Set(lines)).toEqual(
+      new Set(['2025-01-01T12:00:00.000Z GET 503 ServiceUnavailable: credential lookup timed out']),
+    );
   });
 
   it('by default the lines go to console.error, rate-limited the same way', async () => {
@@ -454,7 +514,9 @@ describe('a credential lookup that fails on every request', () => {
     for (let i = 0; i < 40; i++) expect((await send(get)).status).toBe(500);
     expect(consoleError).toHaveBeenCalledTimes(10);
     for (const call of consoleError.mock.calls) {
-      expect(call).toEqual(['2025-01-01T12:00:00.000Z GET 500 InternalError: credential lookup failed (TypeError ECONNREFUSED)']);
+      expect(call).toEqual([
+        '2025-01-01T12:00:00.000Z GET 500 InternalError: credential lookup failed (TypeError ECONNREFUSED)',
+      ]);
     }
   });
 });

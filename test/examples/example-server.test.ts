@@ -32,20 +32,30 @@ afterAll(async () => {
 
 const listing = async (): Promise<string[]> => (await readdir(root)).sort();
 
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; type: string | null }> {
+async function call(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; type: string | null }> {
   const res = await fetch(url, init);
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
 }
 
 /** The S3 code each SigV4 error code is answered with (403 all). */
-const S3_CODE: Record<string, string> = { ERR_SIGV4_SIGNATURE_MISMATCH: 'SignatureDoesNotMatch', ERR_SIGV4_UNKNOWN_ACCESS_KEY: 'InvalidAccessKeyId' };
+const S3_CODE: Record<string, string> = {
+  ERR_SIGV4_SIGNATURE_MISMATCH: 'SignatureDoesNotMatch',
+  ERR_SIGV4_UNKNOWN_ACCESS_KEY: 'InvalidAccessKeyId',
+};
 
 /** A 403 whose S3 error XML names the S3 code and the SigV4 error code. */
 async function expectForbidden(url: string, init: RequestInit, code: string): Promise<void> {
   const { status, body, type } = await call(url, init);
   expect(status, body).toBe(403);
   expect(type).toBe('application/xml');
-  expect(body).toMatch(new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<Error><Code>${S3_CODE[code] ?? 'AccessDenied'}</Code><Message>[^<]+</Message><SigV4Code>${code}</SigV4Code></Error>$`));
+  expect(body).toMatch(
+    new RegExp(
+      `^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<Error><Code>${S3_CODE[code] ?? 'AccessDenied'}</Code><Message>[^<]+</Message><SigV4Code>${code}</SigV4Code></Error>$`,
+    ),
+  );
 }
 
 describe('examples/server.ts over loopback', () => {
@@ -53,7 +63,11 @@ describe('examples/server.ts over loopback', () => {
     clock = START;
     const key = 'docs/report 1 ü.txt';
     const put = await files.presign({ origin, method: 'PUT', key, contentType: 'text/plain' });
-    const uploaded = await call(put, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello, world' });
+    const uploaded = await call(put, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello, world',
+    });
     expect(uploaded.status, uploaded.body).toBe(200);
     expect(JSON.parse(uploaded.body)).toEqual({ key, bytes: 12, contentType: 'text/plain' });
     expect(await listing()).toHaveLength(1); // the data and its metadata, in one file
@@ -70,19 +84,41 @@ describe('examples/server.ts over loopback', () => {
     clock = START;
     const before = await listing();
     const key = 'uploads/new.bin';
-    const put = await files.presign({ origin, method: 'PUT', key, contentType: 'application/octet-stream', expiresIn: 60 });
+    const put = await files.presign({
+      origin,
+      method: 'PUT',
+      key,
+      contentType: 'application/octet-stream',
+      expiresIn: 60,
+    });
     const init = { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'payload' };
 
     // Tampered: another key, another signature character, another (signed) content type, a dropped parameter.
     expect(put).toContain('/uploads%2Fnew.bin?');
-    await expectForbidden(put.replace('/uploads%2Fnew.bin?', '/uploads%2Fnew.bim?'), init, 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    await expectForbidden(put.replace('/uploads%2Fnew.bin?', '/docs%2Freport%201%20%C3%BC.txt?'), init, 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    await expectForbidden(put.replace('/uploads%2Fnew.bin?', '/uploads/new.bin?'), init, 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectForbidden(
+      put.replace('/uploads%2Fnew.bin?', '/uploads%2Fnew.bim?'),
+      init,
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
+    await expectForbidden(
+      put.replace('/uploads%2Fnew.bin?', '/docs%2Freport%201%20%C3%BC.txt?'),
+      init,
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
+    await expectForbidden(
+      put.replace('/uploads%2Fnew.bin?', '/uploads/new.bin?'),
+      init,
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
     const last = put.at(-1)!;
     await expectForbidden(put.slice(0, -1) + (last === '0' ? '1' : '0'), init, 'ERR_SIGV4_SIGNATURE_MISMATCH');
     await expectForbidden(put, { ...init, headers: { 'content-type': 'text/html' } }, 'ERR_SIGV4_SIGNATURE_MISMATCH');
     // (fetch gives a string body a content type of its own; bytes go without one.)
-    await expectForbidden(put, { method: 'PUT', body: new TextEncoder().encode('payload') }, 'ERR_SIGV4_SIGNED_HEADERS');
+    await expectForbidden(
+      put,
+      { method: 'PUT', body: new TextEncoder().encode('payload') },
+      'ERR_SIGV4_SIGNED_HEADERS',
+    );
     await expectForbidden(put.replace('X-Amz-Expires=60', 'X-Amz-Expires=600'), init, 'ERR_SIGV4_SIGNATURE_MISMATCH');
     await expectForbidden(put.replace(/&X-Amz-Signature=\w+/, ''), init, 'ERR_SIGV4_MALFORMED');
     await expectForbidden(`${origin}/${encodeURIComponent(key)}`, init, 'ERR_SIGV4_MALFORMED');
@@ -99,9 +135,24 @@ describe('examples/server.ts over loopback', () => {
 
     // Wrong key: signed with another secret under this server's access key id, or with an unknown key.
     const sign = (secretAccessKey: string, accessKeyId = credentials.accessKeyId) =>
-      presignUrl({ url: `${origin}/${encodeURIComponent(key)}`, method: 'PUT', service: 's3', region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, signingDate: clock });
-    await expectForbidden((await sign('a guessed secret')).url, { method: 'PUT', body: 'x' }, 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    await expectForbidden((await sign(credentials.secretAccessKey, 'AKIDSOMEONEELSE')).url, { method: 'PUT', body: 'x' }, 'ERR_SIGV4_UNKNOWN_ACCESS_KEY');
+      presignUrl({
+        url: `${origin}/${encodeURIComponent(key)}`,
+        method: 'PUT',
+        service: 's3',
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey },
+        signingDate: clock,
+      });
+    await expectForbidden(
+      (await sign('a guessed secret')).url,
+      { method: 'PUT', body: 'x' },
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
+    await expectForbidden(
+      (await sign(credentials.secretAccessKey, 'AKIDSOMEONEELSE')).url,
+      { method: 'PUT', body: 'x' },
+      'ERR_SIGV4_UNKNOWN_ACCESS_KEY',
+    );
 
     // Expired: valid through its 60th second, refused at the 61st.
     clock = START + 61_000;

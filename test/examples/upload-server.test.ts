@@ -18,13 +18,24 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-function presign(body: string, agent: Agent | false = false): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function presign(
+  body: string,
+  agent: Agent | false = false,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.origin}/presign`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      `${server.origin}/presign`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        agent,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -35,11 +46,20 @@ describe('examples/upload/server.ts /presign', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       for (let round = 0; round < 20; round++) {
-        const refused = await presign(JSON.stringify({ name: 'x'.repeat(8192 + round), type: 'text/plain', size: 1 }), agent);
-        expect([refused.status, refused.headers['connection'], refused.body]).toEqual([413, 'close', 'expected at most 4096 bytes of JSON']);
+        const refused = await presign(
+          JSON.stringify({ name: 'x'.repeat(8192 + round), type: 'text/plain', size: 1 }),
+          agent,
+        );
+        expect([refused.status, refused.headers['connection'], refused.body]).toEqual([
+          413,
+          'close',
+          'expected at most 4096 bytes of JSON',
+        ]);
         const ok = await presign(JSON.stringify({ name: 'notes.txt', type: 'text/plain', size: 5 }), agent);
         expect(ok.status, `round ${round}`).toBe(200);
-        expect(JSON.parse(ok.body)).toMatchObject({ key: expect.stringMatching(/^uploads\/[0-9a-f-]{36}\/notes\.txt$/) });
+        expect(JSON.parse(ok.body)).toMatchObject({
+          key: expect.stringMatching(/^uploads\/[0-9a-f-]{36}\/notes\.txt$/),
+        });
       }
     } finally {
       agent.destroy();

@@ -5,7 +5,11 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startPostFormServer, type PostFormServer, type PostFormServerOptions } from '../../examples/post-form/server.js';
+import {
+  startPostFormServer,
+  type PostFormServer,
+  type PostFormServerOptions,
+} from '../../examples/post-form/server.js';
 
 const credentials = { accessKeyId: 'AKIDPOSTFAULTS', secretAccessKey: 'post-faults-secret/EXAMPLE+KEY' };
 const BUCKET = 'uploads-bucket';
@@ -35,7 +39,14 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<PostFormServerOptions> = {}): Promise<PostFormServer> {
-  const gateway = await startPostFormServer({ endpoint: bucketUrl, bucket: BUCKET, region: 'us-east-1', credentials, maxBytes: MAX, ...options });
+  const gateway = await startPostFormServer({
+    endpoint: bucketUrl,
+    bucket: BUCKET,
+    region: 'us-east-1',
+    credentials,
+    maxBytes: MAX,
+    ...options,
+  });
   gateways.push(gateway);
   return gateway;
 }
@@ -45,7 +56,8 @@ async function formBody(gateway: PostFormServer, size: number): Promise<{ body: 
   const page = await (await fetch(gateway.url)).text();
   const unescape = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
   const form = new FormData();
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) form.append(unescape(m[1]!), unescape(m[2]!));
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    form.append(unescape(m[1]!), unescape(m[2]!));
   form.append('x-amz-meta-title', 'a title');
   form.append('file', new Blob([Buffer.alloc(size, 0x61)]), 'f.txt');
   const encoded = new Response(form);
@@ -60,11 +72,15 @@ interface Reply {
 
 function post(gateway: PostFormServer, body: Buffer, type: string, agent: Agent | false = false): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${gateway.origin}/upload`, { method: 'POST', headers: { 'content-type': type, 'content-length': body.length }, agent }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      `${gateway.origin}/upload`,
+      { method: 'POST', headers: { 'content-type': type, 'content-length': body.length }, agent },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -95,11 +111,15 @@ describe('examples/post-form/server.ts: a refused body', () => {
     const gateway = await start();
     for (let round = 0; round < 10; round++) {
       const reply = await new Promise<Reply>((resolve, reject) => {
-        const req = request(`${gateway.origin}/upload`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, agent: false }, (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        });
+        const req = request(
+          `${gateway.origin}/upload`,
+          { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+          },
+        );
         req.on('error', reject);
         req.write(Buffer.alloc(MAX + 64 * 1024 + 1, 0x61)); // over the limit in one go, and the request left open
       });
@@ -116,7 +136,9 @@ describe('examples/post-form/server.ts: a refused body', () => {
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
     socket.on('error', () => {});
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${2 ** 30}\r\n\r\n`);
+    socket.write(
+      `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${2 ** 30}\r\n\r\n`,
+    );
     await closed;
     expect(received).toMatch(/^HTTP\/1.1 400 /);
     expect(received.toLowerCase()).toContain('\r\nconnection: close\r\n');
@@ -130,11 +152,15 @@ describe('examples/post-form/server.ts: uploads capped and bounded in time', () 
     const form = await formBody(gateway, 10);
     // One upload stalls halfway: it holds the only slot until its deadline.
     const stalled = new Promise<Reply>((resolve, reject) => {
-      const req = request(`${gateway.origin}/upload`, { method: 'POST', headers: { 'content-type': form.type, 'content-length': form.body.length }, agent: false }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      });
+      const req = request(
+        `${gateway.origin}/upload`,
+        { method: 'POST', headers: { 'content-type': form.type, 'content-length': form.body.length }, agent: false },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write(form.body.subarray(0, 100));
     });
@@ -146,7 +172,11 @@ describe('examples/post-form/server.ts: uploads capped and bounded in time', () 
     const started = Date.now();
     const timedOut = await stalled;
     expect(Date.now() - started).toBeLessThan(2000);
-    expect([timedOut.status, s3Code(timedOut), timedOut.headers['connection']]).toEqual([400, 'RequestTimeout', 'close']);
+    expect([timedOut.status, s3Code(timedOut), timedOut.headers['connection']]).toEqual([
+      400,
+      'RequestTimeout',
+      'close',
+    ]);
     // The slot is free again.
     const fresh = await formBody(gateway, 10);
     expect((await post(gateway, fresh.body, fresh.type)).status).toBe(303);
@@ -162,11 +192,17 @@ describe('examples/post-form/server.ts: a failure on every upload', () => {
     let clock = Date.UTC(2025, 0, 1, 12);
     const lines: string[] = [];
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const gateway = await start({ endpoint: deadEndpoint, log: (line) => lines.push(line), now: () => clock, maxConcurrentUploads: 200 });
+    const gateway = await start({
+      endpoint: deadEndpoint,
+      log: (line) => lines.push(line),
+      now: () => clock,
+      maxConcurrentUploads: 200,
+    });
     const forms = await Promise.all(Array.from({ length: 200 }, () => formBody(gateway, 10)));
     const replies = await Promise.all(forms.map((form) => post(gateway, form.body, form.type)));
     expect(new Set(replies.map((r) => `${r.status} ${s3Code(r)}`))).toEqual(new Set(['500 InternalError']));
-    const expected = '2025-01-01T12:00:00.000Z POST /upload 500 InternalError: the bucket PUT: fetch failed (TypeError, cause Error ECONNREFUSED)';
+    const expected =
+      '2025-01-01T12:00:00.000Z POST /upload 500 InternalError: the bucket PUT: fetch failed (TypeError, cause Error ECONNREFUSED)';
     expect(lines).toEqual(Array(10).fill(expected));
     clock += 1000;
     const form = await formBody(gateway, 10);

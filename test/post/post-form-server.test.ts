@@ -32,7 +32,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => bucket.listen(0, '127.0.0.1', resolve));
   bucketUrl = `http://127.0.0.1:${(bucket.address() as AddressInfo).port}`;
-  gateway = await startPostFormServer({ endpoint: bucketUrl, bucket: BUCKET, region: 'us-east-1', credentials, maxBytes: MAX });
+  gateway = await startPostFormServer({
+    endpoint: bucketUrl,
+    bucket: BUCKET,
+    region: 'us-east-1',
+    credentials,
+    maxBytes: MAX,
+  });
 });
 
 afterAll(async () => {
@@ -49,11 +55,18 @@ afterEach(() => {
 async function formFields(server: PostFormServer = gateway): Promise<[string, string][]> {
   const page = await (await fetch(server.url)).text();
   const unescape = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-  return [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
+  return [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [
+    unescape(m[1]!),
+    unescape(m[2]!),
+  ]);
 }
 
 /** Posts the fields, then `parts` (the file parts, named as given), to the gateway's /upload. */
-async function post(parts: [name: string, file: Blob, fileName: string][], fields?: [string, string][], server: PostFormServer = gateway) {
+async function post(
+  parts: [name: string, file: Blob, fileName: string][],
+  fields?: [string, string][],
+  server: PostFormServer = gateway,
+) {
   const form = new FormData();
   for (const [name, value] of fields ?? (await formFields(server))) form.append(name, value);
   form.append('x-amz-meta-title', 'a title');
@@ -114,7 +127,10 @@ describe('examples/post-form/server.ts: ${filename} is a name, never a path', ()
     const fields = await formFields();
     const prefix = fields.find(([name]) => name === 'key')![1].replace('${filename}', '');
     for (const key of [`${prefix}../../../escape`, `${prefix}./x`, `${prefix}a\\..\\..\\x`, `${prefix}a/../../b`]) {
-      const result = await post([['file', new Blob(['payload']), 'n.txt']], fields.map(([n, v]) => [n, n === 'key' ? key : v]));
+      const result = await post(
+        [['file', new Blob(['payload']), 'n.txt']],
+        fields.map(([n, v]) => [n, n === 'key' ? key : v]),
+      );
       expect(result.status, `${key}: ${result.body}`).toBe(400);
       expect(result.body).toContain('<Code>InvalidArgument</Code>');
     }
@@ -129,7 +145,10 @@ describe('examples/post-form/server.ts: ${filename} is a name, never a path', ()
 describe('examples/post-form/server.ts: errors are S3 codes with fixed messages', () => {
   it('a verification failure answers the code and S3 message, not the SigV4Error text', async () => {
     const fields = await formFields();
-    const tampered = fields.map(([n, v]): [string, string] => [n, n === 'x-amz-signature' ? v.replace(/.$/, (c) => (c === '0' ? '1' : '0')) : v]);
+    const tampered = fields.map(([n, v]): [string, string] => [
+      n,
+      n === 'x-amz-signature' ? v.replace(/.$/, (c) => (c === '0' ? '1' : '0')) : v,
+    ]);
     const result = await post([['file', new Blob(['x']), 'a.txt']], tampered);
     expect(result.status).toBe(403);
     expect(result.body).toBe(
@@ -137,7 +156,9 @@ describe('examples/post-form/server.ts: errors are S3 codes with fixed messages'
     );
     const large = await post([['file', new Blob(['z'.repeat(MAX + 1)]), 'a.txt']]);
     expect(large.status).toBe(400);
-    expect(large.body).toContain('<Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size.</Message>');
+    expect(large.body).toContain(
+      '<Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size.</Message>',
+    );
     expect(large.body).not.toContain('content-length-range');
     expect(stored).toEqual([]);
   });
@@ -148,7 +169,13 @@ describe('examples/post-form/server.ts: errors are S3 codes with fixed messages'
     const deadEndpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((resolve) => closed.close(resolve));
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const broken = await startPostFormServer({ endpoint: deadEndpoint, bucket: BUCKET, region: 'us-east-1', credentials, maxBytes: MAX });
+    const broken = await startPostFormServer({
+      endpoint: deadEndpoint,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      credentials,
+      maxBytes: MAX,
+    });
     try {
       const result = await post([['file', new Blob(['x']), 'a.txt']], undefined, broken);
       expect(result.status).toBe(500);

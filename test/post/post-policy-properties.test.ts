@@ -10,7 +10,13 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPresignedPost, isSigV4Error, verifyPresignedPost, type PostPolicyCondition, type PresignedPost } from '../../src/index.js';
+import {
+  createPresignedPost,
+  isSigV4Error,
+  verifyPresignedPost,
+  type PostPolicyCondition,
+  type PresignedPost,
+} from '../../src/index.js';
 import { fromBase64, toBase64 } from '../../src/post/base64.js';
 import { hmacHex, signingKey } from '../support/reference.js';
 
@@ -27,13 +33,23 @@ const getCredentials = (id: string) => keys.get(id);
 
 // ---- Arbitraries ----
 // Text a form field may hold: any graphemes but control characters (which the signer refuses).
-const text = (min: number, max: number) => fc.string({ unit: 'grapheme', minLength: min, maxLength: max }).filter((s) => !/[\x00-\x1f\x7f]/.test(s));
+const text = (min: number, max: number) =>
+  fc.string({ unit: 'grapheme', minLength: min, maxLength: max }).filter((s) => !/[\x00-\x1f\x7f]/.test(s));
 const fileName = text(1, 12);
 const keyMode = fc.constantFrom('exact', 'filename', 'prefix');
 const metaName = fc.stringMatching(/^x-amz-meta-[a-z0-9]{1,6}$/);
 const meta = fc.dictionary(metaName, fc.tuple(text(0, 10), fc.nat({ max: 10 })), { maxKeys: 3 }); // value, and how much of it a starts-with keeps
-const contentType = fc.option(fc.tuple(fc.constantFrom('image/png', 'image/jpeg', 'text/plain', 'application/json', 'image/png, image/gif'), fc.boolean()), { nil: undefined });
-const range = fc.option(fc.tuple(fc.nat({ max: 40 }), fc.nat({ max: 40 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const), { nil: undefined });
+const contentType = fc.option(
+  fc.tuple(
+    fc.constantFrom('image/png', 'image/jpeg', 'text/plain', 'application/json', 'image/png, image/gif'),
+    fc.boolean(),
+  ),
+  { nil: undefined },
+);
+const range = fc.option(
+  fc.tuple(fc.nat({ max: 40 }), fc.nat({ max: 40 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+  { nil: undefined },
+);
 const inputs = fc.record({
   key: text(1, 16),
   keyMode,
@@ -64,7 +80,8 @@ async function make(i: Inputs): Promise<Made> {
   const fields: Record<string, string> = {};
   for (const [name, [value, keep]] of Object.entries(i.meta)) {
     fields[name] = value;
-    if (keep % 3 === 0) conditions.push(['starts-with', `$${name}` as `$x-amz-meta-${string}`, [...value].slice(0, keep).join('')]);
+    if (keep % 3 === 0)
+      conditions.push(['starts-with', `$${name}` as `$x-amz-meta-${string}`, [...value].slice(0, keep).join('')]);
   }
   if (i.contentType) {
     fields['Content-Type'] = i.contentType[0];
@@ -81,17 +98,25 @@ async function make(i: Inputs): Promise<Made> {
     conditions,
     fields,
     region: 'us-east-1',
-    credentials: { accessKeyId: i.token ? WITH_TOKEN : ACCESS, secretAccessKey: SECRET, ...(i.token ? { sessionToken: TOKEN } : {}) },
+    credentials: {
+      accessKeyId: i.token ? WITH_TOKEN : ACCESS,
+      secretAccessKey: SECRET,
+      ...(i.token ? { sessionToken: TOKEN } : {}),
+    },
     signingDate: i.signingDate,
     expiresIn: i.expiresIn,
   });
   const signedAt = Math.floor(i.signingDate / 1000) * 1000;
   const now = signedAt + Math.floor(i.nowFraction * (post.expiresAt.getTime() - signedAt));
-  const form: [string, string | Blob][] = [...Object.entries(post.fields), ['file', new File([new Uint8Array(size)], i.fileName)]];
+  const form: [string, string | Blob][] = [
+    ...Object.entries(post.fields),
+    ['file', new File([new Uint8Array(size)], i.fileName)],
+  ];
   return { post, form, fileName: i.fileName, size, now, expectedKey: key.replaceAll('${filename}', i.fileName) };
 }
 
-const verify = (form: [string, string | Blob][], now: number) => verifyPresignedPost({ form, bucket: 'bucket', region: 'us-east-1', getCredentials, now });
+const verify = (form: [string, string | Blob][], now: number) =>
+  verifyPresignedPost({ form, bucket: 'bucket', region: 'us-east-1', getCredentials, now });
 
 /** 'ok', or the SigV4Error's code. Anything else thrown fails the property. */
 async function outcome(form: [string, string | Blob][], now: number): Promise<string> {
@@ -105,8 +130,16 @@ async function outcome(form: [string, string | Blob][], now: number): Promise<st
 }
 
 // ---- The model: whether a form satisfies a policy, from AWS's documented rules, written independently ----
-const SIGNER = new Set(['policy', 'x-amz-signature', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token']);
-const EXEMPT = (name: string) => name === 'policy' || name === 'x-amz-signature' || name === 'file' || name.startsWith('x-ignore-');
+const SIGNER = new Set([
+  'policy',
+  'x-amz-signature',
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-security-token',
+]);
+const EXEMPT = (name: string) =>
+  name === 'policy' || name === 'x-amz-signature' || name === 'file' || name.startsWith('x-ignore-');
 
 /** The conditions as [op, lowercase field, value] and the size range. */
 function conditionsOf(post: PresignedPost): { checks: [string, string, string][]; min: number; max: number } {
@@ -138,7 +171,8 @@ function modelAccepts(post: PresignedPost, fields: [string, string][], fileName:
   if (key === '') return false;
   // A bucket field must name the bucket the form was posted to.
   if (values.has('bucket') && values.get('bucket') !== 'bucket') return false;
-  const valueOf = (field: string) => (field === 'key' ? key : field === 'bucket' ? 'bucket' : (values.get(field) ?? ''));
+  const valueOf = (field: string) =>
+    field === 'key' ? key : field === 'bucket' ? 'bucket' : (values.get(field) ?? '');
   for (const [op, field, expected] of checks) {
     const value = valueOf(field);
     const ok =
@@ -167,7 +201,8 @@ describe('presigned POST properties', () => {
         expect(verified.fileName).toBe(made.fileName);
         expect(verified.expiresAt).toEqual(made.post.expiresAt);
         expect(verified.sessionToken).toBe(i.token ? TOKEN : undefined);
-        for (const [name, value] of Object.entries(made.post.fields)) expect(verified.fields[name.toLowerCase()]).toBe(value);
+        for (const [name, value] of Object.entries(made.post.fields))
+          expect(verified.fields[name.toLowerCase()]).toBe(value);
         expect(verified.contentLengthRange).toEqual(i.range ? { min: i.range[0], max: i.range[1] } : undefined);
         // And a millisecond after the expiration, it is expired.
         expect(await outcome(made.form, made.post.expiresAt.getTime() + 1)).toBe('ERR_SIGV4_EXPIRED');
@@ -180,8 +215,14 @@ describe('presigned POST properties', () => {
     index: fc.nat(),
     position: fc.nat(),
     kind: fc.constantFrom('insert', 'delete', 'replace', 'rename-case', 'rename', 'add', 'size', 'file-name'),
-    char: fc.oneof(fc.constantFrom('a', '/', '$', '{', '}', ',', ' ', 'ü', '0', 'Z', '='), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
-    name: fc.oneof(fc.constantFrom('acl', 'x-ignore-x', 'Content-Type', 'x-amz-meta-new', 'success_action_status', 'bucket', 'KEY'), metaName),
+    char: fc.oneof(
+      fc.constantFrom('a', '/', '$', '{', '}', ',', ' ', 'ü', '0', 'Z', '='),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    ),
+    name: fc.oneof(
+      fc.constantFrom('acl', 'x-ignore-x', 'Content-Type', 'x-amz-meta-new', 'success_action_status', 'bucket', 'KEY'),
+      metaName,
+    ),
     size: fc.nat({ max: 50 }),
     newFileName: fc.oneof(fileName, fc.constant('')),
   });
@@ -272,10 +313,26 @@ describe('presigned POST properties', () => {
 
   it('garbage forms never throw anything but a SigV4Error, and never take long', async () => {
     const names = fc.oneof(
-      fc.constantFrom('policy', 'x-amz-signature', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'key', 'file', 'bucket', 'X-Amz-Date', 'x-ignore-a'),
+      fc.constantFrom(
+        'policy',
+        'x-amz-signature',
+        'x-amz-algorithm',
+        'x-amz-credential',
+        'x-amz-date',
+        'key',
+        'file',
+        'bucket',
+        'X-Amz-Date',
+        'x-ignore-a',
+      ),
       fc.string({ maxLength: 8 }),
     );
-    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.base64String({ maxLength: 60 }), fc.stringMatching(/^[0-9a-f]{64}$/));
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.base64String({ maxLength: 60 }),
+      fc.stringMatching(/^[0-9a-f]{64}$/),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(names, value), { maxLength: 12 }), async (pairs) => {
         const started = performance.now();
@@ -290,11 +347,27 @@ describe('presigned POST properties', () => {
   it('garbage policies, validly signed, give ERR_SIGV4_POLICY or another SigV4Error, never a crash', async () => {
     const policy = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
-      fc.record({ expiration: fc.oneof(fc.string(), fc.constant('2015-12-30T00:00:00.000Z'), fc.integer()), conditions: fc.jsonValue({ maxDepth: 3 }) }).map((v) => JSON.stringify(v)),
-      fc.record({
-        expiration: fc.constant('2015-12-30T00:00:00.000Z'),
-        conditions: fc.array(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.tuple(fc.constantFrom('eq', 'starts-with', 'content-length-range'), fc.jsonValue({ maxDepth: 1 }), fc.jsonValue({ maxDepth: 1 })))),
-      }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          expiration: fc.oneof(fc.string(), fc.constant('2015-12-30T00:00:00.000Z'), fc.integer()),
+          conditions: fc.jsonValue({ maxDepth: 3 }),
+        })
+        .map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          expiration: fc.constant('2015-12-30T00:00:00.000Z'),
+          conditions: fc.array(
+            fc.oneof(
+              fc.jsonValue({ maxDepth: 2 }),
+              fc.tuple(
+                fc.constantFrom('eq', 'starts-with', 'content-length-range'),
+                fc.jsonValue({ maxDepth: 1 }),
+                fc.jsonValue({ maxDepth: 1 }),
+              ),
+            ),
+          ),
+        })
+        .map((v) => JSON.stringify(v)),
       fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
     );
     await fc.assert(
@@ -305,7 +378,11 @@ describe('presigned POST properties', () => {
       { numRuns: 300, seed: SEED },
     );
     // Deep nesting, within the size limit: refused at once.
-    for (const deep of ['['.repeat(14000), `${'['.repeat(7000)}${']'.repeat(7000)}`, `{"expiration":"2015-12-30T00:00:00Z","conditions":${'['.repeat(7000)}${']'.repeat(7000)}}`]) {
+    for (const deep of [
+      '['.repeat(14000),
+      `${'['.repeat(7000)}${']'.repeat(7000)}`,
+      `{"expiration":"2015-12-30T00:00:00Z","conditions":${'['.repeat(7000)}${']'.repeat(7000)}}`,
+    ]) {
       const started = performance.now();
       expect(await outcome(signed(deep), NOW)).toBe('ERR_SIGV4_POLICY');
       expect(performance.now() - started).toBeLessThan(500);

@@ -29,7 +29,8 @@ const CREDENTIAL = `${ACCESS}/20151229/us-east-1/s3/aws4_request`;
 const credentials = { accessKeyId: ACCESS, secretAccessKey: SECRET };
 
 // ---- The reference signer (node:crypto) ----
-const sign = (policyBase64: string, secret = SECRET, date = '20151229'): string => hmacHex(signingKey(secret, date, 'us-east-1', 's3'), policyBase64);
+const sign = (policyBase64: string, secret = SECRET, date = '20151229'): string =>
+  hmacHex(signingKey(secret, date, 'us-east-1', 's3'), policyBase64);
 
 // Every error is checked for these: the secrets, the session token and the derived key.
 const KEY = signingKey(SECRET, '20151229', 'us-east-1', 's3');
@@ -45,13 +46,19 @@ async function expectCode(promise: Promise<unknown>, code: SigV4ErrorCode): Prom
   );
   if (!isSigV4Error(error)) throw error;
   expect(error.code, error.message).toBe(code);
-  const everything = inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error) + String((error as { cause?: unknown }).cause);
+  const everything =
+    inspect(error, { depth: 10, showHidden: true }) +
+    JSON.stringify(error) +
+    String((error as { cause?: unknown }).cause);
   for (const leak of LEAKS) expect(everything).not.toContain(leak);
   return error.message;
 }
 
 /** Awaits a TypeError or RangeError thrown before anything is signed; returns its message. */
-async function expectMisuse(promise: Promise<unknown>, type: typeof TypeError | typeof RangeError = TypeError): Promise<string> {
+async function expectMisuse(
+  promise: Promise<unknown>,
+  type: typeof TypeError | typeof RangeError = TypeError,
+): Promise<string> {
   const error = await promise.then(
     () => {
       throw new Error('expected an error');
@@ -81,16 +88,28 @@ if (!VECTORS_PRESENT) {
 describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Amazon S3 API Reference)', () => {
   interface Example {
     id: string;
-    inputs: { access_key_id: string; secret_access_key: string; region: string; service: string; x_amz_date: string; bucket: string; policy_json: string; form_fields: [string, string][] };
+    inputs: {
+      access_key_id: string;
+      secret_access_key: string;
+      region: string;
+      service: string;
+      x_amz_date: string;
+      bucket: string;
+      policy_json: string;
+      form_fields: [string, string][];
+    };
     expected: { policy_base64: string; string_to_sign: string; signature: string };
     derived_by_collector: { signing_key_hex: string };
   }
   const doc = VECTORS_PRESENT
-    ? (JSON.parse(read('s3-docs.json')) as { examples: Example[] }).examples.find((e) => e.id === 's3-post-policy-browser-upload')!
+    ? (JSON.parse(read('s3-docs.json')) as { examples: Example[] }).examples.find(
+        (e) => e.id === 's3-post-policy-browser-upload',
+      )!
     : undefined;
   const e = doc!;
   const docCredentials = () => ({ accessKeyId: e.inputs.access_key_id, secretAccessKey: e.inputs.secret_access_key });
-  const getCredentials = (id: string) => (id === e.inputs.access_key_id ? { secretAccessKey: e.inputs.secret_access_key } : undefined);
+  const getCredentials = (id: string) =>
+    id === e.inputs.access_key_id ? { secretAccessKey: e.inputs.secret_access_key } : undefined;
 
   it('its policy text has CRLF line endings and no final newline, as the documented base64 decodes', () => {
     expect(e.inputs.policy_json).toContain('\r\n');
@@ -146,7 +165,14 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Am
     ['file', new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10])], 'lolcatz.jpg', { type: 'image/jpeg' })],
   ];
   const verifyDoc = (form: [string, string | Blob][], options: Partial<VerifyPresignedPostOptions> = {}) =>
-    verifyPresignedPost({ form, bucket: e.inputs.bucket, region: 'us-east-1', getCredentials, now: Date.parse('2015-12-29T12:00:00Z'), ...options });
+    verifyPresignedPost({
+      form,
+      bucket: e.inputs.bucket,
+      region: 'us-east-1',
+      getCredentials,
+      now: Date.parse('2015-12-29T12:00:00Z'),
+      ...options,
+    });
 
   it('verifyPresignedPost accepts the documented form: the key gets the file name, every field is checked', async () => {
     const form = docForm();
@@ -186,17 +212,21 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Am
   });
 
   it('and refuses it changed: expired, another content type, metadata or bucket, an extra field', async () => {
-    expect(await expectCode(verifyDoc(docForm(), { now: Date.parse('2015-12-30T12:00:00.001Z') }), 'ERR_SIGV4_EXPIRED')).toBe(
-      'the policy expired at 2015-12-30T12:00:00.000Z; now is 2015-12-30T12:00:00.001Z',
+    expect(
+      await expectCode(verifyDoc(docForm(), { now: Date.parse('2015-12-30T12:00:00.001Z') }), 'ERR_SIGV4_EXPIRED'),
+    ).toBe('the policy expired at 2015-12-30T12:00:00.000Z; now is 2015-12-30T12:00:00.001Z');
+    expect((await verifyDoc(docForm(), { now: Date.parse('2015-12-30T12:00:00.000Z') })).key).toBe(
+      'user/user1/lolcatz.jpg',
     );
-    expect((await verifyDoc(docForm(), { now: Date.parse('2015-12-30T12:00:00.000Z') })).key).toBe('user/user1/lolcatz.jpg');
     expect(await expectCode(verifyDoc(docForm({ 'Content-Type': 'text/html' })), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
       'the field "content-type" expected to start with the policy\'s value ["starts-with","$content-type","image/"], got "text/html"',
     );
     expect(await expectCode(verifyDoc(docForm({ 'x-amz-meta-uuid': '1' })), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
       'the field "x-amz-meta-uuid" expected to equal the policy\'s value ["eq","$x-amz-meta-uuid","14365123651274"], got "1"',
     );
-    expect(await expectCode(verifyDoc(docForm({ key: 'user/user2/${filename}' })), 'ERR_SIGV4_POLICY_CONDITION')).toContain('got "user/user2/lolcatz.jpg"');
+    expect(
+      await expectCode(verifyDoc(docForm({ key: 'user/user2/${filename}' })), 'ERR_SIGV4_POLICY_CONDITION'),
+    ).toContain('got "user/user2/lolcatz.jpg"');
     expect(await expectCode(verifyDoc(docForm(), { bucket: 'otherbucket' }), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
       'the field "bucket" expected to equal the policy\'s value ["eq","$bucket","sigv4examplebucket"], got "otherbucket"',
     );
@@ -204,8 +234,14 @@ describe.runIf(VECTORS_PRESENT)('s3-docs.json: s3-post-policy-browser-upload (Am
       'the field "x-amz-meta-extra" expected to be named by a condition of the policy (every field but policy, x-amz-signature, file and x-ignore-* must be), got none',
     );
     // x-ignore-* fields are never checked; a list of image types passes starts-with "image/".
-    expect((await verifyDoc(docForm({ 'Content-Type': 'image/png, image/gif' }, [['x-ignore-note', 'anything']]))).fields['x-ignore-note']).toBe('anything');
-    expect(await expectCode(verifyDoc(docForm({ 'Content-Type': 'image/png,text/html' })), 'ERR_SIGV4_POLICY_CONDITION')).toContain('got "image/png,text/html"');
+    expect(
+      (await verifyDoc(docForm({ 'Content-Type': 'image/png, image/gif' }, [['x-ignore-note', 'anything']]))).fields[
+        'x-ignore-note'
+      ],
+    ).toBe('anything');
+    expect(
+      await expectCode(verifyDoc(docForm({ 'Content-Type': 'image/png,text/html' })), 'ERR_SIGV4_POLICY_CONDITION'),
+    ).toContain('got "image/png,text/html"');
   });
 });
 
@@ -226,8 +262,17 @@ describe('createPresignedPost', () => {
   it('returns the form fields, the policy as signed and its signature (checked with node:crypto)', async () => {
     const post = await createPresignedPost({
       ...base,
-      conditions: [['content-length-range', 1, 10485760], ['starts-with', '$Content-Type', 'image/'], ['starts-with', '$x-amz-meta-title', '']],
-      fields: { 'Content-Type': 'image/jpeg', success_action_status: 201, 'x-amz-meta-uuid': '14365123651274', acl: 'public-read' },
+      conditions: [
+        ['content-length-range', 1, 10485760],
+        ['starts-with', '$Content-Type', 'image/'],
+        ['starts-with', '$x-amz-meta-title', ''],
+      ],
+      fields: {
+        'Content-Type': 'image/jpeg',
+        success_action_status: 201,
+        'x-amz-meta-uuid': '14365123651274',
+        acl: 'public-read',
+      },
     });
     const policy =
       '{"expiration":"2015-12-29T00:10:00.000Z","conditions":[' +
@@ -252,8 +297,16 @@ describe('createPresignedPost', () => {
     });
     // In this order: the caller's fields, key, the signer's, policy and signature last (the file goes after them).
     expect(Object.keys(post.fields)).toEqual([
-      'Content-Type', 'success_action_status', 'x-amz-meta-uuid', 'acl', 'key',
-      'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'policy', 'x-amz-signature',
+      'Content-Type',
+      'success_action_status',
+      'x-amz-meta-uuid',
+      'acl',
+      'key',
+      'x-amz-algorithm',
+      'x-amz-credential',
+      'x-amz-date',
+      'policy',
+      'x-amz-signature',
     ]);
     expect(post.conditions).toEqual(JSON.parse(policy).conditions);
     expect(post.expiresAt).toEqual(new Date('2015-12-29T00:10:00.000Z'));
@@ -264,7 +317,11 @@ describe('createPresignedPost', () => {
   });
 
   it('exact key, keyStartsWith alone (the form sets key), both; temporary credentials add the token field and condition', async () => {
-    const exact = await createPresignedPost({ ...base, key: 'a b/ü+.txt', credentials: { ...credentials, sessionToken: TOKEN } });
+    const exact = await createPresignedPost({
+      ...base,
+      key: 'a b/ü+.txt',
+      credentials: { ...credentials, sessionToken: TOKEN },
+    });
     expect(exact.conditions).toEqual([
       { bucket: 'examplebucket' },
       { key: 'a b/ü+.txt' },
@@ -287,13 +344,21 @@ describe('createPresignedPost', () => {
     const anyKey = await createPresignedPost({ ...noKey, keyStartsWith: '' });
     expect(anyKey.conditions[1]).toEqual(['starts-with', '$key', '']);
     // ${filename} in the middle: the prefix is the text before it.
-    expect((await createPresignedPost({ ...base, key: 'in/${filename}/x' })).conditions[1]).toEqual(['starts-with', '$key', 'in/']);
+    expect((await createPresignedPost({ ...base, key: 'in/${filename}/x' })).conditions[1]).toEqual([
+      'starts-with',
+      '$key',
+      'in/',
+    ]);
   });
 
   it('endpoint + bucket makes a path-style URL; url without bucket has no bucket condition; service and cache', async () => {
     const { url: _, ...noUrl } = base;
-    expect((await createPresignedPost({ ...noUrl, endpoint: 'http://127.0.0.1:9000' })).url).toBe('http://127.0.0.1:9000/examplebucket');
-    expect((await createPresignedPost({ ...noUrl, endpoint: 'https://gateway.example/s3/' })).url).toBe('https://gateway.example/s3/examplebucket');
+    expect((await createPresignedPost({ ...noUrl, endpoint: 'http://127.0.0.1:9000' })).url).toBe(
+      'http://127.0.0.1:9000/examplebucket',
+    );
+    expect((await createPresignedPost({ ...noUrl, endpoint: 'https://gateway.example/s3/' })).url).toBe(
+      'https://gateway.example/s3/examplebucket',
+    );
     const { bucket: __, ...noBucket } = base;
     const own = await createPresignedPost({ ...noBucket, url: new URL('https://uploads.example/post') });
     expect(own.url).toBe('https://uploads.example/post');
@@ -304,7 +369,9 @@ describe('createPresignedPost', () => {
     const cached = await createPresignedPost({ ...base, cache });
     expect(cache.size).toBe(1);
     expect((await createPresignedPost({ ...base, cache: false })).signature).toBe(cached.signature);
-    expect((await createPresignedPost({ ...base, expiresIn: 604800 })).expiresAt).toEqual(new Date('2016-01-05T00:00:00.000Z'));
+    expect((await createPresignedPost({ ...base, expiresIn: 604800 })).expiresAt).toEqual(
+      new Date('2016-01-05T00:00:00.000Z'),
+    );
   });
 
   it('a field with its own condition must satisfy it and gets no exact condition; x-ignore-* fields get none', async () => {
@@ -313,87 +380,201 @@ describe('createPresignedPost', () => {
       conditions: [{ 'content-type': 'image/png' }, ['eq', '$Cache-Control', 'no-cache']],
       fields: { 'Content-Type': 'image/png', 'Cache-Control': 'no-cache', 'x-ignore-note': 'free text' },
     });
-    expect(post.conditions.slice(2, 4)).toEqual([{ 'content-type': 'image/png' }, ['eq', '$Cache-Control', 'no-cache']]);
+    expect(post.conditions.slice(2, 4)).toEqual([
+      { 'content-type': 'image/png' },
+      ['eq', '$Cache-Control', 'no-cache'],
+    ]);
     expect(post.conditions).toHaveLength(7);
     expect(post.fields['x-ignore-note']).toBe('free text');
     expect(
-      await expectMisuse(createPresignedPost({ ...base, conditions: [['starts-with', '$Content-Type', 'image/']], fields: { 'content-type': 'text/html' } })),
-    ).toBe('"fields["content-type"]" expected a value that satisfies the condition ["starts-with","$content-type","image/"], got "text/html"');
+      await expectMisuse(
+        createPresignedPost({
+          ...base,
+          conditions: [['starts-with', '$Content-Type', 'image/']],
+          fields: { 'content-type': 'text/html' },
+        }),
+      ),
+    ).toBe(
+      '"fields["content-type"]" expected a value that satisfies the condition ["starts-with","$content-type","image/"], got "text/html"',
+    );
   });
 
   it('throws TypeError or RangeError before signing, naming what was expected and what was received', async () => {
-    const cases: [Partial<Record<keyof PresignedPostOptions, unknown>>, string, (typeof TypeError | typeof RangeError)?][] = [
-      [{ credentials: undefined }, '"credentials" expected an object { accessKeyId, secretAccessKey, sessionToken? }, got undefined'],
-      [{ credentials: { accessKeyId: ACCESS, secretAccessKey: 42 } }, '"credentials.secretAccessKey" expected a non-empty string, got a number'],
+    const cases: [
+      Partial<Record<keyof PresignedPostOptions, unknown>>,
+      string,
+      (typeof TypeError | typeof RangeError)?,
+    ][] = [
+      [
+        { credentials: undefined },
+        '"credentials" expected an object { accessKeyId, secretAccessKey, sessionToken? }, got undefined',
+      ],
+      [
+        { credentials: { accessKeyId: ACCESS, secretAccessKey: 42 } },
+        '"credentials.secretAccessKey" expected a non-empty string, got a number',
+      ],
       [{ region: 'us/east' }, '"region" expected visible ASCII without "/", "," or spaces, got "us/east"'],
       [{ expiresIn: 0 }, '"expiresIn" expected an integer 1..604800 (seconds), got 0', RangeError],
       [{ expiresIn: 604801 }, '"expiresIn" expected an integer 1..604800 (seconds), got 604801', RangeError],
-      [{ signingDate: '2015-02-30' }, '"signingDate" expected a valid Date, epoch milliseconds or ISO 8601 string (2015-08-30T12:36:00Z) between 1970 and 9999, got "2015-02-30"', RangeError],
+      [
+        { signingDate: '2015-02-30' },
+        '"signingDate" expected a valid Date, epoch milliseconds or ISO 8601 string (2015-08-30T12:36:00Z) between 1970 and 9999, got "2015-02-30"',
+        RangeError,
+      ],
       [{ url: undefined }, '"url" expected the form action URL (or endpoint with bucket), got undefined'],
       [{ url: 'ftp://x/' }, '"url" expected an absolute http(s) URL, got "ftp://x/"'],
       [{ endpoint: 'http://127.0.0.1:9000' }, '"url" and "endpoint" expected one or the other, got both'],
-      [{ url: undefined, endpoint: 'http://127.0.0.1:9000?x=1' }, '"endpoint" expected scheme://host[:port][/path] without a query, got "http://127.0.0.1:9000?x=1"'],
-      [{ url: undefined, endpoint: 'http://h', bucket: undefined }, '"bucket" expected a bucket name with endpoint, got undefined'],
+      [
+        { url: undefined, endpoint: 'http://127.0.0.1:9000?x=1' },
+        '"endpoint" expected scheme://host[:port][/path] without a query, got "http://127.0.0.1:9000?x=1"',
+      ],
+      [
+        { url: undefined, endpoint: 'http://h', bucket: undefined },
+        '"bucket" expected a bucket name with endpoint, got undefined',
+      ],
       [{ bucket: 'a/b' }, '"bucket" expected a bucket name (letters, digits, ".", "-", "_"), got "a/b"'],
       [{ key: undefined }, '"key" expected the object key (or keyStartsWith), got undefined'],
       [{ key: '' }, '"key" expected a non-empty string, got ""'],
       [{ key: 'a\nb' }, '"key" expected text without control characters (CR, LF, tab, NUL…), got "a\\nb"'],
       [{ key: 'a\uD800' }, '"key" expected well-formed Unicode, got a lone UTF-16 surrogate'],
-      [{ keyStartsWith: 'other/' }, '"key" expected a key that starts with keyStartsWith "other/", got "uploads/alice/${filename}"'],
+      [
+        { keyStartsWith: 'other/' },
+        '"key" expected a key that starts with keyStartsWith "other/", got "uploads/alice/${filename}"',
+      ],
       [{ conditions: {} }, '"conditions" expected an array of conditions, got an object (Object)'],
-      [{ conditions: [['content-length-range', 10, 1]] }, '"conditions[0]" expected min ≤ max in ["content-length-range", min, max], got "[10, 1]"', RangeError],
-      [{ conditions: [['content-length-range', -1, 1]] }, '"conditions[0]" expected ["content-length-range", min, max] with integers from 0 to 2^53 - 1, got an array'],
-      [{ conditions: [['content-length-range', 0, 1.5]] }, '"conditions[0]" expected ["content-length-range", min, max] with integers from 0 to 2^53 - 1, got an array'],
-      [{ conditions: [['content-length-range', 0, 1], ['content-length-range', 0, 2]] }, '"conditions[1]" expected one content-length-range condition in all, got a second'],
-      [{ conditions: [['starts-with', 'Content-Type', 'a']] }, '"conditions[0][1]" expected a field name with a "$" before it, such as "$Content-Type", got "Content-Type"'],
-      [{ conditions: [['matches', '$acl', 'a']] }, '"conditions[0][0]" expected "eq", "starts-with" or "content-length-range", got "matches"'],
-      [{ conditions: [['eq', '$acl']] }, '"conditions[0]" expected [operator, "$field", value] or ["content-length-range", min, max], got an array'],
-      [{ conditions: [['starts-with', '$X-Amz-Date', '2015']] }, '"conditions[0][1]" expected no "X-Amz-Date" field, which the signer sets'],
-      [{ conditions: [['starts-with', '$x-amz-server-side-encryption', 1]] }, '"conditions[0][2]" expected a string, got 1'],
-      [{ conditions: [{ key: 'x' }] }, '"conditions[0]" expected no "key" condition: use the key and keyStartsWith options'],
+      [
+        { conditions: [['content-length-range', 10, 1]] },
+        '"conditions[0]" expected min ≤ max in ["content-length-range", min, max], got "[10, 1]"',
+        RangeError,
+      ],
+      [
+        { conditions: [['content-length-range', -1, 1]] },
+        '"conditions[0]" expected ["content-length-range", min, max] with integers from 0 to 2^53 - 1, got an array',
+      ],
+      [
+        { conditions: [['content-length-range', 0, 1.5]] },
+        '"conditions[0]" expected ["content-length-range", min, max] with integers from 0 to 2^53 - 1, got an array',
+      ],
+      [
+        {
+          conditions: [
+            ['content-length-range', 0, 1],
+            ['content-length-range', 0, 2],
+          ],
+        },
+        '"conditions[1]" expected one content-length-range condition in all, got a second',
+      ],
+      [
+        { conditions: [['starts-with', 'Content-Type', 'a']] },
+        '"conditions[0][1]" expected a field name with a "$" before it, such as "$Content-Type", got "Content-Type"',
+      ],
+      [
+        { conditions: [['matches', '$acl', 'a']] },
+        '"conditions[0][0]" expected "eq", "starts-with" or "content-length-range", got "matches"',
+      ],
+      [
+        { conditions: [['eq', '$acl']] },
+        '"conditions[0]" expected [operator, "$field", value] or ["content-length-range", min, max], got an array',
+      ],
+      [
+        { conditions: [['starts-with', '$X-Amz-Date', '2015']] },
+        '"conditions[0][1]" expected no "X-Amz-Date" field, which the signer sets',
+      ],
+      [
+        { conditions: [['starts-with', '$x-amz-server-side-encryption', 1]] },
+        '"conditions[0][2]" expected a string, got 1',
+      ],
+      [
+        { conditions: [{ key: 'x' }] },
+        '"conditions[0]" expected no "key" condition: use the key and keyStartsWith options',
+      ],
       [{ conditions: [{ Bucket: 'x' }] }, '"conditions[0]" expected no "Bucket" condition: use the bucket option'],
-      [{ conditions: [{ acl: 'public-read', 'Content-Type': 'x' }] }, '"conditions[0]" expected an object with exactly one field, such as { acl: "public-read" }, got an object (Object)'],
-      [{ conditions: [{ acl: 'everyone' }] }, '"conditions[0]["acl"]" expected a canned ACL (private, public-read, public-read-write, aws-exec-read, authenticated-read, bucket-owner-read, bucket-owner-full-control, log-delivery-write), got "everyone"'],
-      [{ conditions: [{ foo: 'bar' }] }, '"conditions[0]" expected a POST form field (acl, Cache-Control, Content-Type, Content-Disposition, Content-Encoding, Expires, success_action_redirect, redirect, success_action_status, tagging, x-amz-meta-*, x-amz-*), got "foo"'],
-      [{ conditions: [null] }, '"conditions[0]" expected { field: value }, [operator, "$field", value] or ["content-length-range", min, max], got null'],
+      [
+        { conditions: [{ acl: 'public-read', 'Content-Type': 'x' }] },
+        '"conditions[0]" expected an object with exactly one field, such as { acl: "public-read" }, got an object (Object)',
+      ],
+      [
+        { conditions: [{ acl: 'everyone' }] },
+        '"conditions[0]["acl"]" expected a canned ACL (private, public-read, public-read-write, aws-exec-read, authenticated-read, bucket-owner-read, bucket-owner-full-control, log-delivery-write), got "everyone"',
+      ],
+      [
+        { conditions: [{ foo: 'bar' }] },
+        '"conditions[0]" expected a POST form field (acl, Cache-Control, Content-Type, Content-Disposition, Content-Encoding, Expires, success_action_redirect, redirect, success_action_status, tagging, x-amz-meta-*, x-amz-*), got "foo"',
+      ],
+      [
+        { conditions: [null] },
+        '"conditions[0]" expected { field: value }, [operator, "$field", value] or ["content-length-range", min, max], got null',
+      ],
       [{ fields: { policy: 'x' } }, '"fields" expected no "policy" field, which the signer sets'],
       [{ fields: { file: 'x' } }, '"fields" expected no "file" field, which the form appends last'],
       [{ fields: { Key: 'x' } }, '"fields" expected no "Key" field: use the key and keyStartsWith options'],
-      [{ fields: { 'x-amz-meta-a': 'x', 'X-Amz-Meta-A': 'y' } }, '"fields" expected each field once, got "X-Amz-Meta-A" twice (names are case-insensitive)'],
-      [{ fields: { success_action_status: 302 } }, '"fields["success_action_status"]" expected "200", "201" or "204", got "302"'],
-      [{ fields: { success_action_redirect: '/done' } }, '"fields["success_action_redirect"]" expected an absolute http(s) URL, got "/done"'],
+      [
+        { fields: { 'x-amz-meta-a': 'x', 'X-Amz-Meta-A': 'y' } },
+        '"fields" expected each field once, got "X-Amz-Meta-A" twice (names are case-insensitive)',
+      ],
+      [
+        { fields: { success_action_status: 302 } },
+        '"fields["success_action_status"]" expected "200", "201" or "204", got "302"',
+      ],
+      [
+        { fields: { success_action_redirect: '/done' } },
+        '"fields["success_action_redirect"]" expected an absolute http(s) URL, got "/done"',
+      ],
       [{ fields: { 'x-amz-meta-a': ['x'] } }, '"fields["x-amz-meta-a"]" expected a string, got an array'],
       [{ fields: [['acl', 'private']] }, '"fields" expected an object of form fields { name: value }, got an array'],
       [{ cache: new Map() }, '"cache" expected a SigningKeyCache or false, got an object (Map)'],
     ];
     for (const [change, message, type] of cases) {
-      expect(await expectMisuse(createPresignedPost({ ...base, ...change } as PresignedPostOptions), type), JSON.stringify(change)).toBe(message);
+      expect(
+        await expectMisuse(createPresignedPost({ ...base, ...change } as PresignedPostOptions), type),
+        JSON.stringify(change),
+      ).toBe(message);
     }
-    expect(await expectMisuse(createPresignedPost(null as unknown as PresignedPostOptions))).toBe('"options" expected an object, got null');
+    expect(await expectMisuse(createPresignedPost(null as unknown as PresignedPostOptions))).toBe(
+      '"options" expected an object, got null',
+    );
     expect(await expectMisuse(createPresignedPost({ ...base, conditions: [['starts-with', '$bucket', 'x']] }))).toBe(
       '"conditions[0][1]" expected no "bucket" condition: use the bucket option',
     );
-    expect(await expectMisuse(createPresignedPost({ ...base, conditions: [['starts-with', '$x-amz-security-token' as '$x-amz-x', '']] }))).toBe(
-      '"conditions[0][1]" expected no "x-amz-security-token" field, which the signer sets',
-    );
-    expect(await expectMisuse(createPresignedPost({ ...base, signingDate: '9999-12-31T00:00:00Z', expiresIn: 86400 }), RangeError)).toBe(
-      '"expiresIn" expected an expiration before the year 10000, got 86400',
-    );
+    expect(
+      await expectMisuse(
+        createPresignedPost({ ...base, conditions: [['starts-with', '$x-amz-security-token' as '$x-amz-x', '']] }),
+      ),
+    ).toBe('"conditions[0][1]" expected no "x-amz-security-token" field, which the signer sets');
+    expect(
+      await expectMisuse(
+        createPresignedPost({ ...base, signingDate: '9999-12-31T00:00:00Z', expiresIn: 86400 }),
+        RangeError,
+      ),
+    ).toBe('"expiresIn" expected an expiration before the year 10000, got 86400');
   });
 });
 
 describe('signPostPolicy', () => {
   it('signs the text as given, and refuses what is not a policy, before any crypto', async () => {
-    const signed = await signPostPolicy({ policy: '{"a":1}\r\n', credentials, region: 'us-east-1', signingDate: SIGNED_AT });
+    const signed = await signPostPolicy({
+      policy: '{"a":1}\r\n',
+      credentials,
+      region: 'us-east-1',
+      signingDate: SIGNED_AT,
+    });
     expect(signed.policy).toBe(Buffer.from('{"a":1}\r\n').toString('base64'));
     expect(signed.signature).toBe(sign(signed.policy));
-    expect(await expectMisuse(signPostPolicy({ policy: '', credentials, region: 'us-east-1' }))).toBe('"policy" expected the policy as non-empty JSON text or bytes, got ""');
+    expect(await expectMisuse(signPostPolicy({ policy: '', credentials, region: 'us-east-1' }))).toBe(
+      '"policy" expected the policy as non-empty JSON text or bytes, got ""',
+    );
     expect(await expectMisuse(signPostPolicy({ policy: {} as string, credentials, region: 'us-east-1' }))).toBe(
       '"policy" expected the policy as non-empty JSON text or bytes (Uint8Array), got an object (Object)',
     );
-    expect(await expectMisuse(signPostPolicy({ policy: '{}', credentials: { accessKeyId: ACCESS, secretAccessKey: '' }, region: 'us-east-1' }))).toBe(
-      '"credentials.secretAccessKey" expected a non-empty string, got an empty string',
-    );
+    expect(
+      await expectMisuse(
+        signPostPolicy({
+          policy: '{}',
+          credentials: { accessKeyId: ACCESS, secretAccessKey: '' },
+          region: 'us-east-1',
+        }),
+      ),
+    ).toBe('"credentials.secretAccessKey" expected a non-empty string, got an empty string');
   });
 });
 
@@ -404,7 +585,8 @@ describe('base64', () => {
       expect(toBase64(new Uint8Array(bytes))).toBe(bytes.toString('base64'));
       expect(Buffer.from(fromBase64(bytes.toString('base64'))!).equals(bytes)).toBe(true);
     }
-    for (const bad of ['Zg', 'Zg=', 'Z===', 'Zm9v YmFy', 'Zm9v\n', 'Zm9-', 'Zm9_', '=Zm9', 'Zg==Zg==']) expect(fromBase64(bad), bad).toBeUndefined();
+    for (const bad of ['Zg', 'Zg=', 'Z===', 'Zm9v YmFy', 'Zm9v\n', 'Zm9-', 'Zm9_', '=Zm9', 'Zg==Zg=='])
+      expect(fromBase64(bad), bad).toBeUndefined();
   });
 });
 
@@ -435,18 +617,32 @@ function rawForm(
   return form;
 }
 
-const SIGNER_CONDITIONS = [{ 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': CREDENTIAL }, { 'x-amz-date': AMZ_DATE }];
-const policyOf = (...conditions: unknown[]) => ({ expiration: '2015-12-29T01:00:00.000Z', conditions: [{ key: 'uploads/a.txt' }, ...SIGNER_CONDITIONS, ...conditions] });
+const SIGNER_CONDITIONS = [
+  { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+  { 'x-amz-credential': CREDENTIAL },
+  { 'x-amz-date': AMZ_DATE },
+];
+const policyOf = (...conditions: unknown[]) => ({
+  expiration: '2015-12-29T01:00:00.000Z',
+  conditions: [{ key: 'uploads/a.txt' }, ...SIGNER_CONDITIONS, ...conditions],
+});
 const keys = new Map([[ACCESS, { secretAccessKey: SECRET }]]);
-const verifyBase = { region: 'us-east-1', getCredentials: (id: string) => keys.get(id), now: SIGNED_AT } satisfies Omit<VerifyPresignedPostOptions, 'form'>;
-const verify = (form: VerifyPresignedPostOptions['form'], options: Partial<VerifyPresignedPostOptions> = {}) => verifyPresignedPost({ ...verifyBase, form, ...options });
+const verifyBase = { region: 'us-east-1', getCredentials: (id: string) => keys.get(id), now: SIGNED_AT } satisfies Omit<
+  VerifyPresignedPostOptions,
+  'form'
+>;
+const verify = (form: VerifyPresignedPostOptions['form'], options: Partial<VerifyPresignedPostOptions> = {}) =>
+  verifyPresignedPost({ ...verifyBase, form, ...options });
 
 describe('verifyPresignedPost: round trip with createPresignedPost', () => {
   it('takes a FormData, pairs or an object; fields case-insensitive; the file from the form or by size', async () => {
     const post = await createPresignedPost({
       ...base,
       credentials: { ...credentials, sessionToken: TOKEN },
-      conditions: [['content-length-range', 5, 5], ['starts-with', '$Content-Type', 'text/']],
+      conditions: [
+        ['content-length-range', 5, 5],
+        ['starts-with', '$Content-Type', 'text/'],
+      ],
       fields: { 'Content-Type': 'text/plain', 'x-amz-meta-title': 'ü' },
     });
     const tokenKeys = (id: string) => (id === ACCESS ? { secretAccessKey: SECRET, sessionToken: TOKEN } : undefined);
@@ -470,15 +666,34 @@ describe('verifyPresignedPost: round trip with createPresignedPost', () => {
 
     // Upper-cased names, as pairs; the file given by size and name (a server that streams it).
     const pairs = Object.entries(post.fields).map(([name, value]) => [name.toUpperCase(), value] as const);
-    const streamed = await verify(pairs, { getCredentials: tokenKeys, bucket: 'examplebucket', fileSize: 5, fileName: 'x.txt' });
+    const streamed = await verify(pairs, {
+      getCredentials: tokenKeys,
+      bucket: 'examplebucket',
+      fileSize: 5,
+      fileName: 'x.txt',
+    });
     expect(streamed.key).toBe('uploads/alice/x.txt');
     // A plain object, the file as text; fileSize null skips the size (the range is returned to enforce).
     const object = { ...post.fields, file: 'hello' };
-    expect((await verify(object, { getCredentials: tokenKeys, bucket: 'examplebucket', fileName: 'y' })).fileSize).toBe(5);
-    const unknownSize = await verify(post.fields, { getCredentials: tokenKeys, bucket: 'examplebucket', fileSize: null, fileName: 'z' });
+    expect((await verify(object, { getCredentials: tokenKeys, bucket: 'examplebucket', fileName: 'y' })).fileSize).toBe(
+      5,
+    );
+    const unknownSize = await verify(post.fields, {
+      getCredentials: tokenKeys,
+      bucket: 'examplebucket',
+      fileSize: null,
+      fileName: 'z',
+    });
     expect(unknownSize).toMatchObject({ fileSize: null, contentLengthRange: { min: 5, max: 5 } });
     // The bucket may come from a bucket field instead of the option.
-    expect((await verify({ ...post.fields, bucket: 'examplebucket', file: 'hello' }, { getCredentials: tokenKeys, fileName: 'b' })).bucket).toBe('examplebucket');
+    expect(
+      (
+        await verify(
+          { ...post.fields, bucket: 'examplebucket', file: 'hello' },
+          { getCredentials: tokenKeys, fileName: 'b' },
+        )
+      ).bucket,
+    ).toBe('examplebucket');
   });
 });
 
@@ -488,42 +703,65 @@ describe('verifyPresignedPost: each failure, with its code', () => {
     expect(await expectCode(verify(rawForm(policy, {}, { omit: ['policy', 'key'] })), 'ERR_SIGV4_MALFORMED')).toBe(
       'the form expected the fields policy, key, got none (is it a presigned POST?)',
     );
-    expect(await expectCode(verify(rawForm(policy, {}, { after: [['acl', 'private']] })), 'ERR_SIGV4_MALFORMED')).toBe('the form expected the file last, got the field "acl" after it');
-    expect(await expectCode(verify([...rawForm(policy, {}, { file: null }), ['KEY', 'b'], ['file', 'x']]), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the form expected one "KEY" field, got more than one (names are case-insensitive)',
+    expect(await expectCode(verify(rawForm(policy, {}, { after: [['acl', 'private']] })), 'ERR_SIGV4_MALFORMED')).toBe(
+      'the form expected the file last, got the field "acl" after it',
     );
-    expect(await expectCode(verify(rawForm(policy, {}, { after: [] }).map(([n, v]) => [n, n === 'key' ? new Blob(['k']) : v])), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the field "key" expected text, got a file (the file goes in the "file" field)',
+    expect(
+      await expectCode(
+        verify([...rawForm(policy, {}, { file: null }), ['KEY', 'b'], ['file', 'x']]),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('the form expected one "KEY" field, got more than one (names are case-insensitive)');
+    expect(
+      await expectCode(
+        verify(rawForm(policy, {}, { after: [] }).map(([n, v]) => [n, n === 'key' ? new Blob(['k']) : v])),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('the field "key" expected text, got a file (the file goes in the "file" field)');
+    expect(
+      await expectCode(
+        verify(rawForm(policy, { 'x-ignore-pad': 'x'.repeat(MAX_POST_FIELDS_LENGTH) })),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('the fields before the file expected at most 20480 characters in all, got more');
+    expect(await expectCode(verify(rawForm(policy, { policy: 'e30' })), 'ERR_SIGV4_MALFORMED')).toBe(
+      'the policy field expected base64 (RFC 4648, padded), got 3 characters of another form',
     );
-    expect(await expectCode(verify(rawForm(policy, { 'x-ignore-pad': 'x'.repeat(MAX_POST_FIELDS_LENGTH) })), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the fields before the file expected at most 20480 characters in all, got more',
-    );
-    expect(await expectCode(verify(rawForm(policy, { policy: 'e30' })), 'ERR_SIGV4_MALFORMED')).toBe('the policy field expected base64 (RFC 4648, padded), got 3 characters of another form');
     expect(await expectCode(verify(rawForm(policy, {}, { file: null })), 'ERR_SIGV4_MALFORMED')).toBe(
       'the form expected a "file" field, got none (pass fileSize when the file is not in the form)',
     );
     const named = policyOf(['starts-with', '$key', 'uploads/']);
-    expect(await expectCode(verify(rawForm(named, { key: 'uploads/${filename}' }, { file: new Blob(['x']) })), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the key holds ${filename}, but the file has no name',
-    );
+    expect(
+      await expectCode(
+        verify(rawForm(named, { key: 'uploads/${filename}' }, { file: new Blob(['x']) })),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('the key holds ${filename}, but the file has no name');
   });
 
   it('ALGORITHM, DATE, CREDENTIAL, SCOPE, REGION, SERVICE, NOT_YET_VALID, with a valid signature', async () => {
     const policy = policyOf();
-    expect(await expectCode(verify(rawForm(policy, { 'x-amz-algorithm': 'AWS4-HMAC-SHA1' })), 'ERR_SIGV4_ALGORITHM')).toBe(
-      'the algorithm expected "AWS4-HMAC-SHA256", got "AWS4-HMAC-SHA1"',
-    );
+    expect(
+      await expectCode(verify(rawForm(policy, { 'x-amz-algorithm': 'AWS4-HMAC-SHA1' })), 'ERR_SIGV4_ALGORITHM'),
+    ).toBe('the algorithm expected "AWS4-HMAC-SHA256", got "AWS4-HMAC-SHA1"');
     expect(await expectCode(verify(rawForm(policy, { 'x-amz-date': '2015-12-29' })), 'ERR_SIGV4_DATE')).toBe(
-      'x-amz-date expected a date of the form YYYYMMDD\'T\'HHMMSS\'Z\', got "2015-12-29"',
+      "x-amz-date expected a date of the form YYYYMMDD'T'HHMMSS'Z', got \"2015-12-29\"",
     );
-    expect(await expectCode(verify(rawForm(policy, { 'x-amz-credential': 'nope' })), 'ERR_SIGV4_CREDENTIAL')).toContain('x-amz-credential expected');
-    expect(await expectCode(verify(rawForm(policy, { 'x-amz-credential': `${ACCESS}/20151230/us-east-1/s3/aws4_request` })), 'ERR_SIGV4_SCOPE')).toBe(
-      'the credential scope date expected the signing date 20151229, got "20151230"',
+    expect(await expectCode(verify(rawForm(policy, { 'x-amz-credential': 'nope' })), 'ERR_SIGV4_CREDENTIAL')).toContain(
+      'x-amz-credential expected',
     );
+    expect(
+      await expectCode(
+        verify(rawForm(policy, { 'x-amz-credential': `${ACCESS}/20151230/us-east-1/s3/aws4_request` })),
+        'ERR_SIGV4_SCOPE',
+      ),
+    ).toBe('the credential scope date expected the signing date 20151229, got "20151230"');
     expect(await expectCode(verify(rawForm(policy), { region: ['eu-west-1', 'eu-north-1'] }), 'ERR_SIGV4_REGION')).toBe(
       'the credential scope region expected "eu-west-1" or "eu-north-1", got "us-east-1"',
     );
-    expect(await expectCode(verify(rawForm(policy), { service: 'custom' }), 'ERR_SIGV4_SERVICE')).toBe('the credential scope service expected "custom", got "s3"');
+    expect(await expectCode(verify(rawForm(policy), { service: 'custom' }), 'ERR_SIGV4_SERVICE')).toBe(
+      'the credential scope service expected "custom", got "s3"',
+    );
     expect(await expectCode(verify(rawForm(policy), { now: SIGNED_AT - 900_001 }), 'ERR_SIGV4_NOT_YET_VALID')).toBe(
       'the form is dated 2015-12-29T00:00:00.000Z, more than 900 s after now (2015-12-28T23:44:59.999Z)',
     );
@@ -535,8 +773,12 @@ describe('verifyPresignedPost: each failure, with its code', () => {
 
   it('UNKNOWN_ACCESS_KEY, SIGNATURE_MISMATCH (another secret, another policy), SESSION_TOKEN', async () => {
     const policy = policyOf();
-    expect(await expectCode(verify(rawForm(policy), { getCredentials: () => undefined }), 'ERR_SIGV4_UNKNOWN_ACCESS_KEY')).toBe('the access key id "AKIDPOSTEXAMPLE" is unknown');
-    expect(await expectCode(verify(rawForm(policy, {}, { secret: 'another secret' })), 'ERR_SIGV4_SIGNATURE_MISMATCH')).toBe(
+    expect(
+      await expectCode(verify(rawForm(policy), { getCredentials: () => undefined }), 'ERR_SIGV4_UNKNOWN_ACCESS_KEY'),
+    ).toBe('the access key id "AKIDPOSTEXAMPLE" is unknown');
+    expect(
+      await expectCode(verify(rawForm(policy, {}, { secret: 'another secret' })), 'ERR_SIGV4_SIGNATURE_MISMATCH'),
+    ).toBe(
       'the signature does not match the policy (check the secret and that the policy field reached the server unchanged)',
     );
     const other = Buffer.from(JSON.stringify(policyOf({ acl: 'private' }))).toString('base64');
@@ -546,35 +788,71 @@ describe('verifyPresignedPost: each failure, with its code', () => {
       'the form expected the session token of its temporary credentials, got none',
     );
     const tokenPolicy = policyOf({ 'x-amz-security-token': TOKEN });
-    expect(await expectCode(verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN })), 'ERR_SIGV4_SESSION_TOKEN')).toBe(
-      'the form carries a session token, but its credentials have none',
-    );
-    expect(await expectCode(verify(rawForm(tokenPolicy, { 'x-amz-security-token': `${TOKEN}x` }), { getCredentials: withToken }), 'ERR_SIGV4_SESSION_TOKEN')).toBe(
-      'the session token does not match the credentials',
-    );
-    expect((await verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN }), { getCredentials: withToken })).sessionToken).toBe(TOKEN);
+    expect(
+      await expectCode(verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN })), 'ERR_SIGV4_SESSION_TOKEN'),
+    ).toBe('the form carries a session token, but its credentials have none');
+    expect(
+      await expectCode(
+        verify(rawForm(tokenPolicy, { 'x-amz-security-token': `${TOKEN}x` }), { getCredentials: withToken }),
+        'ERR_SIGV4_SESSION_TOKEN',
+      ),
+    ).toBe('the session token does not match the credentials');
+    expect(
+      (await verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN }), { getCredentials: withToken }))
+        .sessionToken,
+    ).toBe(TOKEN);
   });
 
   it('POLICY: signed, but not a policy (bytes, JSON, expiration, conditions)', async () => {
     const cases: [unknown, string][] = [
       ['not json', 'the policy expected base64 of UTF-8 JSON, got other bytes'],
       ['[1]', 'the policy expected a JSON object { expiration, conditions }'],
-      [{ conditions: [] }, 'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got undefined'],
-      [{ expiration: '2015-12-29T01:00:00+01:00', conditions: [] }, 'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got "2015-12-29T01:00:00+01:00"'],
-      [{ expiration: '2015-02-30T01:00:00Z', conditions: [] }, 'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got "2015-02-30T01:00:00Z"'],
-      [{ expiration: '2015-12-29T01:00:00Z', conditions: {} }, 'the policy expected an array of conditions, got an object (Object)'],
-      [policyOf(['starts-with', '$bucket', 'a']), 'the policy\'s condition 4 expected an exact condition on "bucket", which S3 does not match by starts-with, got "[\\"starts-with\\",\\"$bucket\\",\\"a\\"]"'],
-      [policyOf(['content-length-range', 2, 1]), 'the policy\'s condition 4 expected ["content-length-range", min, max] with integers 0 ≤ min ≤ max, got "[\\"content-length-range\\",2,1]"'],
-      [policyOf(['in', '$acl', 'a']), 'the policy\'s condition 4 expected the operator "eq", "starts-with" or "content-length-range", got "[\\"in\\",\\"$acl\\",\\"a\\"]"'],
-      [policyOf(['eq', 'acl', 'a']), 'the policy\'s condition 4 expected [operator, "$field", "value"], got "[\\"eq\\",\\"acl\\",\\"a\\"]"'],
-      [policyOf({ acl: 1 }), 'the policy\'s condition 4 expected { "field": "value" } with a string value, got "{\\"acl\\":1}"'],
+      [
+        { conditions: [] },
+        'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got undefined',
+      ],
+      [
+        { expiration: '2015-12-29T01:00:00+01:00', conditions: [] },
+        'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got "2015-12-29T01:00:00+01:00"',
+      ],
+      [
+        { expiration: '2015-02-30T01:00:00Z', conditions: [] },
+        'the policy\'s expiration expected an ISO 8601 UTC date such as "2015-12-30T12:00:00.000Z", got "2015-02-30T01:00:00Z"',
+      ],
+      [
+        { expiration: '2015-12-29T01:00:00Z', conditions: {} },
+        'the policy expected an array of conditions, got an object (Object)',
+      ],
+      [
+        policyOf(['starts-with', '$bucket', 'a']),
+        'the policy\'s condition 4 expected an exact condition on "bucket", which S3 does not match by starts-with, got "[\\"starts-with\\",\\"$bucket\\",\\"a\\"]"',
+      ],
+      [
+        policyOf(['content-length-range', 2, 1]),
+        'the policy\'s condition 4 expected ["content-length-range", min, max] with integers 0 ≤ min ≤ max, got "[\\"content-length-range\\",2,1]"',
+      ],
+      [
+        policyOf(['in', '$acl', 'a']),
+        'the policy\'s condition 4 expected the operator "eq", "starts-with" or "content-length-range", got "[\\"in\\",\\"$acl\\",\\"a\\"]"',
+      ],
+      [
+        policyOf(['eq', 'acl', 'a']),
+        'the policy\'s condition 4 expected [operator, "$field", "value"], got "[\\"eq\\",\\"acl\\",\\"a\\"]"',
+      ],
+      [
+        policyOf({ acl: 1 }),
+        'the policy\'s condition 4 expected { "field": "value" } with a string value, got "{\\"acl\\":1}"',
+      ],
       [policyOf({}), 'the policy\'s condition 4 expected { "field": "value" }, got "{}"'],
       [policyOf(7), 'the policy\'s condition 4 expected { "field": "value" } or an array, got "7"'],
     ];
-    for (const [policy, message] of cases) expect(await expectCode(verify(rawForm(policy)), 'ERR_SIGV4_POLICY'), JSON.stringify(policy)).toBe(message);
+    for (const [policy, message] of cases)
+      expect(await expectCode(verify(rawForm(policy)), 'ERR_SIGV4_POLICY'), JSON.stringify(policy)).toBe(message);
     // Invalid UTF-8, validly signed.
     const bytes = Buffer.from([0x7b, 0xff, 0x7d]).toString('base64');
-    expect(await expectCode(verify(rawForm('', { policy: bytes, 'x-amz-signature': sign(bytes) })), 'ERR_SIGV4_POLICY')).toBe('the policy expected base64 of UTF-8 JSON, got other bytes');
+    expect(
+      await expectCode(verify(rawForm('', { policy: bytes, 'x-amz-signature': sign(bytes) })), 'ERR_SIGV4_POLICY'),
+    ).toBe('the policy expected base64 of UTF-8 JSON, got other bytes');
     // Without milliseconds, and with more digits than Date keeps, an expiration is read to the millisecond.
     const late = { ...policyOf(), expiration: '2015-12-29T00:00:00.0019Z' };
     expect((await verify(rawForm(late), { now: SIGNED_AT + 1 })).expiresAt).toEqual(new Date(SIGNED_AT + 1));
@@ -585,26 +863,46 @@ describe('verifyPresignedPost: each failure, with its code', () => {
     const policy = policyOf({ acl: 'private' }, ['starts-with', '$x-amz-meta-tag', 'a'], { bucket: 'b1' });
     const ok = { acl: 'private', 'x-amz-meta-tag': 'abc' };
     expect((await verify(rawForm(policy, ok), { bucket: 'b1' })).fields['acl']).toBe('private');
-    expect(await expectCode(verify(rawForm(policy, { ...ok, acl: 'public-read' }), { bucket: 'b1' }), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
-      'the field "acl" expected to equal the policy\'s value ["eq","$acl","private"], got "public-read"',
-    );
-    expect(await expectCode(verify(rawForm(policy, { acl: 'private' }), { bucket: 'b1' }), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
+    expect(
+      await expectCode(
+        verify(rawForm(policy, { ...ok, acl: 'public-read' }), { bucket: 'b1' }),
+        'ERR_SIGV4_POLICY_CONDITION',
+      ),
+    ).toBe('the field "acl" expected to equal the policy\'s value ["eq","$acl","private"], got "public-read"');
+    expect(
+      await expectCode(verify(rawForm(policy, { acl: 'private' }), { bucket: 'b1' }), 'ERR_SIGV4_POLICY_CONDITION'),
+    ).toBe(
       'the field "x-amz-meta-tag" expected to start with the policy\'s value ["starts-with","$x-amz-meta-tag","a"], got no such field',
     );
     expect(await expectCode(verify(rawForm(policy, ok)), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
       'the policy expected the bucket "b1", and the bucket posted to is not known (pass the bucket option)',
     );
-    expect(await expectCode(verify(rawForm(policy, { ...ok, bucket: 'b2' }), { bucket: 'b1' }), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
-      'the bucket field expected the bucket posted to, "b1", got "b2"',
-    );
-    expect(await expectCode(verify(rawForm(policyOf(), { 'Content-Type': 'text/plain' })), 'ERR_SIGV4_POLICY_CONDITION')).toContain('the field "content-type" expected to be named');
+    expect(
+      await expectCode(
+        verify(rawForm(policy, { ...ok, bucket: 'b2' }), { bucket: 'b1' }),
+        'ERR_SIGV4_POLICY_CONDITION',
+      ),
+    ).toBe('the bucket field expected the bucket posted to, "b1", got "b2"');
+    expect(
+      await expectCode(verify(rawForm(policyOf(), { 'Content-Type': 'text/plain' })), 'ERR_SIGV4_POLICY_CONDITION'),
+    ).toContain('the field "content-type" expected to be named');
     // A signer's field the policy leaves out is a field like any other: not named, refused.
-    const noDate = { expiration: '2015-12-29T01:00:00.000Z', conditions: [{ key: 'uploads/a.txt' }, ...SIGNER_CONDITIONS.slice(0, 2)] };
-    expect(await expectCode(verify(rawForm(noDate)), 'ERR_SIGV4_POLICY_CONDITION')).toContain('the field "x-amz-date" expected to be named');
+    const noDate = {
+      expiration: '2015-12-29T01:00:00.000Z',
+      conditions: [{ key: 'uploads/a.txt' }, ...SIGNER_CONDITIONS.slice(0, 2)],
+    };
+    expect(await expectCode(verify(rawForm(noDate)), 'ERR_SIGV4_POLICY_CONDITION')).toContain(
+      'the field "x-amz-date" expected to be named',
+    );
     // The token is never echoed.
     const tokenPolicy = policyOf({ 'x-amz-security-token': 'another' });
     const withToken = (id: string) => (id === ACCESS ? { secretAccessKey: SECRET, sessionToken: TOKEN } : undefined);
-    expect(await expectCode(verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN }), { getCredentials: withToken }), 'ERR_SIGV4_POLICY_CONDITION')).toBe(
+    expect(
+      await expectCode(
+        verify(rawForm(tokenPolicy, { 'x-amz-security-token': TOKEN }), { getCredentials: withToken }),
+        'ERR_SIGV4_POLICY_CONDITION',
+      ),
+    ).toBe(
       'the field "x-amz-security-token" expected to equal the policy\'s value ["eq","$x-amz-security-token","another"], got another value',
     );
   });
@@ -612,29 +910,44 @@ describe('verifyPresignedPost: each failure, with its code', () => {
   it('ENTITY_TOO_SMALL / ENTITY_TOO_LARGE at the edges of content-length-range (ranges intersect; string bounds read)', async () => {
     const policy = policyOf(['content-length-range', 2, '4']);
     const sized = (n: number) => rawForm(policy, {}, { file: new File(['x'.repeat(n)], 'a.txt') });
-    expect(await expectCode(verify(sized(1)), 'ERR_SIGV4_ENTITY_TOO_SMALL')).toBe('the file expected at least 2 bytes (content-length-range), got 1');
+    expect(await expectCode(verify(sized(1)), 'ERR_SIGV4_ENTITY_TOO_SMALL')).toBe(
+      'the file expected at least 2 bytes (content-length-range), got 1',
+    );
     expect((await verify(sized(2))).fileSize).toBe(2);
     expect((await verify(sized(4))).contentLengthRange).toEqual({ min: 2, max: 4 });
-    expect(await expectCode(verify(sized(5)), 'ERR_SIGV4_ENTITY_TOO_LARGE')).toBe('the file expected at most 4 bytes (content-length-range), got 5');
-    const two = policyOf(['content-length-range', 0, 10], ['content-length-range', 3, 20]);
-    expect(await expectCode(verify(rawForm(two, {}, { file: 'ab' })), 'ERR_SIGV4_ENTITY_TOO_SMALL')).toBe('the file expected at least 3 bytes (content-length-range), got 2');
-    expect(await expectCode(verify(rawForm(two, {}, { file: null }), { fileSize: 11 }), 'ERR_SIGV4_ENTITY_TOO_LARGE')).toBe(
-      'the file expected at most 10 bytes (content-length-range), got 11',
+    expect(await expectCode(verify(sized(5)), 'ERR_SIGV4_ENTITY_TOO_LARGE')).toBe(
+      'the file expected at most 4 bytes (content-length-range), got 5',
     );
+    const two = policyOf(['content-length-range', 0, 10], ['content-length-range', 3, 20]);
+    expect(await expectCode(verify(rawForm(two, {}, { file: 'ab' })), 'ERR_SIGV4_ENTITY_TOO_SMALL')).toBe(
+      'the file expected at least 3 bytes (content-length-range), got 2',
+    );
+    expect(
+      await expectCode(verify(rawForm(two, {}, { file: null }), { fileSize: 11 }), 'ERR_SIGV4_ENTITY_TOO_LARGE'),
+    ).toBe('the file expected at most 10 bytes (content-length-range), got 11');
     // Text in the file field is counted in UTF-8 bytes.
-    expect(await expectCode(verify(rawForm(policy, {}, { file: 'üüü' })), 'ERR_SIGV4_ENTITY_TOO_LARGE')).toContain('got 6');
+    expect(await expectCode(verify(rawForm(policy, {}, { file: 'üüü' })), 'ERR_SIGV4_ENTITY_TOO_LARGE')).toContain(
+      'got 6',
+    );
   });
 
   it('invalid options are TypeError or RangeError', async () => {
     const form = rawForm(policyOf());
-    const cases: [Partial<Record<keyof VerifyPresignedPostOptions, unknown>>, string, (typeof TypeError | typeof RangeError)?][] = [
+    const cases: [
+      Partial<Record<keyof VerifyPresignedPostOptions, unknown>>,
+      string,
+      (typeof TypeError | typeof RangeError)?,
+    ][] = [
       [{ form: 'x' }, '"form" expected the form received: a FormData, [name, value] pairs or an object, got "x"'],
       [{ fileSize: '5' }, '"fileSize" expected a number of bytes, or null, got "5"'],
       [{ fileSize: -1 }, '"fileSize" expected an integer number of bytes from 0, got -1', RangeError],
       [{ fileSize: 4 }, '"fileSize" expected the size of the form\'s file (5 bytes), got 4', RangeError],
       [{ fileName: 1 }, '"fileName" expected a string, got 1'],
       [{ bucket: '' }, '"bucket" expected a non-empty string, got ""'],
-      [{ getCredentials: undefined }, '"getCredentials" expected a function (accessKeyId) => credentials | undefined, got undefined'],
+      [
+        { getCredentials: undefined },
+        '"getCredentials" expected a function (accessKeyId) => credentials | undefined, got undefined',
+      ],
       [{ region: [] }, '"region" expected a non-empty string or array of non-empty strings, got an array'],
       [{ service: '' }, '"service" expected a non-empty string or array of non-empty strings, got ""'],
       [{ now: 'today' }, '"now" expected a Date or epoch milliseconds, got "today"'],
@@ -642,10 +955,17 @@ describe('verifyPresignedPost: each failure, with its code', () => {
       [{ cache: {} }, '"cache" expected a SigningKeyCache or false, got an object (Object)'],
     ];
     for (const [change, message, type] of cases) {
-      expect(await expectMisuse(verifyPresignedPost({ ...verifyBase, form, ...change } as VerifyPresignedPostOptions), type), JSON.stringify(change)).toBe(message);
+      expect(
+        await expectMisuse(verifyPresignedPost({ ...verifyBase, form, ...change } as VerifyPresignedPostOptions), type),
+        JSON.stringify(change),
+      ).toBe(message);
     }
-    expect(await expectMisuse(verify([['key']] as unknown as [string, string][]))).toBe('"form" expected [name, value] pairs, got an array');
-    expect(await expectMisuse(verify({ key: 1 } as unknown as Record<string, string>))).toBe('"form["key"]" expected a string, or a File or Blob for "file", got 1');
+    expect(await expectMisuse(verify([['key']] as unknown as [string, string][]))).toBe(
+      '"form" expected [name, value] pairs, got an array',
+    );
+    expect(await expectMisuse(verify({ key: 1 } as unknown as Record<string, string>))).toBe(
+      '"form["key"]" expected a string, or a File or Blob for "file", got 1',
+    );
   });
 });
 
@@ -696,8 +1016,11 @@ describe('verifyPresignedPost: the file part checked is the file part returned',
       }
     }
     // As an object (the two names differ only in case).
-    expect(await expectCode(verify({ ...Object.fromEntries(rawForm(policy, {}, { file: null })), File: small, file: huge }), 'ERR_SIGV4_MALFORMED')).toBe(
-      'the form expected one "file" field, got more than one (names are case-insensitive)',
-    );
+    expect(
+      await expectCode(
+        verify({ ...Object.fromEntries(rawForm(policy, {}, { file: null })), File: small, file: huge }),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('the form expected one "file" field, got more than one (names are case-insensitive)');
   });
 });

@@ -30,7 +30,6 @@ const VECTOR_COUNT = 38 * 2 + 6;
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const EMPTY_SHA256 = sha256('');
 
-
 /** aws-c-auth's v4 suite, both variants, translated to signing options exactly as test/vectors.test.ts does. */
 function awsCAuthCases(): VectorCase[] {
   const cases: VectorCase[] = [];
@@ -47,7 +46,12 @@ function awsCAuthCases(): VectorCase[] {
     cases.push({
       id: `v4/${name}`,
       kind: 'sign',
-      options: { ...common, ...(context.sign_body ? { body: request.body ?? '', contentSha256Header: true } : { payloadHash: EMPTY_SHA256 }) },
+      options: {
+        ...common,
+        ...(context.sign_body
+          ? { body: request.body ?? '', contentSha256Header: true }
+          : { payloadHash: EMPTY_SHA256 }),
+      },
       expected: expected('header'),
       ...(context.sign_body ? { verifyBody: request.body ?? '' } : {}),
       verify: true,
@@ -55,7 +59,11 @@ function awsCAuthCases(): VectorCase[] {
     cases.push({
       id: `v4/${name}`,
       kind: 'presign',
-      options: { ...common, expiresIn: context.expiration_in_seconds, payloadHash: context.sign_body ? sha256(request.body ?? '') : EMPTY_SHA256 },
+      options: {
+        ...common,
+        expiresIn: context.expiration_in_seconds,
+        payloadHash: context.sign_body ? sha256(request.body ?? '') : EMPTY_SHA256,
+      },
       expected: expected('query'),
       verify: true,
     });
@@ -65,7 +73,14 @@ function awsCAuthCases(): VectorCase[] {
 
 interface Example {
   id: string;
-  inputs: Record<string, unknown> & { access_key_id: string; secret_access_key: string; region: string; service: string; timestamp: string; method: string };
+  inputs: Record<string, unknown> & {
+    access_key_id: string;
+    secret_access_key: string;
+    region: string;
+    service: string;
+    timestamp: string;
+    method: string;
+  };
   expected: Record<string, string>;
 }
 
@@ -75,12 +90,23 @@ function s3DocCases(): VectorCase[] {
   const cases: VectorCase[] = [];
   for (const e of examples) {
     const credentials = { accessKeyId: e.inputs.access_key_id, secretAccessKey: e.inputs.secret_access_key };
-    const base = { method: e.inputs.method, service: e.inputs.service, region: e.inputs.region, credentials, signingDate: e.inputs.timestamp };
+    const base = {
+      method: e.inputs.method,
+      service: e.inputs.service,
+      region: e.inputs.region,
+      credentials,
+      signingDate: e.inputs.timestamp,
+    };
     if (e.id === 's3-presigned-get-object') {
       cases.push({
         id: e.id,
         kind: 'presign',
-        options: { ...base, url: e.inputs['url'] as string, headers: [], expiresIn: e.inputs['expires_in_seconds'] as number },
+        options: {
+          ...base,
+          url: e.inputs['url'] as string,
+          headers: [],
+          expiresIn: e.inputs['expires_in_seconds'] as number,
+        },
         expected: {
           canonicalRequest: e.expected['canonical_request']!,
           stringToSign: e.expected['string_to_sign']!,
@@ -121,17 +147,30 @@ export function conformanceData(): ConformanceData {
     return { source: 'none', vectors: [], missing: { reason, count: VECTOR_COUNT } };
   }
   const vectors = [...awsCAuthCases(), ...s3DocCases()];
-  if (vectors.length !== VECTOR_COUNT) throw new Error(`expected ${VECTOR_COUNT} vector cases, found ${vectors.length}`);
-  return { source: 'aws-c-auth aws-signing-test-suite/v4 (38 cases, header and query variants), Amazon S3 API Reference examples (6)', vectors };
+  if (vectors.length !== VECTOR_COUNT)
+    throw new Error(`expected ${VECTOR_COUNT} vector cases, found ${vectors.length}`);
+  return {
+    source:
+      'aws-c-auth aws-signing-test-suite/v4 (38 cases, header and query variants), Amazon S3 API Reference examples (6)',
+    vectors,
+  };
 }
 
 /** Builds core.mjs and worker.mjs; dist/ must have been built (`npm run build`). */
 export async function buildRuntimeFiles(): Promise<{ core: string; worker: string; data: ConformanceData }> {
-  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/index.js not found: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist', 'index.js')))
+    throw new Error('dist/index.js not found: run `npm run build` first');
   mkdirSync(OUT_DIR, { recursive: true });
   const data = conformanceData();
   writeFileSync(join(OUT_DIR, 'data.json'), JSON.stringify(data));
-  const common = { bundle: true, format: 'esm', target: 'es2022', platform: 'neutral', logLevel: 'warning', legalComments: 'none' } as const;
+  const common = {
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    logLevel: 'warning',
+    legalComments: 'none',
+  } as const;
   const core = join(OUT_DIR, 'core.mjs');
   await build({
     ...common,

@@ -19,7 +19,11 @@ export interface VectorOptions {
   readonly method: string;
   readonly service: string;
   readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
   readonly signingDate: string;
   readonly headers: readonly (readonly [string, string])[];
   readonly body?: string;
@@ -79,7 +83,8 @@ function fail(message: string): never {
 }
 
 const show = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : String(value);
+  const text =
+    typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : String(value);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 };
 
@@ -128,7 +133,10 @@ const withoutHeader = (headers: Readonly<Record<string, string>>, name: string):
 
 /** Changes one hex character of the signature in a presigned URL. */
 export const flipSignature = (url: string): string =>
-  url.replace(/(X-Amz-Signature=[0-9a-f]{10})([0-9a-f])/, (_, head: string, c: string) => head + (c === '0' ? '1' : '0'));
+  url.replace(
+    /(X-Amz-Signature=[0-9a-f]{10})([0-9a-f])/,
+    (_, head: string, c: string) => head + (c === '0' ? '1' : '0'),
+  );
 
 /** S3 keys that take every encoding rule: spaces, `+`, `%`, unicode, `//`, `~`, `!*'()`, dot segments. */
 export const AWKWARD_KEYS: readonly string[] = [
@@ -163,7 +171,10 @@ export async function runConformance(
       await body();
       passed++;
     } catch (error) {
-      const message = error instanceof Error ? `${error instanceof AssertionError ? '' : `${error.name}: `}${error.message}` : String(error);
+      const message =
+        error instanceof Error
+          ? `${error instanceof AssertionError ? '' : `${error.name}: `}${error.message}`
+          : String(error);
       failures.push({ name, message });
       log(`FAIL ${name}\n     ${message.replace(/\n/g, '\n     ')}`);
     }
@@ -189,7 +200,8 @@ export async function runConformance(
       equal(result.stringToSign, expected.stringToSign, 'string to sign');
       equal(result.signature, expected.signature, 'signature');
       if (expected.url !== undefined) equal(result.url, expected.url, 'presigned URL');
-      if (expected.authorization !== undefined) equal(result.headers['authorization'], expected.authorization, 'authorization');
+      if (expected.authorization !== undefined)
+        equal(result.headers['authorization'], expected.authorization, 'authorization');
       sameJson(sync, result, 'sync and async');
       if (!vector.verify) return;
       const { credentials } = vector.options;
@@ -199,7 +211,9 @@ export async function runConformance(
         service: options.service,
         now: Date.parse(options.signingDate),
         getCredentials: (id: string) =>
-          id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined,
+          id === credentials.accessKeyId
+            ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
+            : undefined,
         ...(options.normalizePath === undefined ? {} : { normalizePath: options.normalizePath }),
         ...(options.uriEscapePath === undefined ? {} : { uriEscapePath: options.uriEscapePath }),
         ...(options.signSessionToken === undefined ? {} : { signSessionToken: options.signSessionToken }),
@@ -231,7 +245,11 @@ export async function runConformance(
   const now = Date.parse('2026-01-02T03:04:05Z');
   const base = 'https://examplebucket.s3.us-east-1.amazonaws.com/';
   const lookup = (id: string) =>
-    id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : id === 'ASIATEMPORARY' ? { ...temporary } : undefined;
+    id === credentials.accessKeyId
+      ? { secretAccessKey: credentials.secretAccessKey }
+      : id === 'ASIATEMPORARY'
+        ? { ...temporary }
+        : undefined;
   const s3 = { service: 's3', region: 'us-east-1', signingDate: now } as const;
   const accept = { service: 's3', region: 'us-east-1', now, getCredentials: lookup } as const;
 
@@ -276,9 +294,16 @@ export async function runConformance(
     equal(JSON.stringify(presigned.headers), JSON.stringify({ 'content-type': 'text/csv' }), 'headers left to send');
     if (!presigned.url.includes('x-amz-meta-owner=')) fail('x-amz-meta-owner not hoisted into the query');
     await lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT', headers: presigned.headers });
-    await rejectsWith(lib, 'ERR_SIGV4_SIGNED_HEADERS', () => lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT' }));
+    await rejectsWith(lib, 'ERR_SIGV4_SIGNED_HEADERS', () =>
+      lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT' }),
+    );
     await rejectsWith(lib, 'ERR_SIGV4_SIGNATURE_MISMATCH', () =>
-      lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT', headers: { 'content-type': 'text/plain' } }),
+      lib.verifyPresignedUrl({
+        ...accept,
+        url: presigned.url,
+        method: 'PUT',
+        headers: { 'content-type': 'text/plain' },
+      }),
     );
   });
 
@@ -286,7 +311,14 @@ export async function runConformance(
     const text = 'Welcome to Amazon S3. ü';
     const bytes = new TextEncoder().encode(text);
     for (const body of [text, bytes, bytes.slice().buffer]) {
-      const options = { ...s3, url: base + 'object key', method: 'PUT', credentials, body, headers: { 'content-type': 'text/plain' } };
+      const options = {
+        ...s3,
+        url: base + 'object key',
+        method: 'PUT',
+        credentials,
+        body,
+        headers: { 'content-type': 'text/plain' },
+      };
       const signed = await lib.signRequest(options);
       sameJson(lib.signRequestSync(options), signed, 'sync and async');
       sameJson((await lib.lite.signRequest(options)).headers, signed.headers, 'sigv4/lite');
@@ -300,7 +332,12 @@ export async function runConformance(
 
   await check('non-S3 service: normalized, double-encoded path round trip', async () => {
     const options = { service: 'execute-api', region: 'eu-west-1', signingDate: now, credentials };
-    const signed = await lib.signRequest({ ...options, url: 'https://api.example.com/stage/a b/./c/../%C3%BC', method: 'POST', body: '{}' });
+    const signed = await lib.signRequest({
+      ...options,
+      url: 'https://api.example.com/stage/a b/./c/../%C3%BC',
+      method: 'POST',
+      body: '{}',
+    });
     equal(signed.canonicalRequest.split('\n')[1], '/stage/a%2520b/%25C3%25BC', 'canonical path');
     await lib.verifyRequest({
       url: signed.url,
@@ -335,23 +372,45 @@ export async function runConformance(
       signingDate: now,
       expiresIn: 60,
     });
-    const options = { form: Object.entries(post.fields), fileName: 'a b.jpg', bucket: 'examplebucket', getCredentials: lookup, region: 'us-east-1', now };
+    const options = {
+      form: Object.entries(post.fields),
+      fileName: 'a b.jpg',
+      bucket: 'examplebucket',
+      getCredentials: lookup,
+      region: 'us-east-1',
+      now,
+    };
     const verified = await lib.verifyPresignedPost({ ...options, fileSize: 1024 });
     equal(verified.key, 'uploads/a b.jpg', 'the key, ${filename} replaced');
     equal(verified.accessKeyId, credentials.accessKeyId, 'who signed');
     await rejectsWith(lib, 'ERR_SIGV4_ENTITY_TOO_LARGE', () => lib.verifyPresignedPost({ ...options, fileSize: 1025 }));
     await rejectsWith(lib, 'ERR_SIGV4_POLICY_CONDITION', () =>
-      lib.verifyPresignedPost({ ...options, fileSize: 10, form: Object.entries({ ...post.fields, 'Content-Type': 'text/html' }) }),
+      lib.verifyPresignedPost({
+        ...options,
+        fileSize: 10,
+        form: Object.entries({ ...post.fields, 'Content-Type': 'text/html' }),
+      }),
     );
   });
 
   // 3. Verification failures: each tampering gives its code, and never leaks the secret.
-  const good = await lib.presignUrl({ ...s3, url: base + 'photos/a b+c.jpg', method: 'PUT', credentials, expiresIn: 60, headers: { 'content-type': 'image/jpeg' } });
+  const good = await lib.presignUrl({
+    ...s3,
+    url: base + 'photos/a b+c.jpg',
+    method: 'PUT',
+    credentials,
+    expiresIn: 60,
+    headers: { 'content-type': 'image/jpeg' },
+  });
   const putOptions = { ...accept, url: good.url, method: 'PUT', headers: good.headers };
   const tampered: [string, string, Partial<Sigv4.VerifyPresignedUrlOptions>][] = [
     ['flipped signature character', 'ERR_SIGV4_SIGNATURE_MISMATCH', { url: flipSignature(good.url) }],
     ['key changed after signing', 'ERR_SIGV4_SIGNATURE_MISMATCH', { url: good.url.replace('a%20b', 'a%20c') }],
-    ['X-Amz-Expires changed', 'ERR_SIGV4_SIGNATURE_MISMATCH', { url: good.url.replace('X-Amz-Expires=60', 'X-Amz-Expires=600') }],
+    [
+      'X-Amz-Expires changed',
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+      { url: good.url.replace('X-Amz-Expires=60', 'X-Amz-Expires=600') },
+    ],
     ['method changed', 'ERR_SIGV4_SIGNATURE_MISMATCH', { method: 'GET' }],
     ['method changed, diagnosed', 'ERR_SIGV4_METHOD', { method: 'GET', diagnoseMethod: true }],
     ['signed header not sent', 'ERR_SIGV4_SIGNED_HEADERS', { headers: withoutHeader(good.headers, 'content-type') }],
@@ -362,7 +421,11 @@ export async function runConformance(
     ['dated in the future', 'ERR_SIGV4_NOT_YET_VALID', { now: now - 901_000 }],
     ['other region', 'ERR_SIGV4_REGION', { region: 'eu-west-1' }],
     ['other service', 'ERR_SIGV4_SERVICE', { service: 'execute-api' }],
-    ['malformed signature', 'ERR_SIGV4_MALFORMED', { url: good.url.replace(/X-Amz-Signature=.*/, 'X-Amz-Signature=xyz') }],
+    [
+      'malformed signature',
+      'ERR_SIGV4_MALFORMED',
+      { url: good.url.replace(/X-Amz-Signature=.*/, 'X-Amz-Signature=xyz') },
+    ],
     ['algorithm changed', 'ERR_SIGV4_ALGORITHM', { url: good.url.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512') }],
     ['not a presigned URL', 'ERR_SIGV4_MALFORMED', { url: base + 'photos/a%20b%2Bc.jpg' }],
   ];
@@ -372,24 +435,60 @@ export async function runConformance(
   for (const [name, code, change] of tampered) {
     await check(`refused: ${name} → ${code}`, async () => {
       const error = await rejectsWith(lib, code, () => lib.verifyPresignedUrl({ ...putOptions, ...change }));
-      if (error.message.includes(credentials.secretAccessKey) || error.message.includes(good.signature)) fail('the message leaks a secret');
+      if (error.message.includes(credentials.secretAccessKey) || error.message.includes(good.signature))
+        fail('the message leaks a secret');
     });
   }
   await check('refused: header-signed request with a session token that does not match', async () => {
-    const signed = await lib.signRequest({ ...s3, url: base + 'a', credentials: { ...temporary, accessKeyId: 'ASIATEMPORARY', sessionToken: 'other' } });
-    await rejectsWith(lib, 'ERR_SIGV4_SESSION_TOKEN', () => lib.verifyRequest({ ...accept, url: signed.url, method: 'GET', headers: signed.headers }));
+    const signed = await lib.signRequest({
+      ...s3,
+      url: base + 'a',
+      credentials: { ...temporary, accessKeyId: 'ASIATEMPORARY', sessionToken: 'other' },
+    });
+    await rejectsWith(lib, 'ERR_SIGV4_SESSION_TOKEN', () =>
+      lib.verifyRequest({ ...accept, url: signed.url, method: 'GET', headers: signed.headers }),
+    );
   });
 
   // 4. Caller misuse: TypeError/RangeError before any crypto, with "expected X, got Y" and no secret.
   const misuse: [string, 'TypeError' | 'RangeError', RegExp, () => unknown][] = [
-    ['expiresIn 0', 'RangeError', /^"expiresIn" expected an integer 1\.\.604800 \(seconds\), got 0$/, () => lib.presignUrlSync({ ...s3, url: base, credentials, expiresIn: 0 })],
-    ['expiresIn over 7 days', 'RangeError', /"expiresIn" expected an integer 1\.\.604800/, () => lib.presignUrl({ ...s3, url: base, credentials, expiresIn: 604801 })],
-    ['empty secret', 'TypeError', /^"credentials\.secretAccessKey" expected a non-empty string, got an empty string$/, () =>
-      lib.presignUrl({ ...s3, url: base, credentials: { accessKeyId: 'A', secretAccessKey: '' } })],
+    [
+      'expiresIn 0',
+      'RangeError',
+      /^"expiresIn" expected an integer 1\.\.604800 \(seconds\), got 0$/,
+      () => lib.presignUrlSync({ ...s3, url: base, credentials, expiresIn: 0 }),
+    ],
+    [
+      'expiresIn over 7 days',
+      'RangeError',
+      /"expiresIn" expected an integer 1\.\.604800/,
+      () => lib.presignUrl({ ...s3, url: base, credentials, expiresIn: 604801 }),
+    ],
+    [
+      'empty secret',
+      'TypeError',
+      /^"credentials\.secretAccessKey" expected a non-empty string, got an empty string$/,
+      () => lib.presignUrl({ ...s3, url: base, credentials: { accessKeyId: 'A', secretAccessKey: '' } }),
+    ],
     ['relative URL', 'TypeError', /"url"/, () => lib.signRequest({ ...s3, url: '/relative', credentials })],
-    ['signer-owned query parameter', 'TypeError', /X-Amz-Signature/, () => lib.presignUrlSync({ ...s3, url: base + '?X-Amz-Signature=1', credentials })],
-    ['header value with a line break', 'TypeError', /^"headers\["x-a"\]" expected printable US-ASCII/, () => lib.signRequestSync({ ...s3, url: base, credentials, headers: { 'x-a': 'a\r\nb' } })],
-    ['missing region', 'TypeError', /"region"/, () => lib.presignUrlSync({ service: 's3', url: base, credentials } as unknown as Sigv4.PresignOptions)],
+    [
+      'signer-owned query parameter',
+      'TypeError',
+      /X-Amz-Signature/,
+      () => lib.presignUrlSync({ ...s3, url: base + '?X-Amz-Signature=1', credentials }),
+    ],
+    [
+      'header value with a line break',
+      'TypeError',
+      /^"headers\["x-a"\]" expected printable US-ASCII/,
+      () => lib.signRequestSync({ ...s3, url: base, credentials, headers: { 'x-a': 'a\r\nb' } }),
+    ],
+    [
+      'missing region',
+      'TypeError',
+      /"region"/,
+      () => lib.presignUrlSync({ service: 's3', url: base, credentials } as unknown as Sigv4.PresignOptions),
+    ],
   ];
   for (const [name, type, pattern, run] of misuse) {
     await check(`misuse: ${name} → ${type}`, () => throwsType(type, pattern, run));

@@ -34,7 +34,11 @@ const bin = (name: string): string => join(ROOT, 'node_modules', '.bin', name);
 const TIMEOUT_MS = 120_000;
 
 /** Runs a command to completion, with a time limit; resolves with its output. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -65,10 +69,15 @@ async function commandLine(name: 'node' | 'deno' | 'bun'): Promise<Omit<RuntimeR
       ? await run(process.execPath, [cli])
       : name === 'deno'
         ? // No permissions at all: the core needs none. DENO_DIR keeps Deno's cache inside node_modules.
-          await run(bin('deno'), ['run', '--no-prompt', '--no-lock', cli], { ...process.env, DENO_DIR: join(OUT_DIR, 'deno'), DENO_NO_UPDATE_CHECK: '1' })
+          await run(bin('deno'), ['run', '--no-prompt', '--no-lock', cli], {
+            ...process.env,
+            DENO_DIR: join(OUT_DIR, 'deno'),
+            DENO_NO_UPDATE_CHECK: '1',
+          })
         : await run(bin('bun'), [cli], { ...process.env, BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0', DO_NOT_TRACK: '1' });
   const result = parseResult(output);
-  if (code !== 0 && result.failed === 0) throw new Error(`exited with ${code} but reported no failure:\n${output.slice(-4000)}`);
+  if (code !== 0 && result.failed === 0)
+    throw new Error(`exited with ${code} but reported no failure:\n${output.slice(-4000)}`);
   return result;
 }
 
@@ -86,10 +95,14 @@ function freePort(): Promise<number> {
 async function workerd(): Promise<Omit<RuntimeRun, 'name' | 'seconds'>> {
   const version = (await run(bin('workerd'), ['--version'])).output.trim().replace(/^workerd\s+/, '');
   const port = await freePort();
-  const child = spawn(bin('workerd'), ['serve', 'test/runtime/workerd/config.capnp', '--socket-addr', `http=127.0.0.1:${port}`], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    bin('workerd'),
+    ['serve', 'test/runtime/workerd/config.capnp', '--socket-addr', `http=127.0.0.1:${port}`],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
@@ -102,7 +115,8 @@ async function workerd(): Promise<Omit<RuntimeRun, 'name' | 'seconds'>> {
         for (const line of result.log) if (line.startsWith('FAIL') || line.startsWith('!!!')) console.log(line);
         return { ...result, runtime: 'workerd', version };
       } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`workerd did not answer (${String(error)}):\n${log}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`workerd did not answer (${String(error)}):\n${log}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -127,10 +141,18 @@ export function servePage(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     // Only the core and files inside dist/ (a "/dist/../x" path normalizes outside it, and is refused).
-    const file = path === '/core.mjs' ? join(OUT_DIR, 'core.mjs') : path.startsWith('/dist/') ? normalize(join(ROOT, path)) : undefined;
+    const file =
+      path === '/core.mjs'
+        ? join(OUT_DIR, 'core.mjs')
+        : path.startsWith('/dist/')
+          ? normalize(join(ROOT, path))
+          : undefined;
     if (path === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    } else if (file !== undefined && (file.startsWith(join(ROOT, 'dist') + '/') || file === join(OUT_DIR, 'core.mjs'))) {
+    } else if (
+      file !== undefined &&
+      (file.startsWith(join(ROOT, 'dist') + '/') || file === join(OUT_DIR, 'core.mjs'))
+    ) {
       try {
         const body = readFileSync(file);
         response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(body);
@@ -156,11 +178,17 @@ async function chromiumRun(): Promise<Omit<RuntimeRun, 'name' | 'seconds'>> {
       if (message.text().startsWith('FAIL')) console.log(message.text());
     });
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    const handle = await page.waitForFunction(() => (window as unknown as { __conformance?: unknown }).__conformance, undefined, { timeout: TIMEOUT_MS });
-    const result = (await handle.jsonValue()) as (ConformanceResult & { runtime: string; version: string }) | { error: string };
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { __conformance?: unknown }).__conformance,
+      undefined,
+      { timeout: TIMEOUT_MS },
+    );
+    const result = (await handle.jsonValue()) as
+      (ConformanceResult & { runtime: string; version: string }) | { error: string };
     if ('error' in result) throw new Error(`the page failed: ${result.error}\n${errors.join('\n')}`);
     const log = await page.locator('#log').textContent();
-    for (const line of (log ?? '').split('\n')) if (line.startsWith('FAIL') || line.startsWith('!!!')) console.log(line);
+    for (const line of (log ?? '').split('\n'))
+      if (line.startsWith('FAIL') || line.startsWith('!!!')) console.log(line);
     return { ...result, version: browser.version() };
   } finally {
     await browser.close();
@@ -185,7 +213,18 @@ export async function runMatrix(): Promise<RuntimeRun[]> {
   for (const name of RUNTIMES) {
     if (skip.has(name)) {
       console.log(`!!! ${name}: SKIPPED by SIGV4_E2E_SKIP`);
-      runs.push({ name, runtime: name, version: '-', seconds: 0, passed: 0, failed: 0, skipped: 1, failures: [], notes: ['skipped by flag'], skippedByFlag: true });
+      runs.push({
+        name,
+        runtime: name,
+        version: '-',
+        seconds: 0,
+        passed: 0,
+        failed: 0,
+        skipped: 1,
+        failures: [],
+        notes: ['skipped by flag'],
+        skippedByFlag: true,
+      });
       continue;
     }
     const started = performance.now();
@@ -195,12 +234,22 @@ export async function runMatrix(): Promise<RuntimeRun[]> {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.log(`FAIL ${name}: ${message}`);
-      result = { runtime: name, version: '?', passed: 0, failed: 1, skipped: 0, failures: [{ name: `${name} run`, message }], notes: [] };
+      result = {
+        runtime: name,
+        version: '?',
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        failures: [{ name: `${name} run`, message }],
+        notes: [],
+      };
     }
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     runs.push({ ...result, name, seconds });
     const counts = `${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`;
-    console.log(`${result.failed ? 'FAIL' : 'ok  '} ${result.runtime.padEnd(8)} ${result.version.padEnd(16)} ${counts} (${seconds} s)`);
+    console.log(
+      `${result.failed ? 'FAIL' : 'ok  '} ${result.runtime.padEnd(8)} ${result.version.padEnd(16)} ${counts} (${seconds} s)`,
+    );
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'runtime.json'), JSON.stringify({ date: new Date().toISOString(), runs }, null, 2));

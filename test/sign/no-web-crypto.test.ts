@@ -20,10 +20,23 @@ import * as lite from '../../src/lite.js';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DATE = new Date('2013-05-24T00:00:00Z');
 const S3_DOC_SIGNATURE = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404';
-const presignOptions = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: DATE, expiresIn: 86400 };
-const signOptions = { url: 'https://examplebucket.s3.amazonaws.com/test.txt', service: 's3', region: 'us-east-1', signingDate: DATE, body: 'x' };
+const presignOptions = {
+  url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+  service: 's3',
+  region: 'us-east-1',
+  signingDate: DATE,
+  expiresIn: 86400,
+};
+const signOptions = {
+  url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+  service: 's3',
+  region: 'us-east-1',
+  signingDate: DATE,
+  body: 'x',
+};
 
-const FULL_MESSAGE = 'sigv4 expected Web Crypto (globalThis.crypto.subtle), got none: use Node 20+, Deno, Bun, Workers, or a browser page served over https or localhost';
+const FULL_MESSAGE =
+  'sigv4 expected Web Crypto (globalThis.crypto.subtle), got none: use Node 20+, Deno, Bun, Workers, or a browser page served over https or localhost';
 const LITE_MESSAGE = '"globalThis.crypto.subtle" expected Web Crypto, got none';
 
 afterEach(() => {
@@ -74,7 +87,10 @@ describe.each([
     const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };
     const unhandled = await unhandledDuring(() =>
       withCrypto(replacement, async () => {
-        for (const call of [() => lite.presignUrl({ ...presignOptions, credentials }), () => lite.signRequest({ ...signOptions, credentials })]) {
+        for (const call of [
+          () => lite.presignUrl({ ...presignOptions, credentials }),
+          () => lite.signRequest({ ...signOptions, credentials }),
+        ]) {
           const error = await rejection(call());
           expect(error).toBeInstanceOf(TypeError);
           expect((error as Error).message).toBe(LITE_MESSAGE);
@@ -89,9 +105,13 @@ describe.each([
     // Web Crypto back: the same credentials object, no failed key kept.
     const presigned = await lite.presignUrl({ ...presignOptions, credentials });
     expect(presigned.signature).toBe(S3_DOC_SIGNATURE);
-    expect(presigned.url).toBe((await presignUrl({ ...presignOptions, credentials: { ...credentials }, cache: false })).url);
+    expect(presigned.url).toBe(
+      (await presignUrl({ ...presignOptions, credentials: { ...credentials }, cache: false })).url,
+    );
     const signed = await lite.signRequest({ ...signOptions, credentials });
-    expect(signed.authorization).toBe((await signRequest({ ...signOptions, credentials: { ...credentials }, cache: false })).headers['authorization']);
+    expect(signed.authorization).toBe(
+      (await signRequest({ ...signOptions, credentials: { ...credentials }, cache: false })).headers['authorization'],
+    );
   });
 
   it('the full entry: presignUrl, signRequest, createPresignedPost and verify* reject with its TypeError, nothing unhandled or cached', async () => {
@@ -100,7 +120,14 @@ describe.each([
     // Made while Web Crypto is there: a URL, a signed request and a form to verify without it.
     const url = (await presignUrl({ ...presignOptions, credentials, cache: false })).url;
     const request = await signRequest({ ...signOptions, credentials, cache: false });
-    const post = await createPresignedPost({ url: 'https://examplebucket.s3.amazonaws.com/', key: 'k', region: 'us-east-1', credentials, signingDate: DATE, cache: false });
+    const post = await createPresignedPost({
+      url: 'https://examplebucket.s3.amazonaws.com/',
+      key: 'k',
+      region: 'us-east-1',
+      credentials,
+      signingDate: DATE,
+      cache: false,
+    });
     const now = DATE.getTime() + 1000;
     const cache = new SigningKeyCache();
 
@@ -110,10 +137,57 @@ describe.each([
           ['presignUrl', () => presignUrl({ ...presignOptions, credentials, cache })],
           ['presignUrl (shared cache)', () => presignUrl({ ...presignOptions, credentials })],
           ['signRequest', () => signRequest({ ...signOptions, credentials, cache })],
-          ['createPresignedPost', () => createPresignedPost({ url: 'https://examplebucket.s3.amazonaws.com/', key: 'k', region: 'us-east-1', credentials, signingDate: DATE, cache })],
-          ['verifyPresignedUrl', () => verifyPresignedUrl({ url, method: 'GET', region: 'us-east-1', service: 's3', getCredentials, now, cache })],
-          ['verifyRequest', () => verifyRequest({ url: request.url, method: 'GET', headers: request.headers, body: 'x', region: 'us-east-1', service: 's3', getCredentials, now, cache })],
-          ['verifyPresignedPost', () => verifyPresignedPost({ form: { ...post.fields, file: 'x' }, region: 'us-east-1', getCredentials, now, cache })],
+          [
+            'createPresignedPost',
+            () =>
+              createPresignedPost({
+                url: 'https://examplebucket.s3.amazonaws.com/',
+                key: 'k',
+                region: 'us-east-1',
+                credentials,
+                signingDate: DATE,
+                cache,
+              }),
+          ],
+          [
+            'verifyPresignedUrl',
+            () =>
+              verifyPresignedUrl({
+                url,
+                method: 'GET',
+                region: 'us-east-1',
+                service: 's3',
+                getCredentials,
+                now,
+                cache,
+              }),
+          ],
+          [
+            'verifyRequest',
+            () =>
+              verifyRequest({
+                url: request.url,
+                method: 'GET',
+                headers: request.headers,
+                body: 'x',
+                region: 'us-east-1',
+                service: 's3',
+                getCredentials,
+                now,
+                cache,
+              }),
+          ],
+          [
+            'verifyPresignedPost',
+            () =>
+              verifyPresignedPost({
+                form: { ...post.fields, file: 'x' },
+                region: 'us-east-1',
+                getCredentials,
+                now,
+                cache,
+              }),
+          ],
         ];
         for (const [name, call] of calls) {
           const error = await rejection(call());
@@ -129,12 +203,25 @@ describe.each([
 
     const again = await presignUrl({ ...presignOptions, credentials, cache });
     expect(again.signature).toBe(S3_DOC_SIGNATURE);
-    expect(await verifyPresignedUrl({ url: again.url, method: 'GET', region: 'us-east-1', service: 's3', getCredentials, now, cache })).toMatchObject({ accessKeyId: credentials.accessKeyId });
+    expect(
+      await verifyPresignedUrl({
+        url: again.url,
+        method: 'GET',
+        region: 'us-east-1',
+        service: 's3',
+        getCredentials,
+        now,
+        cache,
+      }),
+    ).toMatchObject({ accessKeyId: credentials.accessKeyId });
   });
 });
 
 describe('a Web Crypto failure while the key is derived is not kept', () => {
-  const failOnce = () => vi.spyOn(crypto.subtle, 'importKey').mockRejectedValueOnce(new DOMException('the key could not be imported', 'OperationError'));
+  const failOnce = () =>
+    vi
+      .spyOn(crypto.subtle, 'importKey')
+      .mockRejectedValueOnce(new DOMException('the key could not be imported', 'OperationError'));
 
   it('sigv4/lite: the next call derives the key again and signs correctly', async () => {
     const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };

@@ -2,11 +2,19 @@
 // but not signed, body hashing for each body type, the Authorization header, and inputs left untouched.
 
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, signRequest, signRequestSync, SigningKeyCache, type SignedRequest, type SignRequestOptions } from '../../src/index.js';
+import {
+  EMPTY_SHA256,
+  signRequest,
+  signRequestSync,
+  SigningKeyCache,
+  type SignedRequest,
+  type SignRequestOptions,
+} from '../../src/index.js';
 import { sha256Hex, signatureOf } from '../support/reference.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-const TOKEN = 'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI';
+const TOKEN =
+  'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI';
 const cache = new SigningKeyCache();
 const svc = {
   url: 'https://example.amazonaws.com/',
@@ -16,7 +24,11 @@ const svc = {
   signingDate: '2015-08-30T12:36:00Z',
   cache,
 } satisfies SignRequestOptions;
-const s3 = { ...svc, service: 's3', url: 'https://examplebucket.s3.amazonaws.com/test.txt' } satisfies SignRequestOptions;
+const s3 = {
+  ...svc,
+  service: 's3',
+  url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+} satisfies SignRequestOptions;
 
 /** Signs with both the async and the sync function, checks they agree, and returns the result. */
 async function sign(options: SignRequestOptions): Promise<SignedRequest> {
@@ -41,7 +53,11 @@ describe('signRequest: the 2015 suite get-vanilla case, by hand', () => {
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
     );
     expect(r.signature).toBe(signatureOf(credentials.secretAccessKey, r.stringToSign));
-    expect(r.headers).toEqual({ host: 'example.amazonaws.com', 'x-amz-date': '20150830T123600Z', authorization: r.authorization });
+    expect(r.headers).toEqual({
+      host: 'example.amazonaws.com',
+      'x-amz-date': '20150830T123600Z',
+      authorization: r.authorization,
+    });
     expect(r.signedHeaders).toEqual(['host', 'x-amz-date']);
     expect(r.amzDate).toBe('20150830T123600Z');
     expect(r.credentialScope).toBe('20150830/us-east-1/service/aws4_request');
@@ -76,7 +92,12 @@ describe('signRequest: x-amz-content-sha256', () => {
   });
 
   it('a caller header is the payload hash, and the body is then not hashed', async () => {
-    const r = await sign({ ...s3, method: 'PUT', headers: { 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' }, body: 'hello' });
+    const r = await sign({
+      ...s3,
+      method: 'PUT',
+      headers: { 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
+      body: 'hello',
+    });
     expect(payloadLine(r)).toBe('UNSIGNED-PAYLOAD');
     expect(r.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
     const streaming = await sign({ ...s3, method: 'PUT', payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' });
@@ -124,7 +145,9 @@ describe('signRequest: headers sent but not signed', () => {
     const r = await sign({ ...svc, headers: { ...unsignable, 'Content-Type': 'text/plain' } });
     for (const [name, value] of Object.entries(unsignable)) expect(r.headers[name.toLowerCase()], name).toBe(value);
     expect(r.signedHeaders).toEqual(['content-type', 'host', 'x-amz-date']);
-    expect(r.canonicalRequest).not.toMatch(/user-agent|x-amzn-trace-id|connection|expect|transfer-encoding|cache-control|referer/);
+    expect(r.canonicalRequest).not.toMatch(
+      /user-agent|x-amzn-trace-id|connection|expect|transfer-encoding|cache-control|referer/,
+    );
     const plain = await sign({ ...svc, headers: { 'Content-Type': 'text/plain' } });
     expect(r.signature).toBe(plain.signature);
   });

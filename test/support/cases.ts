@@ -103,7 +103,8 @@ export const wirePath = (c: Case): string => {
  * The path a peer is given: what fetch sends. For S3 the wire path; for other services the wire path with its
  * dot segments resolved by the URL parser, as fetch resolves them before sending.
  */
-export const sentPath = (c: Case): string => (escapesTwice(c) ? new URL(`http://h.invalid${wirePath(c)}`).pathname : wirePath(c));
+export const sentPath = (c: Case): string =>
+  escapesTwice(c) ? new URL(`http://h.invalid${wirePath(c)}`).pathname : wirePath(c);
 
 // The methods the Fetch standard upper-cases ("normalize a method"); every other one, `patch` included, is sent as written.
 const STANDARD_METHODS = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
@@ -162,7 +163,8 @@ export const fromRecord = (record: Record<string, string | string[]>): [string, 
  */
 export function ourOptions(c: Case, json: boolean): OurOptions {
   const date = new Date(c.signingDate);
-  const signingDate = json || c.dateForm === 'iso' ? date.toISOString() : c.dateForm === 'number' ? c.signingDate : date;
+  const signingDate =
+    json || c.dateForm === 'iso' ? date.toISOString() : c.dateForm === 'number' ? c.signingDate : date;
   const extra = c.extraQuery;
   const query =
     c.extraQueryForm === 'record'
@@ -182,7 +184,10 @@ export function ourOptions(c: Case, json: boolean): OurOptions {
     },
     signingDate,
     ...(c.headers.length > 0
-      ? { headers: c.headersForm === 'record' ? toRecord(c.headers) : c.headers.map(([k, v]): [string, string] => [k, v]) }
+      ? {
+          headers:
+            c.headersForm === 'record' ? toRecord(c.headers) : c.headers.map(([k, v]): [string, string] => [k, v]),
+        }
       : {}),
     ...(extra.length > 0 ? { query } : {}),
     ...(c.kind === 'presign' ? { expiresIn: c.expiresIn } : {}),

@@ -31,7 +31,14 @@ import {
   wireMethod,
   type Case,
 } from './cases.js';
-import { canonicalPieces, expectedPath, signerAdded, type Expected, type PresignExpected, type SignExpected } from './observe.js';
+import {
+  canonicalPieces,
+  expectedPath,
+  signerAdded,
+  type Expected,
+  type PresignExpected,
+  type SignExpected,
+} from './observe.js';
 import { rfc3986 } from './reference.js';
 
 // aws4 is CommonJS and assigns its exports through an alias (`var aws4 = exports`), which Node's ESM loader
@@ -56,7 +63,11 @@ const SDK_UNSIGNABLE = new Set(Object.keys(ALWAYS_UNSIGNABLE_HEADERS));
 class ObservedSignatureV4 extends SignatureV4 {
   canonicalRequest = '';
   stringToSign = '';
-  protected override createCanonicalRequest(request: IHttpRequest, canonicalHeaders: HeaderBag, payloadHash: string): string {
+  protected override createCanonicalRequest(
+    request: IHttpRequest,
+    canonicalHeaders: HeaderBag,
+    payloadHash: string,
+  ): string {
     this.canonicalRequest = super.createCanonicalRequest(request, canonicalHeaders, payloadHash);
     return this.canonicalRequest;
   }
@@ -66,7 +77,12 @@ class ObservedSignatureV4 extends SignatureV4 {
     canonicalRequest: string,
     algorithmIdentifier: string,
   ): Promise<string> {
-    this.stringToSign = await super.createStringToSign(longDate, credentialScope, canonicalRequest, algorithmIdentifier);
+    this.stringToSign = await super.createStringToSign(
+      longDate,
+      credentialScope,
+      canonicalRequest,
+      algorithmIdentifier,
+    );
     return this.stringToSign;
   }
 }
@@ -115,7 +131,9 @@ async function smithyPresign(c: Case): Promise<PresignExpected> {
   // the body, else of an empty body). For our payloadHash option, or S3's UNSIGNED-PAYLOAD default, give it that
   // header and mark it unsignable and unhoistable so it only sets the hash (what the S3 presigner does).
   const synthetic =
-    contentSha256Header(c) === undefined && (c.payloadHash !== undefined || isS3(c)) ? (c.payloadHash ?? 'UNSIGNED-PAYLOAD') : undefined;
+    contentSha256Header(c) === undefined && (c.payloadHash !== undefined || isS3(c))
+      ? (c.payloadHash ?? 'UNSIGNED-PAYLOAD')
+      : undefined;
   if (synthetic !== undefined) headers['x-amz-content-sha256'] = synthetic;
   const names = [...map.keys()];
   // Token signed unless signSessionToken is false; then, like our API, add it to the URL after signing.
@@ -197,7 +215,8 @@ export function aws4Skip(c: Case): string | undefined {
   if (c.pathRules) return 'non-default path rules: aws4 ties normalization and double encoding to service === "s3"';
   // parsePath(): a path holding a character outside its list (here "[", "]" or "|", which fetch sends raw) is
   // rewritten as encodeURI(decodeURI(path)), which changes its escapes (%7E becomes ~).
-  if (escapesTwice(c) && /[^0-9A-Za-z;,/?:@&=+$\-_.!~*'()#%]/.test(sentPath(c))) return 'a "[", "]" or "|" in the path: aws4 re-encodes the whole path';
+  if (escapesTwice(c) && /[^0-9A-Za-z;,/?:@&=+$\-_.!~*'()#%]/.test(sentPath(c)))
+    return 'a "[", "]" or "|" in the path: aws4 re-encodes the whole path';
   // canonicalString(): `if (!key) return obj` drops a parameter with an empty name.
   if (c.query.some(([k]) => k === '')) return 'empty query key: aws4 leaves it out of the canonical query';
   if (isS3(c)) {
@@ -208,9 +227,11 @@ export function aws4Skip(c: Case): string | undefined {
     if (c.segments.some((s) => s.includes('/'))) return 'encoded "/" in an S3 key: aws4 signs it as a literal "/"';
     // canonicalString(): an S3 presigned request always has UNSIGNED-PAYLOAD.
     const hash = c.payloadHash ?? contentSha256Header(c);
-    if (c.kind === 'presign' && hash !== undefined && hash !== 'UNSIGNED-PAYLOAD') return 'S3 presign with a payload hash: aws4 always signs UNSIGNED-PAYLOAD';
+    if (c.kind === 'presign' && hash !== undefined && hash !== 'UNSIGNED-PAYLOAD')
+      return 'S3 presign with a payload hash: aws4 always signs UNSIGNED-PAYLOAD';
     // prepareRequest(): S3 header signing always adds x-amz-content-sha256.
-    if (c.kind === 'sign' && c.contentSha256Header === false) return 'S3 with contentSha256Header false: aws4 always adds x-amz-content-sha256';
+    if (c.kind === 'sign' && c.contentSha256Header === false)
+      return 'S3 with contentSha256Header false: aws4 always adds x-amz-content-sha256';
   } else if (c.contentSha256Header === true) {
     return 'contentSha256Header outside S3: aws4 adds x-amz-content-sha256 only for S3';
   }
@@ -218,7 +239,10 @@ export function aws4Skip(c: Case): string | undefined {
     // prepareRequest(): a body without these headers (or with an empty value: `!headers['content-type']`) gets
     // them added, and signed.
     const map = headerMap(c);
-    if (!joinedValue(c, 'content-type', map.get('content-type') ?? []) || !joinedValue(c, 'content-length', map.get('content-length') ?? [])) {
+    if (
+      !joinedValue(c, 'content-type', map.get('content-type') ?? []) ||
+      !joinedValue(c, 'content-length', map.get('content-length') ?? [])
+    ) {
       return 'body without content-type and content-length: aws4 adds and signs them';
     }
   }

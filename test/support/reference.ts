@@ -8,10 +8,12 @@ import { createHash, createHmac } from 'node:crypto';
 export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** HMAC-SHA256; text is read as UTF-8. */
-export const hmacSha256 = (key: string | Uint8Array, data: string | Uint8Array): Buffer => createHmac('sha256', key).update(data).digest();
+export const hmacSha256 = (key: string | Uint8Array, data: string | Uint8Array): Buffer =>
+  createHmac('sha256', key).update(data).digest();
 
 /** HMAC-SHA256 as lowercase hex: with a signing key, the signature of a string to sign (or of a POST policy). */
-export const hmacHex = (key: string | Uint8Array, data: string | Uint8Array): string => hmacSha256(key, data).toString('hex');
+export const hmacHex = (key: string | Uint8Array, data: string | Uint8Array): string =>
+  hmacSha256(key, data).toString('hex');
 
 /** The signing key of the SigV4 docs: HMAC("AWS4" + secret, date), then region, service and "aws4_request". */
 export const signingKey = (secret: string, date: string, region: string, service: string): Buffer =>

@@ -66,7 +66,10 @@ export function parseRequest(text: string, foldAsValues = false): RawRequest {
 
 // RFC 3986 form of URL text, written independently of src/ so tests do not check the encoder with itself.
 const canonical = (text: string): string =>
-  encodeURIComponent(decodeURIComponent(text)).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  encodeURIComponent(decodeURIComponent(text)).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
 
 /**
  * The query parameters of a request target or URL, as `name=value` strings in RFC 3986 form (raw bytes such as
@@ -81,7 +84,9 @@ export function queryParams(target: string): string[] {
     .filter(Boolean)
     .map((p) => {
       const eq = p.indexOf('=');
-      return eq < 0 ? `${canonical(p).toLowerCase()}=` : `${canonical(p.slice(0, eq)).toLowerCase()}=${canonical(p.slice(eq + 1))}`;
+      return eq < 0
+        ? `${canonical(p).toLowerCase()}=`
+        : `${canonical(p.slice(0, eq)).toLowerCase()}=${canonical(p.slice(eq + 1))}`;
     })
     .sort();
 }

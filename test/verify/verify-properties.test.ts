@@ -9,7 +9,14 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSigV4Error, presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type VerifyOptions } from '../../src/index.js';
+import {
+  isSigV4Error,
+  presignUrl,
+  signRequest,
+  verifyPresignedUrl,
+  verifyRequest,
+  type VerifyOptions,
+} from '../../src/index.js';
 
 const SEED = 20150830;
 const SKEW = 900;
@@ -27,14 +34,36 @@ const segment = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
   { weight: 1, arbitrary: fc.constantFrom('.', '..', '', '%2F', '%c3%bc', 'a+b', '~') },
 );
-const path = fc
-  .array(segment, { maxLength: 4 })
-  .map((segments) => '/' + segments.map((s) => (/%[0-9a-fA-F]{2}/.test(s) ? s : s.replace(/%/g, '%25'))).join('/').replace(/\?/g, '%3F').replace(/#/g, '%23'));
-const host = fc.constantFrom('example.com', 'bucket.s3.eu-west-1.amazonaws.com', '127.0.0.1:8080', '[::1]:9000', 'Mixed.Case.Example');
-const query = fc.array(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 4 });
-const RESERVED_HEADERS = /^(?:host|authorization|x-amz-(?:date|security-token|content-sha256|algorithm|credential|expires|signedheaders|signature))$/;
-const headerName = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.stringMatching(/^x-amz-meta-[a-z]{1,6}$/), fc.constantFrom('Content-Type', 'user-agent', 'Range'));
-const headers = fc.dictionary(headerName, printable(0, 16), { maxKeys: 4 }).map((h) => Object.fromEntries(Object.entries(h).filter(([n]) => !RESERVED_HEADERS.test(n.toLowerCase()))));
+const path = fc.array(segment, { maxLength: 4 }).map(
+  (segments) =>
+    '/' +
+    segments
+      .map((s) => (/%[0-9a-fA-F]{2}/.test(s) ? s : s.replace(/%/g, '%25')))
+      .join('/')
+      .replace(/\?/g, '%3F')
+      .replace(/#/g, '%23'),
+);
+const host = fc.constantFrom(
+  'example.com',
+  'bucket.s3.eu-west-1.amazonaws.com',
+  '127.0.0.1:8080',
+  '[::1]:9000',
+  'Mixed.Case.Example',
+);
+const query = fc.array(
+  fc.tuple(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 })),
+  { maxLength: 4 },
+);
+const RESERVED_HEADERS =
+  /^(?:host|authorization|x-amz-(?:date|security-token|content-sha256|algorithm|credential|expires|signedheaders|signature))$/;
+const headerName = fc.oneof(
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
+  fc.stringMatching(/^x-amz-meta-[a-z]{1,6}$/),
+  fc.constantFrom('Content-Type', 'user-agent', 'Range'),
+);
+const headers = fc
+  .dictionary(headerName, printable(0, 16), { maxKeys: 4 })
+  .map((h) => Object.fromEntries(Object.entries(h).filter(([n]) => !RESERVED_HEADERS.test(n.toLowerCase()))));
 const method = fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'PATCH', 'PROPFIND');
 const signingDate = fc.integer({ min: 0, max: Date.UTC(9999, 11, 24) });
 
@@ -114,7 +143,12 @@ describe('round trips', () => {
           const presigned = await presignInputs(r, expiresIn, hoist);
           const signedAt = Math.floor(r.signingDate / 1000) * 1000;
           const now = Math.round(signedAt - SKEW * 1000 + when * (SKEW + expiresIn) * 1000);
-          const verified = await verifyPresignedUrl({ ...verifyOptionsOf(r), url: presigned.url, headers: presigned.headers, now });
+          const verified = await verifyPresignedUrl({
+            ...verifyOptionsOf(r),
+            url: presigned.url,
+            headers: presigned.headers,
+            now,
+          });
           expect(verified.canonicalRequest).toBe(presigned.canonicalRequest);
           expect(verified.stringToSign).toBe(presigned.stringToSign);
           expect(verified.accessKeyId).toBe(r.accessKeyId);
@@ -124,7 +158,12 @@ describe('round trips', () => {
           expect(verified.method).toBe(presigned.method);
           expect(verified.sessionToken).toBe(r.sessionToken);
           // One second past its expiry, it is refused.
-          const late = verifyPresignedUrl({ ...verifyOptionsOf(r), url: presigned.url, headers: presigned.headers, now: presigned.expiresAt.getTime() + 1000 });
+          const late = verifyPresignedUrl({
+            ...verifyOptionsOf(r),
+            url: presigned.url,
+            headers: presigned.headers,
+            now: presigned.expiresAt.getTime() + 1000,
+          });
           await expect(late).rejects.toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
         },
       ),
@@ -148,7 +187,13 @@ describe('round trips', () => {
             ...pathOptions(r),
           });
           const now = Math.floor(r.signingDate / 1000) * 1000 + skew * 1000;
-          const verified = await verifyRequest({ ...verifyOptionsOf(r), url: signed.url, headers: signed.headers, body, now });
+          const verified = await verifyRequest({
+            ...verifyOptionsOf(r),
+            url: signed.url,
+            headers: signed.headers,
+            body,
+            now,
+          });
           expect(verified.canonicalRequest).toBe(signed.canonicalRequest);
           expect(verified.accessKeyId).toBe(r.accessKeyId);
           expect(verified.signedHeaders).toEqual(signed.signedHeaders);
@@ -164,13 +209,15 @@ describe('round trips', () => {
 
 // Each byte's canonical text: itself when unreserved (RFC 3986), else %XX with uppercase hex.
 const BYTE_TEXT = Array.from({ length: 256 }, (_, b) =>
-  /^[A-Za-z0-9\-._~]$/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'),
+  /^[A-Za-z0-9\-._~]$/.test(String.fromCharCode(b))
+    ? String.fromCharCode(b)
+    : '%' + b.toString(16).toUpperCase().padStart(2, '0'),
 );
 
 /** RFC 3986 text → its bytes, each written once in SigV4's canonical form; null for a malformed escape. */
 function canonicalText(text: string): string | null {
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c === 0x25) {
       const hex = text.slice(i + 1, i + 3);
@@ -254,18 +301,40 @@ const authorizationMeaning = (value: string): string =>
 // A small deterministic generator, so the mutation sets are the same on every run.
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 const POOL = [
   ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)),
-  ...['\t', '\n', '\r', '\0', '\x7f', 'ü', 'ａ', 'İ', '\u212A', '\u017F', '\u00a0', '\u2028', '\uFEFF', '\ud800', '😀', 'é'],
+  ...[
+    '\t',
+    '\n',
+    '\r',
+    '\0',
+    '\x7f',
+    'ü',
+    'ａ',
+    'İ',
+    '\u212A',
+    '\u017F',
+    '\u00a0',
+    '\u2028',
+    '\uFEFF',
+    '\ud800',
+    '😀',
+    'é',
+  ],
 ];
 
 /** For each position, two replacements: the same letter in the other case (or the next character), and a random one. */
 function* mutations(text: string, random: () => number): Generator<string> {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    const flipped = c.toLowerCase() !== c ? c.toLowerCase() : c.toUpperCase() !== c ? c.toUpperCase() : String.fromCharCode(c.charCodeAt(0) + 1);
+    const flipped =
+      c.toLowerCase() !== c
+        ? c.toLowerCase()
+        : c.toUpperCase() !== c
+          ? c.toUpperCase()
+          : String.fromCharCode(c.charCodeAt(0) + 1);
     let other = POOL[Math.floor(random() * POOL.length)]!;
     if (other === c || other === flipped) other = '\u2603';
     for (const r of [flipped, other]) yield text.slice(0, i) + r + text.slice(i + 1);
@@ -333,13 +402,22 @@ describe('single-character changes fail, unless they are the same request', () =
     for (const { r } of mutationInputs) {
       if (cases.length >= 12000) break;
       const presigned = await presignInputs(r, 3600, false);
-      const options: VerifyOptions = { ...verifyOptionsOf(r), url: presigned.url, headers: presigned.headers, now: Date.UTC(2015, 7, 30, 13) };
+      const options: VerifyOptions = {
+        ...verifyOptionsOf(r),
+        url: presigned.url,
+        headers: presigned.headers,
+        now: Date.UTC(2015, 7, 30, 13),
+      };
       await verifyPresignedUrl(options);
       const normalize = r.service !== 's3';
       const meaning = urlMeaning(presigned.url, normalize);
       expect(meaning).not.toBeNull();
       for (const url of mutations(presigned.url, random)) {
-        cases.push({ same: urlMeaning(url, normalize) === meaning, label: url, run: () => verifyPresignedUrl({ ...options, url }) });
+        cases.push({
+          same: urlMeaning(url, normalize) === meaning,
+          label: url,
+          run: () => verifyPresignedUrl({ ...options, url }),
+        });
       }
     }
     const t = await tally(cases);
@@ -360,12 +438,14 @@ describe('single-character changes fail, unless they are the same request', () =
         {
           sent: presigned.headers,
           signedHeaders: presigned.signedHeaders,
-          verify: (headers: Record<string, string>) => verifyPresignedUrl({ ...verifyOptionsOf(r), url: presigned.url, headers, now }),
+          verify: (headers: Record<string, string>) =>
+            verifyPresignedUrl({ ...verifyOptionsOf(r), url: presigned.url, headers, now }),
         },
         {
           sent: signed.headers,
           signedHeaders: signed.signedHeaders,
-          verify: (headers: Record<string, string>) => verifyRequest({ ...verifyOptionsOf(r), url: signed.url, headers, now }),
+          verify: (headers: Record<string, string>) =>
+            verifyRequest({ ...verifyOptionsOf(r), url: signed.url, headers, now }),
         },
       ];
       for (const { sent, signedHeaders, verify } of variants) {
@@ -375,7 +455,11 @@ describe('single-character changes fail, unless they are the same request', () =
           // A header that is neither signed nor read by the verifier (user-agent in header signing) may change.
           const irrelevant = !signedHeaders.includes(name) && !RESERVED_HEADERS.test(name);
           for (const v of mutations(value, random)) {
-            cases.push({ same: irrelevant || meaning(v) === meaning(value), label: `${name}: ${v}`, run: () => verify({ ...sent, [name]: v }) });
+            cases.push({
+              same: irrelevant || meaning(v) === meaning(value),
+              label: `${name}: ${v}`,
+              run: () => verify({ ...sent, [name]: v }),
+            });
           }
           for (const n of mutations(name, random)) {
             const moved = Object.fromEntries(Object.entries(sent).map(([k, x]) => [k === name ? n : k, x]));
@@ -396,17 +480,72 @@ describe('single-character changes fail, unless they are the same request', () =
 });
 
 describe('garbage', () => {
-  const base = { method: 'GET', service: 's3', region: 'us-east-1', getCredentials: () => ({ secretAccessKey: 'secret' }), now: Date.UTC(2015, 7, 30, 12, 36) };
+  const base = {
+    method: 'GET',
+    service: 's3',
+    region: 'us-east-1',
+    getCredentials: () => ({ secretAccessKey: 'secret' }),
+    now: Date.UTC(2015, 7, 30, 12, 36),
+  };
   const pieces = fc.constantFrom(
-    'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token',
-    'x-amz-date', '=', '&', '&', '=', '/', '%2F', '%', '%G', '%E0%A4', ';', ',', ' ', '\t', 'AWS4-HMAC-SHA256', 'AKID', '20150830',
-    '20150830T123600Z', 'us-east-1', 's3', 'aws4_request', '3600', '604801', 'host', 'Credential=', 'SignedHeaders=', 'Signature=',
-    'a'.repeat(64), '0'.repeat(64), 'ü', '\u0000', '#', '?', '..', '.', '\ud800', '😀',
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+    'X-Amz-Security-Token',
+    'x-amz-date',
+    '=',
+    '&',
+    '&',
+    '=',
+    '/',
+    '%2F',
+    '%',
+    '%G',
+    '%E0%A4',
+    ';',
+    ',',
+    ' ',
+    '\t',
+    'AWS4-HMAC-SHA256',
+    'AKID',
+    '20150830',
+    '20150830T123600Z',
+    'us-east-1',
+    's3',
+    'aws4_request',
+    '3600',
+    '604801',
+    'host',
+    'Credential=',
+    'SignedHeaders=',
+    'Signature=',
+    'a'.repeat(64),
+    '0'.repeat(64),
+    'ü',
+    '\u0000',
+    '#',
+    '?',
+    '..',
+    '.',
+    '\ud800',
+    '😀',
   );
   const soup = fc.array(pieces, { maxLength: 40 }).map((p) => p.join(''));
   const anything = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), soup);
   const headerBag = fc.dictionary(
-    fc.constantFrom('authorization', 'Authorization', 'x-amz-date', 'date', 'host', 'x-amz-security-token', 'x-amz-content-sha256', 'content-type'),
+    fc.constantFrom(
+      'authorization',
+      'Authorization',
+      'x-amz-date',
+      'date',
+      'host',
+      'x-amz-security-token',
+      'x-amz-content-sha256',
+      'content-type',
+    ),
     fc.oneof(anything, fc.array(anything, { maxLength: 3 })),
     { maxKeys: 6 },
   );
@@ -414,7 +553,11 @@ describe('garbage', () => {
   it('never throws anything but a SigV4Error, and always fails', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(anything, soup.map((q) => `https://example.com/k?${q}`), anything.map((p) => `https://example.com/${p}`)),
+        fc.oneof(
+          anything,
+          soup.map((q) => `https://example.com/k?${q}`),
+          anything.map((p) => `https://example.com/${p}`),
+        ),
         headerBag,
         fc.oneof(fc.constantFrom('GET', 'PUT', 'get'), fc.string({ maxLength: 8 })),
         fc.constantFrom('s3', 'svc'),
@@ -450,10 +593,25 @@ describe('garbage', () => {
       ['https://example.com/k', auth('AWS4-HMAC-SHA256 ' + ','.repeat(8000))],
       ['https://example.com/k', auth('AWS4-HMAC-SHA256 ' + 'Credential='.repeat(700))],
       ['https://example.com/k', auth('AWS4-HMAC-SHA256 Credential=' + '/'.repeat(8000))],
-      ['https://example.com/k', auth('AWS4-HMAC-SHA256 Credential=a/20150830/us-east-1/s3/aws4_request, Signature=' + 'a'.repeat(64) + ', SignedHeaders=' + 'a;'.repeat(3000) + 'b')],
+      [
+        'https://example.com/k',
+        auth(
+          'AWS4-HMAC-SHA256 Credential=a/20150830/us-east-1/s3/aws4_request, Signature=' +
+            'a'.repeat(64) +
+            ', SignedHeaders=' +
+            'a;'.repeat(3000) +
+            'b',
+        ),
+      ],
       ['https://example.com/k', auth('x'.repeat(2_000_000))],
-      ['https://example.com/k', { authorization: 'AWS4-HMAC-SHA256 Credential=a', 'x-amz-date': ' '.repeat(1_000_000) + 'x' }],
-      ['https://example.com/k', { authorization: 'AWS4-HMAC-SHA256 Credential=a', date: 'Sun, ' + '0'.repeat(1_000_000) }],
+      [
+        'https://example.com/k',
+        { authorization: 'AWS4-HMAC-SHA256 Credential=a', 'x-amz-date': ' '.repeat(1_000_000) + 'x' },
+      ],
+      [
+        'https://example.com/k',
+        { authorization: 'AWS4-HMAC-SHA256 Credential=a', date: 'Sun, ' + '0'.repeat(1_000_000) },
+      ],
     ];
     const slowest: [number, string][] = [];
     for (const [url, headers] of inputs) {

@@ -3,9 +3,23 @@
 // fails once the clock is past its expiry.
 
 import { describe, expect, it } from 'vitest';
-import { isSigV4Error, verifyPresignedUrl, verifyRequest, type VerifiedRequest, type VerifyOptions } from '../../src/index.js';
+import {
+  isSigV4Error,
+  verifyPresignedUrl,
+  verifyRequest,
+  type VerifiedRequest,
+  type VerifyOptions,
+} from '../../src/index.js';
 import { sha256Hex } from '../support/reference.js';
-import { VECTORS_PRESENT, exists, listDirs, parseRequest, rawBytesOnRequestLine, read, type AwsCAuthContext } from '../support/vectors.js';
+import {
+  VECTORS_PRESENT,
+  exists,
+  listDirs,
+  parseRequest,
+  rawBytesOnRequestLine,
+  read,
+  type AwsCAuthContext,
+} from '../support/vectors.js';
 
 const seconds = (n: number): number => n * 1000;
 
@@ -17,7 +31,6 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; mes
   if (!isSigV4Error(error)) throw new Error(`expected a SigV4Error, got ${String(error)}`);
   return { code: error.code, message: error.message };
 }
-
 
 const headerValue = (headers: [string, string][], name: string): string | undefined =>
   headers.find(([n]) => n.toLowerCase() === name)?.[1];
@@ -77,7 +90,9 @@ describe.runIf(VECTORS_PRESENT)('verify aws-signing-test-suite/v4 (aws-c-auth), 
       expect(verified.sessionToken).toBe(context.credentials.token);
       // Valid through the last second, expired one second later.
       await verifyPresignedUrl({ ...options, now: signedAt + seconds(3600) });
-      expect(await rejection(verifyPresignedUrl({ ...options, now: signedAt + seconds(3601) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
+      expect(await rejection(verifyPresignedUrl({ ...options, now: signedAt + seconds(3601) }))).toMatchObject({
+        code: 'ERR_SIGV4_EXPIRED',
+      });
     });
 
     it(`v4/${name} (header)`, async () => {
@@ -91,10 +106,14 @@ describe.runIf(VECTORS_PRESENT)('verify aws-signing-test-suite/v4 (aws-c-auth), 
       expect(verified.expiresIn).toBeUndefined();
       expect(verified.expiresAt.getTime()).toBe(signedAt + seconds(900));
       await verifyRequest({ ...options, now: signedAt + seconds(900) });
-      expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
+      expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({
+        code: 'ERR_SIGV4_EXPIRED',
+      });
       if (context.sign_body) {
         // The body is checked against the signed x-amz-content-sha256.
-        expect(await rejection(verifyRequest({ ...options, body: 'Param1=value2' }))).toMatchObject({ code: 'ERR_SIGV4_PAYLOAD_HASH' });
+        expect(await rejection(verifyRequest({ ...options, body: 'Param1=value2' }))).toMatchObject({
+          code: 'ERR_SIGV4_PAYLOAD_HASH',
+        });
       }
     });
   }
@@ -106,7 +125,9 @@ describe.runIf(VECTORS_PRESENT)('verify aws-sig-v4-test-suite (AWS 2015 suite), 
     if (exists('aws-sig-v4-test-suite', top, `${top}.req`)) cases.push(top);
     else for (const sub of listDirs('aws-sig-v4-test-suite', top)) cases.push(`${top}/${sub}`);
   }
-  const readmeToken = VECTORS_PRESENT ? read('aws-sig-v4-test-suite', 'post-sts-token', 'readme.txt').trim().split(/\r?\n/).pop()!.trim() : '';
+  const readmeToken = VECTORS_PRESENT
+    ? read('aws-sig-v4-test-suite', 'post-sts-token', 'readme.txt').trim().split(/\r?\n/).pop()!.trim()
+    : '';
   const signedAt = Date.parse('2015-08-30T12:36:00Z');
   it('has all 31 cases', () => expect(cases).toHaveLength(31));
 
@@ -124,7 +145,9 @@ describe.runIf(VECTORS_PRESENT)('verify aws-sig-v4-test-suite (AWS 2015 suite), 
         service: 'service',
         region: 'us-east-1',
         getCredentials: (id: string) =>
-          id === 'AKIDEXAMPLE' ? { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: token } : undefined,
+          id === 'AKIDEXAMPLE'
+            ? { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: token }
+            : undefined,
         ...(rawBytesOnRequestLine(request.target) ? { uriEscapePath: false } : {}),
         ...(request.body !== undefined ? { body: request.body } : {}),
         now: signedAt,
@@ -138,8 +161,12 @@ describe.runIf(VECTORS_PRESENT)('verify aws-sig-v4-test-suite (AWS 2015 suite), 
       expect(verified.stringToSign).toBe(file('sts'));
       expect(file('authz')).toContain(`SignedHeaders=${verified.signedHeaders.join(';')}, `);
       expect(verified.sessionToken).toBe(token);
-      expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
-      expect(await rejection(verifyRequest({ ...options, now: signedAt - seconds(901) }))).toMatchObject({ code: 'ERR_SIGV4_NOT_YET_VALID' });
+      expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({
+        code: 'ERR_SIGV4_EXPIRED',
+      });
+      expect(await rejection(verifyRequest({ ...options, now: signedAt - seconds(901) }))).toMatchObject({
+        code: 'ERR_SIGV4_NOT_YET_VALID',
+      });
     });
   }
 });
@@ -147,42 +174,77 @@ describe.runIf(VECTORS_PRESENT)('verify aws-sig-v4-test-suite (AWS 2015 suite), 
 describe.runIf(VECTORS_PRESENT)('verify s3-docs.json (Amazon S3 API Reference examples)', () => {
   interface Example {
     id: string;
-    inputs: Record<string, unknown> & { access_key_id: string; secret_access_key: string; timestamp: string; method: string };
+    inputs: Record<string, unknown> & {
+      access_key_id: string;
+      secret_access_key: string;
+      timestamp: string;
+      method: string;
+    };
     expected: Record<string, string>;
   }
   const examples = VECTORS_PRESENT ? (JSON.parse(read('s3-docs.json')) as { examples: Example[] }).examples : [];
   const byId = (id: string): Example => examples.find((e) => e.id === id)!;
-  const lookup = (e: Example) => (id: string) => (id === e.inputs.access_key_id ? { secretAccessKey: e.inputs.secret_access_key } : undefined);
+  const lookup = (e: Example) => (id: string) =>
+    id === e.inputs.access_key_id ? { secretAccessKey: e.inputs.secret_access_key } : undefined;
 
   it('s3-presigned-get-object: the documented URL verifies, for 86400 s exactly', async () => {
     const e = byId('s3-presigned-get-object');
     const signedAt = Date.parse(e.inputs.timestamp);
-    const options = { url: e.expected['presigned_url']!, method: 'GET', service: 's3', region: 'us-east-1', getCredentials: lookup(e) };
+    const options = {
+      url: e.expected['presigned_url']!,
+      method: 'GET',
+      service: 's3',
+      region: 'us-east-1',
+      getCredentials: lookup(e),
+    };
     const verified = await verifyPresignedUrl({ ...options, now: signedAt });
     expect(verified.canonicalRequest).toBe(e.expected['canonical_request']);
     expect(verified.stringToSign).toBe(e.expected['string_to_sign']);
-    expect(verified).toMatchObject({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', path: '/test.txt', payloadHash: 'UNSIGNED-PAYLOAD', expiresIn: 86400 });
+    expect(verified).toMatchObject({
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      path: '/test.txt',
+      payloadHash: 'UNSIGNED-PAYLOAD',
+      expiresIn: 86400,
+    });
     expect(verified.expiresAt.toISOString()).toBe('2013-05-25T00:00:00.000Z');
     await verifyPresignedUrl({ ...options, now: signedAt + seconds(86400) });
-    expect(await rejection(verifyPresignedUrl({ ...options, now: signedAt + seconds(86401) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
-    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt, diagnoseMethod: true }))).toMatchObject({ code: 'ERR_SIGV4_METHOD' });
-    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt }))).toMatchObject({ code: 'ERR_SIGV4_SIGNATURE_MISMATCH' });
+    expect(await rejection(verifyPresignedUrl({ ...options, now: signedAt + seconds(86401) }))).toMatchObject({
+      code: 'ERR_SIGV4_EXPIRED',
+    });
+    expect(
+      await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt, diagnoseMethod: true })),
+    ).toMatchObject({ code: 'ERR_SIGV4_METHOD' });
+    expect(await rejection(verifyPresignedUrl({ ...options, method: 'PUT', now: signedAt }))).toMatchObject({
+      code: 'ERR_SIGV4_SIGNATURE_MISMATCH',
+    });
   });
 
-  for (const id of ['s3-header-get-object', 's3-header-put-object', 's3-header-get-bucket-lifecycle', 's3-header-list-objects', 's3-header-put-object-chunked']) {
+  for (const id of [
+    's3-header-get-object',
+    's3-header-put-object',
+    's3-header-get-bucket-lifecycle',
+    's3-header-list-objects',
+    's3-header-put-object-chunked',
+  ]) {
     // The S3 docs print the Authorization fields separated by "," and SDKs by ", ": both verify.
     for (const separator of [', ', ',']) {
       it(`${id} (fields separated by ${JSON.stringify(separator)})`, async () => {
         const e = byId(id);
         const headers = e.inputs['headers'] as [string, string][];
-        const signedHeaders = e.expected['signed_headers'] ?? headers.map(([n]) => n.toLowerCase()).sort().join(';');
+        const signedHeaders =
+          e.expected['signed_headers'] ??
+          headers
+            .map(([n]) => n.toLowerCase())
+            .sort()
+            .join(';');
         const signature = e.expected['signature'] ?? e.expected['seed_signature']!;
         const authorization = [
           `AWS4-HMAC-SHA256 Credential=${e.inputs.access_key_id}/20130524/us-east-1/s3/aws4_request`,
           `SignedHeaders=${signedHeaders}`,
           `Signature=${signature}`,
         ].join(separator);
-        if (e.expected['authorization']) expect(authorization.replaceAll(',S', ', S')).toBe(e.expected['authorization']);
+        if (e.expected['authorization'])
+          expect(authorization.replaceAll(',S', ', S')).toBe(e.expected['authorization']);
         const payload = e.inputs['payload'] as string;
         const signedAt = Date.parse(e.inputs.timestamp);
         const options = {
@@ -199,8 +261,12 @@ describe.runIf(VECTORS_PRESENT)('verify s3-docs.json (Amazon S3 API Reference ex
         expect(verified.canonicalRequest).toBe(e.expected['canonical_request']);
         expect(verified.stringToSign).toBe(e.expected['string_to_sign']);
         expect(verified.signedHeaders.join(';')).toBe(signedHeaders);
-        expect(verified.payloadHash).toBe(id.endsWith('chunked') ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' : sha256Hex(payload));
-        expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({ code: 'ERR_SIGV4_EXPIRED' });
+        expect(verified.payloadHash).toBe(
+          id.endsWith('chunked') ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' : sha256Hex(payload),
+        );
+        expect(await rejection(verifyRequest({ ...options, now: signedAt + seconds(901) }))).toMatchObject({
+          code: 'ERR_SIGV4_EXPIRED',
+        });
       });
     }
   }

@@ -29,7 +29,11 @@ const s = (n: number): number => n * 1000;
 
 // Every error is checked for these: the secrets, the derived keys of the scopes the tests use.
 const LEAKS = [SECRET, TOKEN];
-for (const [region, service] of [['us-east-1', 'svc'], ['us-east-1', 's3'], ['eu-west-1', 'svc']] as const) {
+for (const [region, service] of [
+  ['us-east-1', 'svc'],
+  ['us-east-1', 's3'],
+  ['eu-west-1', 'svc'],
+] as const) {
   const key = signingKey(SECRET, '20150830', region, service);
   LEAKS.push(key.toString('hex'), key.toString('base64'));
 }
@@ -52,7 +56,14 @@ function rawSignature(r: RawRequest, query: string, signedHeaders: string, amzDa
     .split(';')
     .map((name) => `${name}:${name === 'host' ? host : (r.headers?.[name] ?? '')}\n`)
     .join('');
-  const canonicalRequest = [r.method ?? 'GET', r.path ?? '/key', query, headerLines, signedHeaders, r.payloadHash ?? EMPTY_SHA256].join('\n');
+  const canonicalRequest = [
+    r.method ?? 'GET',
+    r.path ?? '/key',
+    query,
+    headerLines,
+    signedHeaders,
+    r.payloadHash ?? EMPTY_SHA256,
+  ].join('\n');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   const [date, region, service] = scope.split('/') as [string, string, string];
   return hmacHex(signingKey(r.secret ?? SECRET, date, region, service), stringToSign);
@@ -78,12 +89,25 @@ function presignRaw(r: RawRequest = {}): string {
     .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
     .sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
   const query = pairs.map(([k, v]) => `${k}=${v}`).join('&');
-  const signature = rawSignature(r, query, params['X-Amz-SignedHeaders'] ?? 'host', params['X-Amz-Date'] ?? AMZ_DATE, scopeOf(params['X-Amz-Credential'] ?? ''));
+  const signature = rawSignature(
+    r,
+    query,
+    params['X-Amz-SignedHeaders'] ?? 'host',
+    params['X-Amz-Date'] ?? AMZ_DATE,
+    scopeOf(params['X-Amz-Credential'] ?? ''),
+  );
   return `https://${r.host ?? 'example.com'}${r.path ?? '/key'}?${query}&X-Amz-Signature=${signature}`;
 }
 
 /** Headers of a header-signed request over `signed` (name → value) plus extras, with any Authorization fields. */
-function signHeadersRaw(r: RawRequest & { amzDate?: string; credential?: string; signedHeaders?: string; extra?: Record<string, string> } = {}) {
+function signHeadersRaw(
+  r: RawRequest & {
+    amzDate?: string;
+    credential?: string;
+    signedHeaders?: string;
+    extra?: Record<string, string>;
+  } = {},
+) {
   const amzDate = r.amzDate ?? AMZ_DATE;
   const credential = r.credential ?? `${ACCESS}/20150830/us-east-1/svc/aws4_request`;
   const signedHeaders = r.signedHeaders ?? 'host;x-amz-date';
@@ -113,7 +137,11 @@ const base = {
 } satisfies Omit<VerifyOptions, 'url'>;
 
 /** Awaits a rejection, checks its code, and that nothing secret is anywhere in the error. */
-async function expectCode(promise: Promise<unknown>, code: SigV4ErrorCode, extraLeaks: readonly string[] = []): Promise<string> {
+async function expectCode(
+  promise: Promise<unknown>,
+  code: SigV4ErrorCode,
+  extraLeaks: readonly string[] = [],
+): Promise<string> {
   const error = await promise.then(
     () => {
       throw new Error(`expected ${code}, but it verified`);
@@ -122,7 +150,10 @@ async function expectCode(promise: Promise<unknown>, code: SigV4ErrorCode, extra
   );
   if (!isSigV4Error(error)) throw error;
   expect(error.code, error.message).toBe(code);
-  const everything = inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error) + String((error as { cause?: unknown }).cause);
+  const everything =
+    inspect(error, { depth: 10, showHidden: true }) +
+    JSON.stringify(error) +
+    String((error as { cause?: unknown }).cause);
   for (const leak of [...LEAKS, ...extraLeaks]) expect(everything).not.toContain(leak);
   return error.message;
 }
@@ -169,12 +200,26 @@ describe('verifyPresignedUrl: round trip with presignUrl', () => {
   });
 
   it('verifies what the synchronous signers produce', async () => {
-    const common = { url: 'https://bucket.s3.amazonaws.com/a b', service: 's3', region: 'us-east-1', signingDate: SIGNED_AT };
+    const common = {
+      url: 'https://bucket.s3.amazonaws.com/a b',
+      service: 's3',
+      region: 'us-east-1',
+      signingDate: SIGNED_AT,
+    };
     const credentials = { accessKeyId: ACCESS, secretAccessKey: SECRET };
     const presigned = presignUrlSync({ ...common, method: 'PUT', credentials });
-    expect((await verifyPresignedUrl({ ...base, service: 's3', method: 'PUT', url: presigned.url })).canonicalRequest).toBe(presigned.canonicalRequest);
+    expect(
+      (await verifyPresignedUrl({ ...base, service: 's3', method: 'PUT', url: presigned.url })).canonicalRequest,
+    ).toBe(presigned.canonicalRequest);
     const signed = signRequestSync({ ...common, method: 'POST', credentials, body: 'x' });
-    const verified = await verifyRequest({ ...base, service: 's3', method: 'POST', url: signed.url, headers: signed.headers, body: 'x' });
+    const verified = await verifyRequest({
+      ...base,
+      service: 's3',
+      method: 'POST',
+      url: signed.url,
+      headers: signed.headers,
+      body: 'x',
+    });
     expect(verified.canonicalRequest).toBe(signed.canonicalRequest);
   });
 
@@ -185,15 +230,24 @@ describe('verifyPresignedUrl: round trip with presignUrl', () => {
     await verifyPresignedUrl({ ...base, url, getCredentials: (id) => Promise.resolve(keys.get(id)) });
     expect(seen).toEqual([ACCESS]);
     const failure = new Error('database down');
-    await expect(verifyPresignedUrl({ ...base, url, getCredentials: () => Promise.reject(failure) })).rejects.toBe(failure);
+    await expect(verifyPresignedUrl({ ...base, url, getCredentials: () => Promise.reject(failure) })).rejects.toBe(
+      failure,
+    );
   });
 
   it('the host may differ in letter case or by a default port, nothing more', async () => {
     const url = presignRaw();
-    for (const same of [url.replace('example.com', 'EXAMPLE.Com'), url.replace('example.com', 'example.com:443'), url.replace('https:', 'HTTPS:')]) {
+    for (const same of [
+      url.replace('example.com', 'EXAMPLE.Com'),
+      url.replace('example.com', 'example.com:443'),
+      url.replace('https:', 'HTTPS:'),
+    ]) {
       expect((await verifyPresignedUrl({ ...base, url: same })).headers).toEqual({ host: 'example.com' });
     }
-    await expectCode(verifyPresignedUrl({ ...base, url: url.replace('https://example.com', 'http://example.com:443') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: url.replace('https://example.com', 'http://example.com:443') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
   });
 
   it('a URL object verifies the same as its text', async () => {
@@ -236,19 +290,30 @@ describe('verifyPresignedUrl: round trip with presignUrl', () => {
 describe('verifyPresignedUrl: time, to the second', () => {
   const url = presignRaw({ params: { 'X-Amz-Expires': '60' } });
   it('valid from X-Amz-Date − clock skew through X-Amz-Date + X-Amz-Expires, inclusive', async () => {
-    for (const now of [SIGNED_AT - s(900), SIGNED_AT, SIGNED_AT + s(60)]) await verifyPresignedUrl({ ...base, url, now });
+    for (const now of [SIGNED_AT - s(900), SIGNED_AT, SIGNED_AT + s(60)])
+      await verifyPresignedUrl({ ...base, url, now });
     await verifyPresignedUrl({ ...base, url, now: new Date(SIGNED_AT + s(60)) });
   });
   it('expired one second (even one millisecond) after', async () => {
     const message = await expectCode(verifyPresignedUrl({ ...base, url, now: SIGNED_AT + s(61) }), 'ERR_SIGV4_EXPIRED');
-    expect(message).toBe('the URL expired at 2015-08-30T12:37:00.000Z (X-Amz-Date + 60 s); now is 2015-08-30T12:37:01.000Z');
+    expect(message).toBe(
+      'the URL expired at 2015-08-30T12:37:00.000Z (X-Amz-Date + 60 s); now is 2015-08-30T12:37:01.000Z',
+    );
     await expectCode(verifyPresignedUrl({ ...base, url, now: SIGNED_AT + s(60) + 1 }), 'ERR_SIGV4_EXPIRED');
   });
   it('not yet valid one second before the skew', async () => {
-    const message = await expectCode(verifyPresignedUrl({ ...base, url, now: SIGNED_AT - s(901) }), 'ERR_SIGV4_NOT_YET_VALID');
-    expect(message).toBe('the request is dated 2015-08-30T12:36:00.000Z, more than 900 s after now (2015-08-30T12:20:59.000Z)');
+    const message = await expectCode(
+      verifyPresignedUrl({ ...base, url, now: SIGNED_AT - s(901) }),
+      'ERR_SIGV4_NOT_YET_VALID',
+    );
+    expect(message).toBe(
+      'the request is dated 2015-08-30T12:36:00.000Z, more than 900 s after now (2015-08-30T12:20:59.000Z)',
+    );
     await verifyPresignedUrl({ ...base, url, now: SIGNED_AT - s(30), clockSkew: 30 });
-    await expectCode(verifyPresignedUrl({ ...base, url, now: SIGNED_AT - s(31), clockSkew: 30 }), 'ERR_SIGV4_NOT_YET_VALID');
+    await expectCode(
+      verifyPresignedUrl({ ...base, url, now: SIGNED_AT - s(31), clockSkew: 30 }),
+      'ERR_SIGV4_NOT_YET_VALID',
+    );
     await expectCode(verifyPresignedUrl({ ...base, url, now: SIGNED_AT - 1, clockSkew: 0 }), 'ERR_SIGV4_NOT_YET_VALID');
   });
   it('X-Amz-Expires 604800 is the longest: valid for exactly 7 days', async () => {
@@ -259,7 +324,10 @@ describe('verifyPresignedUrl: time, to the second', () => {
   });
   it('X-Amz-Expires 604801, 0, negative, fractional, padded or not a number is refused, even validly signed', async () => {
     for (const expires of ['604801', '0', '-1', '1.5', '01', '', ' 60', '1e3', '99999999', 'abc']) {
-      const message = await expectCode(verifyPresignedUrl({ ...base, url: presignRaw({ params: { 'X-Amz-Expires': expires } }) }), 'ERR_SIGV4_EXPIRES');
+      const message = await expectCode(
+        verifyPresignedUrl({ ...base, url: presignRaw({ params: { 'X-Amz-Expires': expires } }) }),
+        'ERR_SIGV4_EXPIRES',
+      );
       expect(message).toBe(`X-Amz-Expires expected an integer 1..604800 (seconds), got ${JSON.stringify(expires)}`);
     }
     await verifyPresignedUrl({ ...base, url: presignRaw({ params: { 'X-Amz-Expires': '1' } }) });
@@ -267,8 +335,11 @@ describe('verifyPresignedUrl: time, to the second', () => {
 });
 
 describe('verifyPresignedUrl: each check has its own code, even with a valid signature', () => {
-  const check = (params: Record<string, string | undefined>, code: SigV4ErrorCode, options: Partial<VerifyOptions> = {}) =>
-    expectCode(verifyPresignedUrl({ ...base, ...options, url: presignRaw({ params }) }), code);
+  const check = (
+    params: Record<string, string | undefined>,
+    code: SigV4ErrorCode,
+    options: Partial<VerifyOptions> = {},
+  ) => expectCode(verifyPresignedUrl({ ...base, ...options, url: presignRaw({ params }) }), code);
 
   it('ERR_SIGV4_ALGORITHM', async () => {
     expect(await check({ 'X-Amz-Algorithm': 'AWS4-HMAC-SHA1' }, 'ERR_SIGV4_ALGORITHM')).toBe(
@@ -285,12 +356,21 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
       );
     }
     const url = presignRaw();
-    await expectCode(verifyPresignedUrl({ ...base, url: url.replace(/&X-Amz-Signature=\w+/, '') }), 'ERR_SIGV4_MALFORMED');
-    await expectCode(verifyPresignedUrl({ ...base, url: url + '&X-Amz-Date=20150830T123600Z' }), 'ERR_SIGV4_MALFORMED');
-    await expectCode(verifyPresignedUrl({ ...base, url: url + '&X-Amz-Signature=' + '0'.repeat(64) }), 'ERR_SIGV4_MALFORMED');
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: url.replace('X-Amz-Date', 'x-amz-date') }), 'ERR_SIGV4_MALFORMED')).toBe(
-      'expected the query parameter X-Amz-Date, got "x-amz-date" (names are case-sensitive)',
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: url.replace(/&X-Amz-Signature=\w+/, '') }),
+      'ERR_SIGV4_MALFORMED',
     );
+    await expectCode(verifyPresignedUrl({ ...base, url: url + '&X-Amz-Date=20150830T123600Z' }), 'ERR_SIGV4_MALFORMED');
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: url + '&X-Amz-Signature=' + '0'.repeat(64) }),
+      'ERR_SIGV4_MALFORMED',
+    );
+    expect(
+      await expectCode(
+        verifyPresignedUrl({ ...base, url: url.replace('X-Amz-Date', 'x-amz-date') }),
+        'ERR_SIGV4_MALFORMED',
+      ),
+    ).toBe('expected the query parameter X-Amz-Date, got "x-amz-date" (names are case-sensitive)');
     await expectCode(verifyPresignedUrl({ ...base, url: 'https://example.com/key' }), 'ERR_SIGV4_MALFORMED');
   });
 
@@ -298,14 +378,16 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
     for (const credential of [`${ACCESS}/20150830/us-east-1/svc`, '/20150830/us-east-1/svc/aws4_request', ACCESS, '']) {
       await check({ 'X-Amz-Credential': credential }, 'ERR_SIGV4_CREDENTIAL');
     }
-    expect(await check({ 'X-Amz-Credential': `${ACCESS}/20150831/us-east-1/svc/aws4_request` }, 'ERR_SIGV4_SCOPE')).toBe(
-      'the credential scope date expected the signing date 20150830, got "20150831"',
-    );
+    expect(
+      await check({ 'X-Amz-Credential': `${ACCESS}/20150831/us-east-1/svc/aws4_request` }, 'ERR_SIGV4_SCOPE'),
+    ).toBe('the credential scope date expected the signing date 20150830, got "20150831"');
     await check({ 'X-Amz-Credential': `${ACCESS}/20150830/us-east-1/svc/aws4_requesT` }, 'ERR_SIGV4_SCOPE');
     // Issue 12: the access key id follows the signer's rule (no "/", ",", spaces; at most 128 characters), so an
     // id with "/" is refused before the lookup, even one the lookup knows and validly signed.
     keys.set('team/key', { secretAccessKey: SECRET });
-    expect(await check({ 'X-Amz-Credential': 'team/key/20150830/us-east-1/svc/aws4_request' }, 'ERR_SIGV4_CREDENTIAL')).toBe(
+    expect(
+      await check({ 'X-Amz-Credential': 'team/key/20150830/us-east-1/svc/aws4_request' }, 'ERR_SIGV4_CREDENTIAL'),
+    ).toBe(
       'X-Amz-Credential expected <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request, got "team/key/20150830/us-east-1/svc/aws4_request"',
     );
     keys.delete('team/key');
@@ -323,9 +405,9 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
       'the credential scope region expected "us-east-1", got "eu-west-1"',
     );
     await verifyPresignedUrl({ ...base, url: euUrl, region: ['us-east-1', 'eu-west-1'] });
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: presignRaw(), service: ['s3', 'iam'] }), 'ERR_SIGV4_SERVICE')).toBe(
-      'the credential scope service expected "s3" or "iam", got "svc"',
-    );
+    expect(
+      await expectCode(verifyPresignedUrl({ ...base, url: presignRaw(), service: ['s3', 'iam'] }), 'ERR_SIGV4_SERVICE'),
+    ).toBe('the credential scope service expected "s3" or "iam", got "svc"');
   });
 
   it('ERR_SIGV4_SIGNED_HEADERS: host signed, the list well formed, every signed header present', async () => {
@@ -335,13 +417,19 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
     for (const list of ['host;content-type', 'Host', 'host;host', 'content-type;;host', '', 'host;x y']) {
       await check({ 'X-Amz-SignedHeaders': list }, 'ERR_SIGV4_SIGNED_HEADERS');
     }
-    const url = presignRaw({ params: { 'X-Amz-SignedHeaders': 'content-type;host' }, headers: { 'content-type': 'image/png' } });
+    const url = presignRaw({
+      params: { 'X-Amz-SignedHeaders': 'content-type;host' },
+      headers: { 'content-type': 'image/png' },
+    });
     expect(await expectCode(verifyPresignedUrl({ ...base, url }), 'ERR_SIGV4_SIGNED_HEADERS')).toBe(
       'the signed header "content-type" expected in the request, got none',
     );
     const verified = await verifyPresignedUrl({ ...base, url, headers: { 'Content-Type': ' image/png ' } });
     expect(verified.headers).toEqual({ 'content-type': 'image/png', host: 'example.com' });
-    await expectCode(verifyPresignedUrl({ ...base, url, headers: { 'content-type': 'image/gif' } }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyPresignedUrl({ ...base, url, headers: { 'content-type': 'image/gif' } }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
   });
 
   it('ERR_SIGV4_METHOD (with diagnoseMethod): the signature is valid for another method', async () => {
@@ -356,7 +444,9 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
     // Signatures computed: one canonical request hashed for each.
     const signatures = async (options: Partial<VerifyOptions>) => {
       const digest = vi.spyOn(crypto.subtle, 'digest');
-      await verifyPresignedUrl({ ...base, url: put, method: 'GET', cache: new SigningKeyCache(), ...options }).catch(() => undefined);
+      await verifyPresignedUrl({ ...base, url: put, method: 'GET', cache: new SigningKeyCache(), ...options }).catch(
+        () => undefined,
+      );
       const count = digest.mock.calls.length;
       digest.mockRestore();
       return count;
@@ -370,7 +460,9 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
 
   it('ERR_SIGV4_UNKNOWN_ACCESS_KEY', async () => {
     const url = presignRaw({ params: { 'X-Amz-Credential': `AKIDUNKNOWN/20150830/us-east-1/svc/aws4_request` } });
-    expect(await expectCode(verifyPresignedUrl({ ...base, url }), 'ERR_SIGV4_UNKNOWN_ACCESS_KEY')).toBe('the access key id "AKIDUNKNOWN" is unknown');
+    expect(await expectCode(verifyPresignedUrl({ ...base, url }), 'ERR_SIGV4_UNKNOWN_ACCESS_KEY')).toBe(
+      'the access key id "AKIDUNKNOWN" is unknown',
+    );
     await expectCode(verifyPresignedUrl({ ...base, url, getCredentials: () => null }), 'ERR_SIGV4_UNKNOWN_ACCESS_KEY');
   });
 
@@ -378,16 +470,28 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
     const url = presignRaw();
     const signature = url.slice(-64);
     const forged = url.slice(0, -64) + '0'.repeat(64);
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: forged }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signature])).toBe(
+    expect(
+      await expectCode(verifyPresignedUrl({ ...base, url: forged }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signature]),
+    ).toBe(
       'the signature does not match the request (check the secret, the URL as sent, the signed headers and the payload hash)',
     );
-    await expectCode(verifyPresignedUrl({ ...base, url: presignRaw({ secret: 'another secret' }) }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signature]);
-    await expectCode(verifyPresignedUrl({ ...base, url: url.replace('/key?', '/kez?') }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signature]);
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: presignRaw({ secret: 'another secret' }) }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+      [signature],
+    );
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: url.replace('/key?', '/kez?') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+      [signature],
+    );
     // A signature in another form is malformed rather than compared.
     for (const bad of [signature.toUpperCase(), signature.slice(1), signature + '0', 'g'.repeat(64)]) {
-      expect(await expectCode(verifyPresignedUrl({ ...base, url: url.slice(0, -64) + bad }), 'ERR_SIGV4_MALFORMED', [signature])).toBe(
-        `X-Amz-Signature expected 64 lowercase hex digits, got ${bad.length} characters of another form`,
-      );
+      expect(
+        await expectCode(verifyPresignedUrl({ ...base, url: url.slice(0, -64) + bad }), 'ERR_SIGV4_MALFORMED', [
+          signature,
+        ]),
+      ).toBe(`X-Amz-Signature expected 64 lowercase hex digits, got ${bad.length} characters of another form`);
     }
   });
 });
@@ -395,19 +499,25 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
 describe('verifyPresignedUrl: session tokens', () => {
   const withToken = (id: string) => (id === ACCESS ? { secretAccessKey: SECRET, sessionToken: TOKEN } : undefined);
 
-  it('a signed token must equal the credentials\' token', async () => {
+  it("a signed token must equal the credentials' token", async () => {
     const url = presignRaw({ params: { 'X-Amz-Security-Token': TOKEN } });
     expect((await verifyPresignedUrl({ ...base, url, getCredentials: withToken })).sessionToken).toBe(TOKEN);
     expect(await expectCode(verifyPresignedUrl({ ...base, url }), 'ERR_SIGV4_SESSION_TOKEN')).toBe(
       'the request carries a session token, but its credentials have none',
     );
     const other = presignRaw({ params: { 'X-Amz-Security-Token': 'another token' } });
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: other, getCredentials: withToken }), 'ERR_SIGV4_SESSION_TOKEN')).toBe(
-      'the session token does not match the credentials',
-    );
-    expect(await expectCode(verifyPresignedUrl({ ...base, url: presignRaw(), getCredentials: withToken }), 'ERR_SIGV4_SESSION_TOKEN')).toBe(
-      'the request expected the session token of its temporary credentials, got none',
-    );
+    expect(
+      await expectCode(
+        verifyPresignedUrl({ ...base, url: other, getCredentials: withToken }),
+        'ERR_SIGV4_SESSION_TOKEN',
+      ),
+    ).toBe('the session token does not match the credentials');
+    expect(
+      await expectCode(
+        verifyPresignedUrl({ ...base, url: presignRaw(), getCredentials: withToken }),
+        'ERR_SIGV4_SESSION_TOKEN',
+      ),
+    ).toBe('the request expected the session token of its temporary credentials, got none');
   });
 
   it('a token appended after signing verifies only with signSessionToken: false, and is still checked', async () => {
@@ -424,7 +534,10 @@ describe('verifyPresignedUrl: session tokens', () => {
     expect((await verifyPresignedUrl({ ...options, signSessionToken: false })).sessionToken).toBe(TOKEN);
     const swapped = presigned.url.replace(`X-Amz-Security-Token=${rfc3986(TOKEN)}`, 'X-Amz-Security-Token=forged');
     expect(swapped).not.toBe(presigned.url);
-    await expectCode(verifyPresignedUrl({ ...options, url: swapped, signSessionToken: false }), 'ERR_SIGV4_SESSION_TOKEN');
+    await expectCode(
+      verifyPresignedUrl({ ...options, url: swapped, signSessionToken: false }),
+      'ERR_SIGV4_SESSION_TOKEN',
+    );
   });
 });
 
@@ -441,7 +554,9 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
         ...(payloadHash ? { payloadHash } : {}),
       });
     const post = { ...base, method: 'POST' };
-    expect((await verifyPresignedUrl({ ...post, service: 's3', url: (await signed('s3')).url })).payloadHash).toBe('UNSIGNED-PAYLOAD');
+    expect((await verifyPresignedUrl({ ...post, service: 's3', url: (await signed('s3')).url })).payloadHash).toBe(
+      'UNSIGNED-PAYLOAD',
+    );
     expect((await verifyPresignedUrl({ ...post, url: (await signed('svc')).url })).payloadHash).toBe(EMPTY_SHA256);
     const url = (await signed('svc', sha256Hex('hello'))).url;
     await expectCode(verifyPresignedUrl({ ...post, url }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
@@ -467,17 +582,29 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
     expect(await expectCode(verifyPresignedUrl({ ...options, body: 'DATA' }), 'ERR_SIGV4_PAYLOAD_HASH')).toBe(
       `the body's SHA-256 ${sha256Hex('DATA')} does not match the signed x-amz-content-sha256 ${sha256Hex('data')}`,
     );
-    await expectCode(verifyPresignedUrl({ ...options, headers: { 'x-amz-content-sha256': 'nonsense' } }), 'ERR_SIGV4_MALFORMED');
+    await expectCode(
+      verifyPresignedUrl({ ...options, headers: { 'x-amz-content-sha256': 'nonsense' } }),
+      'ERR_SIGV4_MALFORMED',
+    );
   });
 
   it('S3 keeps the path as sent; other services sign it as sent, normalized and encoded twice', async () => {
     const sign = (service: string, url: string) =>
-      presignUrl({ url, service, region: 'us-east-1', credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET }, signingDate: SIGNED_AT });
+      presignUrl({
+        url,
+        service,
+        region: 'us-east-1',
+        credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
+        signingDate: SIGNED_AT,
+      });
     const s3 = await sign('s3', 'https://bucket.s3.amazonaws.com/a//b/../c%2Fd 100%25.txt');
     const verified = await verifyPresignedUrl({ ...base, service: 's3', url: s3.url });
     expect(verified.path).toBe('/a//b/../c%2Fd%20100%25.txt');
     // A URL object resolves "..": for S3 that is another key, so it must not verify.
-    await expectCode(verifyPresignedUrl({ ...base, service: 's3', url: new URL(s3.url) }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyPresignedUrl({ ...base, service: 's3', url: new URL(s3.url) }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
 
     const api = await sign('execute-api', 'https://api.example.com/a/./b/../c d');
     // The caller's path, as fetch sends it; fetch resolves the dot segments before sending.
@@ -497,8 +624,14 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
     const tilde = await sign('execute-api', 'https://api.example.com/x/%7Euser/%c3%bc');
     expect(tilde.canonicalRequest.split('\n')[1]).toBe('/x/%257Euser/%25c3%25bc');
     await verifyPresignedUrl({ ...options, url: tilde.url });
-    await expectCode(verifyPresignedUrl({ ...options, url: tilde.url.replace('%7Euser', '~user') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    await expectCode(verifyPresignedUrl({ ...options, url: tilde.url.replace('%c3%bc', '%C3%BC') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyPresignedUrl({ ...options, url: tilde.url.replace('%7Euser', '~user') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
+    await expectCode(
+      verifyPresignedUrl({ ...options, url: tilde.url.replace('%c3%bc', '%C3%BC') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
   });
 
   it('S3: escapes in another case, or characters a client left unencoded, are the same URL', async () => {
@@ -518,13 +651,22 @@ describe('verifyPresignedUrl: payload hash and path rules, as the signer applies
 
   it('in the query, "+" is a space (as URLSearchParams and S3 read it) and "%2B" a plus sign', async () => {
     const sign = (q: string) =>
-      presignUrl({ url: `https://bucket.s3.amazonaws.com/k?q=${q}`, service: 's3', region: 'us-east-1', credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET }, signingDate: SIGNED_AT });
+      presignUrl({
+        url: `https://bucket.s3.amazonaws.com/k?q=${q}`,
+        service: 's3',
+        region: 'us-east-1',
+        credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
+        signingDate: SIGNED_AT,
+      });
     const options = { ...base, service: 's3' };
     const space = await sign('a b');
     expect(space.url).toContain('q=a%20b');
     await verifyPresignedUrl({ ...options, url: space.url.replace('q=a%20b', 'q=a+b') });
     const plus = await sign('a%2Bb');
-    await expectCode(verifyPresignedUrl({ ...options, url: plus.url.replace('q=a%2Bb', 'q=a+b') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyPresignedUrl({ ...options, url: plus.url.replace('q=a%2Bb', 'q=a+b') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
   });
 });
 
@@ -551,7 +693,10 @@ describe('verifyPresignedUrl: malformed URLs are SigV4Errors, caller mistakes ar
       await expectCode(verifyPresignedUrl({ ...base, url: bad }), 'ERR_SIGV4_MALFORMED');
     }
     // A credential whose bytes are not UTF-8.
-    await expectCode(verifyPresignedUrl({ ...base, url: url.replace('X-Amz-Credential=', 'X-Amz-Credential=%FF') }), 'ERR_SIGV4_MALFORMED');
+    await expectCode(
+      verifyPresignedUrl({ ...base, url: url.replace('X-Amz-Credential=', 'X-Amz-Credential=%FF') }),
+      'ERR_SIGV4_MALFORMED',
+    );
   });
 
   it('TypeError or RangeError for options a caller got wrong', async () => {
@@ -578,7 +723,10 @@ describe('verifyPresignedUrl: malformed URLs are SigV4Errors, caller mistakes ar
       [{ ...base, url, headers: 'host: x' }, /"headers" expected an object/],
     ];
     for (const [options, message] of cases) {
-      const error = await verifyPresignedUrl(options as VerifyOptions).then(() => undefined, (e: unknown) => e);
+      const error = await verifyPresignedUrl(options as VerifyOptions).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, String(message)).toBeInstanceOf((error as Error).name === 'RangeError' ? RangeError : TypeError);
       expect((error as Error).message).toMatch(message);
     }
@@ -587,14 +735,26 @@ describe('verifyPresignedUrl: malformed URLs are SigV4Errors, caller mistakes ar
   it('a lookup that returns something other than credentials is a TypeError that never echoes the secret', async () => {
     const url = presignRaw();
     const check = async (found: unknown, message: string) => {
-      const error = await verifyPresignedUrl({ ...base, url, getCredentials: () => found as never }).then(() => undefined, (e: unknown) => e);
+      const error = await verifyPresignedUrl({ ...base, url, getCredentials: () => found as never }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(TypeError);
       expect((error as Error).message).toBe(message);
     };
-    await check(SECRET, '"getCredentials()" expected to return { secretAccessKey, sessionToken? } or undefined, got a string');
+    await check(
+      SECRET,
+      '"getCredentials()" expected to return { secretAccessKey, sessionToken? } or undefined, got a string',
+    );
     await check({ secretAccessKey: 7 }, '"getCredentials().secretAccessKey" expected a non-empty string, got a number');
-    await check({ secretAccessKey: '' }, '"getCredentials().secretAccessKey" expected a non-empty string, got an empty string');
-    await check({ secretAccessKey: SECRET, sessionToken: 1 }, '"getCredentials().sessionToken" expected a string or undefined, got a number');
+    await check(
+      { secretAccessKey: '' },
+      '"getCredentials().secretAccessKey" expected a non-empty string, got an empty string',
+    );
+    await check(
+      { secretAccessKey: SECRET, sessionToken: 1 },
+      '"getCredentials().sessionToken" expected a string or undefined, got a number',
+    );
   });
 });
 
@@ -624,7 +784,12 @@ describe('verifyRequest (Authorization header)', () => {
       method: 'POST',
       path: '/items',
       signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-request-id'],
-      headers: { 'content-type': 'application/json', host: 'api.example.com', 'x-amz-date': AMZ_DATE, 'x-request-id': 'r1' },
+      headers: {
+        'content-type': 'application/json',
+        host: 'api.example.com',
+        'x-amz-date': AMZ_DATE,
+        'x-request-id': 'r1',
+      },
       payloadHash: sha256Hex('{"n":1}'),
       sessionToken: undefined,
     });
@@ -632,12 +797,22 @@ describe('verifyRequest (Authorization header)', () => {
     expect(verified.stringToSign).toBe(signed.stringToSign);
     const { body: _, ...bodiless } = options;
     await verifyRequest({ ...bodiless, payloadHash: sha256Hex('{"n":1}') });
-    await expectCode(verifyRequest({ ...options, body: '{"n":2}' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
+    await expectCode(verifyRequest({ ...options, body: '{"n":2}' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [
+      signed.signature,
+    ]);
     await expectCode(verifyRequest(bodiless), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
-    await expectCode(verifyRequest({ ...options, method: 'PUT', diagnoseMethod: true }), 'ERR_SIGV4_METHOD', [signed.signature]);
+    await expectCode(verifyRequest({ ...options, method: 'PUT', diagnoseMethod: true }), 'ERR_SIGV4_METHOD', [
+      signed.signature,
+    ]);
     await expectCode(verifyRequest({ ...options, method: 'PUT' }), 'ERR_SIGV4_SIGNATURE_MISMATCH', [signed.signature]);
-    await expectCode(verifyRequest({ ...options, headers: { ...signed.headers, 'x-request-id': 'r2' } }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
-    await expectCode(verifyRequest({ ...options, url: signed.url.replace('a=1', 'a=2') }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...signed.headers, 'x-request-id': 'r2' } }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
+    await expectCode(
+      verifyRequest({ ...options, url: signed.url.replace('a=1', 'a=2') }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
     // Unsigned headers may change (user-agent is never signed).
     await verifyRequest({ ...options, headers: { ...signed.headers, 'user-agent': 'curl' } });
   });
@@ -645,7 +820,13 @@ describe('verifyRequest (Authorization header)', () => {
   it('verifies a fetch Request as a Worker or Deno server receives it', async () => {
     const signed = await post();
     const request = new Request(signed.url, { method: 'POST', headers: signed.headers, body: '{"n":1}' });
-    const verified = await verifyRequest({ ...base, url: request.url, method: request.method, headers: request.headers, body: await request.text() });
+    const verified = await verifyRequest({
+      ...base,
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      body: await request.text(),
+    });
     expect(verified.accessKeyId).toBe(ACCESS);
   });
 
@@ -695,34 +876,68 @@ describe('verifyRequest (Authorization header)', () => {
       'AWS4-HMAC-SHA256 ' + 'x'.repeat(9000),
     ];
     for (const authorization of malformed) {
-      await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization } }), 'ERR_SIGV4_MALFORMED', [signature]);
+      await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization } }), 'ERR_SIGV4_MALFORMED', [
+        signature,
+      ]);
     }
-    await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization: [auth, auth] } }), 'ERR_SIGV4_MALFORMED');
-    await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization: undefined } }), 'ERR_SIGV4_MALFORMED');
-    for (const authorization of ['Bearer abc', 'AWS AKID:sig', auth.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256')]) {
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...headers, authorization: [auth, auth] } }),
+      'ERR_SIGV4_MALFORMED',
+    );
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...headers, authorization: undefined } }),
+      'ERR_SIGV4_MALFORMED',
+    );
+    for (const authorization of [
+      'Bearer abc',
+      'AWS AKID:sig',
+      auth.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256'),
+    ]) {
       await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization } }), 'ERR_SIGV4_ALGORITHM');
     }
   });
 
   it('takes the date from x-amz-date, else from an HTTP date header', async () => {
     const options = { ...base, url: 'https://example.com/key' };
-    const dated = signHeadersRaw({ amzDate: AMZ_DATE, signedHeaders: 'date;host', headers: { date: 'Sun, 30 Aug 2015 12:36:00 GMT' } });
+    const dated = signHeadersRaw({
+      amzDate: AMZ_DATE,
+      signedHeaders: 'date;host',
+      headers: { date: 'Sun, 30 Aug 2015 12:36:00 GMT' },
+    });
     delete dated.headers['x-amz-date'];
     const verified = await verifyRequest({ ...options, headers: dated.headers });
     expect(verified.amzDate).toBe(AMZ_DATE);
     expect(verified.signingDate.getTime()).toBe(SIGNED_AT);
-    for (const date of ['Mon, 31 Aug 2015 12:36:00 GMT', 'Sun, 31 Feb 2015 12:36:00 GMT', '2015-08-30T12:36:00Z', 'Sun, 30 Aug 2015 12:36:00 UTC']) {
-      await expectCode(verifyRequest({ ...options, headers: { ...dated.headers, date } }), date.startsWith('Mon') ? 'ERR_SIGV4_SCOPE' : 'ERR_SIGV4_DATE');
+    for (const date of [
+      'Mon, 31 Aug 2015 12:36:00 GMT',
+      'Sun, 31 Feb 2015 12:36:00 GMT',
+      '2015-08-30T12:36:00Z',
+      'Sun, 30 Aug 2015 12:36:00 UTC',
+    ]) {
+      await expectCode(
+        verifyRequest({ ...options, headers: { ...dated.headers, date } }),
+        date.startsWith('Mon') ? 'ERR_SIGV4_SCOPE' : 'ERR_SIGV4_DATE',
+      );
     }
     const { headers } = signHeadersRaw();
-    await expectCode(verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': '20150830T123600' } }), 'ERR_SIGV4_DATE');
-    await expectCode(verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': undefined } }), 'ERR_SIGV4_MALFORMED');
-    await expectCode(verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': [AMZ_DATE, AMZ_DATE] } }), 'ERR_SIGV4_MALFORMED');
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': '20150830T123600' } }),
+      'ERR_SIGV4_DATE',
+    );
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': undefined } }),
+      'ERR_SIGV4_MALFORMED',
+    );
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...headers, 'x-amz-date': [AMZ_DATE, AMZ_DATE] } }),
+      'ERR_SIGV4_MALFORMED',
+    );
   });
 
   it('scope, region, service and signed-header checks as for presigned URLs', async () => {
     const options = { ...base, url: 'https://example.com/key' };
-    const check = (r: Parameters<typeof signHeadersRaw>[0], code: SigV4ErrorCode) => expectCode(verifyRequest({ ...options, headers: signHeadersRaw(r).headers }), code);
+    const check = (r: Parameters<typeof signHeadersRaw>[0], code: SigV4ErrorCode) =>
+      expectCode(verifyRequest({ ...options, headers: signHeadersRaw(r).headers }), code);
     await check({ credential: `${ACCESS}/20150829/us-east-1/svc/aws4_request` }, 'ERR_SIGV4_SCOPE');
     await check({ credential: `${ACCESS}/20150830/eu-west-1/svc/aws4_request` }, 'ERR_SIGV4_REGION');
     await check({ credential: `${ACCESS}/20150830/us-east-1/s3/aws4_request` }, 'ERR_SIGV4_SERVICE');
@@ -735,8 +950,15 @@ describe('verifyRequest (Authorization header)', () => {
   });
 
   it('session token: must be signed unless signSessionToken: false, and must match the credentials', async () => {
-    const options = { ...base, url: 'https://example.com/key', getCredentials: () => ({ secretAccessKey: SECRET, sessionToken: TOKEN }) };
-    const signedToken = signHeadersRaw({ signedHeaders: 'host;x-amz-date;x-amz-security-token', headers: { 'x-amz-security-token': TOKEN } });
+    const options = {
+      ...base,
+      url: 'https://example.com/key',
+      getCredentials: () => ({ secretAccessKey: SECRET, sessionToken: TOKEN }),
+    };
+    const signedToken = signHeadersRaw({
+      signedHeaders: 'host;x-amz-date;x-amz-security-token',
+      headers: { 'x-amz-security-token': TOKEN },
+    });
     expect((await verifyRequest({ ...options, headers: signedToken.headers })).sessionToken).toBe(TOKEN);
     const unsigned = signHeadersRaw({ extra: { 'x-amz-security-token': TOKEN } });
     expect(await expectCode(verifyRequest({ ...options, headers: unsigned.headers }), 'ERR_SIGV4_SIGNED_HEADERS')).toBe(
@@ -744,7 +966,11 @@ describe('verifyRequest (Authorization header)', () => {
     );
     await verifyRequest({ ...options, headers: unsigned.headers, signSessionToken: false });
     await expectCode(
-      verifyRequest({ ...options, headers: { ...unsigned.headers, 'x-amz-security-token': 'forged' }, signSessionToken: false }),
+      verifyRequest({
+        ...options,
+        headers: { ...unsigned.headers, 'x-amz-security-token': 'forged' },
+        signSessionToken: false,
+      }),
       'ERR_SIGV4_SESSION_TOKEN',
     );
     await expectCode(verifyRequest({ ...options, headers: signHeadersRaw().headers }), 'ERR_SIGV4_SESSION_TOKEN');
@@ -766,12 +992,18 @@ describe('verifyRequest (Authorization header)', () => {
     const options = { ...base, url: signed.url };
     await verifyRequest({ ...options, headers: { ...signed.headers, 'x-tag': ['a', 'b'] } });
     await verifyRequest({ ...options, headers: signed.headers });
-    await expectCode(verifyRequest({ ...options, headers: { ...signed.headers, 'x-tag': 'a, b' } }), 'ERR_SIGV4_SIGNATURE_MISMATCH');
+    await expectCode(
+      verifyRequest({ ...options, headers: { ...signed.headers, 'x-tag': 'a, b' } }),
+      'ERR_SIGV4_SIGNATURE_MISMATCH',
+    );
   });
 
   it('headers are required', async () => {
     await expect(verifyRequest({ ...base, url: 'https://example.com/' } as never)).rejects.toThrow(
-      Object.assign(new TypeError('"headers" expected the headers received (they carry the signature), got undefined'), { code: 'ERR_SIGV4_INVALID_OPTION' }),
+      Object.assign(
+        new TypeError('"headers" expected the headers received (they carry the signature), got undefined'),
+        { code: 'ERR_SIGV4_INVALID_OPTION' },
+      ),
     );
   });
 });

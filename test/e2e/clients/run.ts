@@ -17,7 +17,8 @@ export interface ProcessResult {
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || /^AWS_/.test(name) || /^(https?|all|no)_proxy$/i.test(name) || /^RCLONE_/.test(name)) continue;
+    if (value === undefined || /^AWS_/.test(name) || /^(https?|all|no)_proxy$/i.test(name) || /^RCLONE_/.test(name))
+      continue;
     env[name] = value;
   }
   return { ...env, HOME: home, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', LC_ALL: 'C.UTF-8', ...extra };
@@ -48,8 +49,15 @@ export function run(
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result = { code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started };
-      if (timedOut) reject(new Error(`${command} ${args.join(' ')}: killed after ${timeoutMs} ms\n${result.stderr.slice(-2000)}`));
+      const result = {
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: Date.now() - started,
+      };
+      if (timedOut)
+        reject(new Error(`${command} ${args.join(' ')}: killed after ${timeoutMs} ms\n${result.stderr.slice(-2000)}`));
       else resolve(result);
     });
     child.stdin.on('error', () => {}); // a client that exits without reading its stdin
@@ -58,10 +66,16 @@ export function run(
 }
 
 /** Runs a command and expects exit status 0. */
-export async function runOk(command: string, args: readonly string[], options: Parameters<typeof run>[2]): Promise<ProcessResult> {
+export async function runOk(
+  command: string,
+  args: readonly string[],
+  options: Parameters<typeof run>[2],
+): Promise<ProcessResult> {
   const result = await run(command, args, options);
   if (result.code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.code}\nstdout: ${result.stdout.slice(-2000)}\nstderr: ${result.stderr.slice(-3000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.code}\nstdout: ${result.stdout.slice(-2000)}\nstderr: ${result.stderr.slice(-3000)}`,
+    );
   }
   return result;
 }
@@ -69,7 +83,11 @@ export async function runOk(command: string, args: readonly string[], options: P
 /** A Debian package's version (dpkg-query), or undefined when it is not installed. */
 export function debianVersion(pkg: string): string | undefined {
   try {
-    const out = execFileSync('dpkg-query', ['-W', '-f=${Status}\t${Version}', pkg], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('dpkg-query', ['-W', '-f=${Status}\t${Version}', pkg], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const [status, version] = out.split('\t');
     return status?.endsWith('installed') && !status.includes('not-installed') ? version : undefined;
   } catch {
@@ -79,5 +97,6 @@ export function debianVersion(pkg: string): string | undefined {
 
 /** An npm package's installed version. */
 export function npmVersion(root: string, pkg: string): string {
-  return (JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }

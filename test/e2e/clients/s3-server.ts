@@ -181,14 +181,22 @@ async function listen(
       userAgent: req.headers['user-agent'],
       contentSha256: req.headers['x-amz-content-sha256'] as string | undefined,
       contentEncoding: req.headers['content-encoding'],
-      checksums: Object.keys(req.headers).filter((h) => (h.startsWith('x-amz-checksum-') && h !== 'x-amz-checksum-mode') || h === 'x-amz-trailer'),
+      checksums: Object.keys(req.headers).filter(
+        (h) => (h.startsWith('x-amz-checksum-') && h !== 'x-amz-checksum-mode') || h === 'x-amz-trailer',
+      ),
       auth: 'none',
       op: 'unknown',
     };
     handle(req, res, entry)
       .catch((error: unknown) => {
         const failure =
-          error instanceof S3Failure ? error : new S3Failure(500, 'InternalError', error instanceof Error ? error.stack ?? error.message : String(error));
+          error instanceof S3Failure
+            ? error
+            : new S3Failure(
+                500,
+                'InternalError',
+                error instanceof Error ? (error.stack ?? error.message) : String(error),
+              );
         entry.message ??= failure.message;
         if (!res.headersSent) sendError(res, failure, req.url ?? '');
         else res.destroy();
@@ -239,7 +247,8 @@ function checkCrc32(req: IncomingMessage, body: Buffer): void {
   if (typeof claimed !== 'string') return;
   const value = Buffer.alloc(4);
   value.writeUInt32BE(crc32(body));
-  if (value.toString('base64') !== claimed) throw new S3Failure(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+  if (value.toString('base64') !== claimed)
+    throw new S3Failure(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
 }
 
 const shiftKey = (bucket: string, key: string): string => `${bucket}/${key}`;
@@ -267,7 +276,8 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
   };
   const metaOf = (req: IncomingMessage): Record<string, string> => {
     const meta: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (name.startsWith('x-amz-meta-') && typeof value === 'string') meta[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (name.startsWith('x-amz-meta-') && typeof value === 'string') meta[name] = value;
     return meta;
   };
   const objectHeaders = (object: StoredObject): Record<string, string | number> => ({
@@ -277,8 +287,21 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     'accept-ranges': 'bytes',
     ...object.meta,
   });
-  const store = (bucket: string, key: string, body: Buffer, contentType: string | undefined, meta: Record<string, string>, etag?: string): StoredObject => {
-    const object = { body, contentType: contentType || 'binary/octet-stream', etag: etag ?? `"${md5(body).toString('hex')}"`, lastModified: new Date(), meta };
+  const store = (
+    bucket: string,
+    key: string,
+    body: Buffer,
+    contentType: string | undefined,
+    meta: Record<string, string>,
+    etag?: string,
+  ): StoredObject => {
+    const object = {
+      body,
+      contentType: contentType || 'binary/octet-stream',
+      etag: etag ?? `"${md5(body).toString('hex')}"`,
+      lastModified: new Date(),
+      meta,
+    };
     bucketOf(bucket).set(key, object);
     return object;
   };
@@ -295,7 +318,8 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     const rawPath = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     const slash = rawPath.indexOf('/', 1);
-    const bucket = rawPath === '/' ? undefined : decodeURIComponent(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
+    const bucket =
+      rawPath === '/' ? undefined : decodeURIComponent(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
     const keyRaw = slash < 0 ? '' : rawPath.slice(slash + 1);
     const key = keyRaw === '' ? undefined : decodeURIComponent(keyRaw);
     entry.bucket = bucket;
@@ -328,18 +352,40 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     } else if (query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential')) {
       entry.auth = 'presigned';
       await verified(entry, () => verifyPresignedUrl(common));
-    } else if (method === 'POST' && bucket !== undefined && key === undefined && /^multipart\/form-data/i.test(contentType)) {
+    } else if (
+      method === 'POST' &&
+      bucket !== undefined &&
+      key === undefined &&
+      /^multipart\/form-data/i.test(contentType)
+    ) {
       entry.auth = 'post';
       entry.op = 'PostObject';
-      const form = await new Request(url, { method, headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
+      const form = await new Request(url, {
+        method,
+        headers: { 'content-type': contentType },
+        body: new Uint8Array(body),
+      }).formData();
       const post = await verified(entry, () =>
-        verifyPresignedPost({ form, bucket, getCredentials, region, now: Date.now() + (shifts.get(shiftKey(bucket, '')) ?? 0) }),
+        verifyPresignedPost({
+          form,
+          bucket,
+          getCredentials,
+          region,
+          now: Date.now() + (shifts.get(shiftKey(bucket, '')) ?? 0),
+        }),
       );
       entry.key = post.key;
       postForm = form;
       const file = form.get('file');
-      if (!(file instanceof Blob)) throw new S3Failure(400, 'InvalidArgument', 'POST requires exactly one file upload per request');
-      store(bucket, post.key, Buffer.from(await file.arrayBuffer()), post.fields['content-type'], Object.fromEntries(Object.entries(post.fields).filter(([n]) => n.startsWith('x-amz-meta-'))));
+      if (!(file instanceof Blob))
+        throw new S3Failure(400, 'InvalidArgument', 'POST requires exactly one file upload per request');
+      store(
+        bucket,
+        post.key,
+        Buffer.from(await file.arrayBuffer()),
+        post.fields['content-type'],
+        Object.fromEntries(Object.entries(post.fields).filter(([n]) => n.startsWith('x-amz-meta-'))),
+      );
       const statusField = post.fields['success_action_status'];
       const status = statusField === '200' || statusField === '201' ? Number(statusField) : 204;
       const object = bucketOf(bucket).get(post.key)!;
@@ -366,9 +412,15 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       entry.op = 'ListBuckets';
       const list = [...buckets.keys()]
         .sort()
-        .map((name) => `<Bucket><Name>${xmlEscape(name)}</Name><CreationDate>${created.get(name)!.toISOString()}</CreationDate></Bucket>`)
+        .map(
+          (name) =>
+            `<Bucket><Name>${xmlEscape(name)}</Name><CreationDate>${created.get(name)!.toISOString()}</CreationDate></Bucket>`,
+        )
         .join('');
-      return xmlResponse(res, `<ListAllMyBucketsResult ${NS}><Owner><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Owner><Buckets>${list}</Buckets></ListAllMyBucketsResult>`);
+      return xmlResponse(
+        res,
+        `<ListAllMyBucketsResult ${NS}><Owner><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Owner><Buckets>${list}</Buckets></ListAllMyBucketsResult>`,
+      );
     }
 
     if (key === undefined) {
@@ -390,7 +442,8 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       }
       if (method === 'DELETE') {
         entry.op = 'DeleteBucket';
-        if (bucketOf(bucket).size > 0) throw new S3Failure(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty');
+        if (bucketOf(bucket).size > 0)
+          throw new S3Failure(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty');
         buckets.delete(bucket);
         res.writeHead(204);
         return void res.end();
@@ -407,7 +460,10 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
           .filter(([, u]) => u.bucket === bucket)
           .map(([id, u]) => `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${id}</UploadId></Upload>`)
           .join('');
-        return xmlResponse(res, `<ListMultipartUploadsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><IsTruncated>false</IsTruncated>${list}</ListMultipartUploadsResult>`);
+        return xmlResponse(
+          res,
+          `<ListMultipartUploadsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><IsTruncated>false</IsTruncated>${list}</ListMultipartUploadsResult>`,
+        );
       }
       if (method === 'GET' && query.has('versioning')) {
         entry.op = 'GetBucketVersioning';
@@ -429,7 +485,22 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
         bucketOf(bucket);
         return xmlResponse(res, acl());
       }
-      if (method === 'GET' && [...query.keys()].every((k) => ['list-type', 'prefix', 'delimiter', 'encoding-type', 'max-keys', 'marker', 'continuation-token', 'start-after', 'fetch-owner'].includes(k))) {
+      if (
+        method === 'GET' &&
+        [...query.keys()].every((k) =>
+          [
+            'list-type',
+            'prefix',
+            'delimiter',
+            'encoding-type',
+            'max-keys',
+            'marker',
+            'continuation-token',
+            'start-after',
+            'fetch-owner',
+          ].includes(k),
+        )
+      ) {
         const v2 = query.get('list-type') === '2';
         entry.op = v2 ? 'ListObjectsV2' : 'ListObjects';
         return xmlResponse(res, listObjects(bucket, query, v2));
@@ -456,9 +527,11 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     if (method === 'PUT' && uploadId !== null) {
       entry.op = 'UploadPart';
       const upload = uploads.get(uploadId);
-      if (!upload || upload.bucket !== bucket || upload.key !== key) throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist');
+      if (!upload || upload.bucket !== bucket || upload.key !== key)
+        throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist');
       const n = Number(query.get('partNumber'));
-      if (!Number.isInteger(n) || n < 1 || n > 10000) throw new S3Failure(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000');
+      if (!Number.isInteger(n) || n < 1 || n > 10000)
+        throw new S3Failure(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000');
       checkCrc32(req, body);
       const etag = `"${md5(body).toString('hex')}"`;
       upload.parts.set(n, { body, etag });
@@ -471,8 +544,18 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       const i = source.indexOf('/');
       const from = objectOf(source.slice(0, i), source.slice(i + 1));
       const replace = String(req.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase() === 'REPLACE';
-      const copy = store(bucket, key, from.body, replace ? req.headers['content-type'] : from.contentType, replace ? metaOf(req) : { ...from.meta }, from.etag);
-      return xmlResponse(res, `<CopyObjectResult ${NS}><LastModified>${copy.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(copy.etag)}</ETag></CopyObjectResult>`);
+      const copy = store(
+        bucket,
+        key,
+        from.body,
+        replace ? req.headers['content-type'] : from.contentType,
+        replace ? metaOf(req) : { ...from.meta },
+        from.etag,
+      );
+      return xmlResponse(
+        res,
+        `<CopyObjectResult ${NS}><LastModified>${copy.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(copy.etag)}</ETag></CopyObjectResult>`,
+      );
     }
     // A presigned PUT may carry x-amz-* parameters the presigner moved into the query (the SDK v3 presigner puts
     // x-amz-checksum-crc32 and x-amz-sdk-checksum-algorithm there): signed, and otherwise ignored here.
@@ -491,13 +574,23 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       entry.op = 'CreateMultipartUpload';
       bucketOf(bucket);
       const id = `upload-${++uploadCounter}-${Date.now().toString(36)}`;
-      uploads.set(id, { bucket, key, contentType: req.headers['content-type'] || 'binary/octet-stream', meta: metaOf(req), parts: new Map() });
-      return xmlResponse(res, `<InitiateMultipartUploadResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+      uploads.set(id, {
+        bucket,
+        key,
+        contentType: req.headers['content-type'] || 'binary/octet-stream',
+        meta: metaOf(req),
+        parts: new Map(),
+      });
+      return xmlResponse(
+        res,
+        `<InitiateMultipartUploadResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+      );
     }
     if (method === 'POST' && uploadId !== null) {
       entry.op = 'CompleteMultipartUpload';
       const upload = uploads.get(uploadId);
-      if (!upload || upload.bucket !== bucket || upload.key !== key) throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist');
+      if (!upload || upload.bucket !== bucket || upload.key !== key)
+        throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist');
       const text = body.toString('utf8');
       const listed = [...text.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
         n: Number(/<PartNumber>(\d+)<\/PartNumber>/.exec(m[1]!)?.[1]),
@@ -509,14 +602,20 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       let last = 0;
       for (const { n, etag } of listed) {
         const part = upload.parts.get(n);
-        if (!part || part.etag.replace(/"/g, '') !== etag.replace(/"/g, '')) throw new S3Failure(400, 'InvalidPart', `part ${n} was not uploaded, or its ETag differs`);
+        if (!part || part.etag.replace(/"/g, '') !== etag.replace(/"/g, ''))
+          throw new S3Failure(400, 'InvalidPart', `part ${n} was not uploaded, or its ETag differs`);
         if (n <= last) throw new S3Failure(400, 'InvalidPartOrder', 'The list of parts was not in ascending order');
         last = n;
         bodies.push(part.body);
         digests.push(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
       }
       for (let i = 0; i < bodies.length - 1; i++) {
-        if (bodies[i]!.length < 5 * 1024 * 1024) throw new S3Failure(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size');
+        if (bodies[i]!.length < 5 * 1024 * 1024)
+          throw new S3Failure(
+            400,
+            'EntityTooSmall',
+            'Your proposed upload is smaller than the minimum allowed object size',
+          );
       }
       const etag = `"${md5(Buffer.concat(digests)).toString('hex')}-${bodies.length}"`;
       store(bucket, key, Buffer.concat(bodies), upload.contentType, upload.meta, etag);
@@ -538,9 +637,15 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       if (!upload) throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist');
       const parts = [...upload.parts.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([n, p]) => `<Part><PartNumber>${n}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag><Size>${p.body.length}</Size></Part>`)
+        .map(
+          ([n, p]) =>
+            `<Part><PartNumber>${n}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag><Size>${p.body.length}</Size></Part>`,
+        )
         .join('');
-      return xmlResponse(res, `<ListPartsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`);
+      return xmlResponse(
+        res,
+        `<ListPartsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`,
+      );
     }
     if (method === 'PUT' && query.has('acl')) {
       entry.op = 'PutObjectAcl'; // s3cmd sets the ACL after a copy: accepted, and ignored (one owner here)
@@ -568,8 +673,13 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
         const size = object.body.length;
         const start = range[1] === '' ? Math.max(0, size - Number(range[2])) : Number(range[1]);
         const end = range[1] === '' || range[2] === '' ? size - 1 : Math.min(Number(range[2]), size - 1);
-        if (start >= size || start > end) throw new S3Failure(416, 'InvalidRange', 'The requested range is not satisfiable');
-        res.writeHead(206, { ...objectHeaders(object), 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+        if (start >= size || start > end)
+          throw new S3Failure(416, 'InvalidRange', 'The requested range is not satisfiable');
+        res.writeHead(206, {
+          ...objectHeaders(object),
+          'content-range': `bytes ${start}-${end}/${size}`,
+          'content-length': end - start + 1,
+        });
         return void res.end(object.body.subarray(start, end + 1));
       }
       res.writeHead(200, { ...objectHeaders(object), 'content-length': object.body.length });
@@ -618,7 +728,9 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       const o = objects.get(key)!;
       contents.push(
         `<Contents><Key>${enc(key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass>` +
-          (v2 && query.get('fetch-owner') !== 'true' ? '' : '<Owner><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Owner>') +
+          (v2 && query.get('fetch-owner') !== 'true'
+            ? ''
+            : '<Owner><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Owner>') +
           '</Contents>',
       );
     }
@@ -719,7 +831,10 @@ export const CLIENT_KEYS = {
 
 const KNOWN = new Map<string, VerifierCredentials>([
   [CLIENT_KEYS.long.accessKeyId, { secretAccessKey: CLIENT_KEYS.long.secretAccessKey }],
-  [CLIENT_KEYS.temporary.accessKeyId, { secretAccessKey: CLIENT_KEYS.temporary.secretAccessKey, sessionToken: CLIENT_KEYS.temporary.sessionToken }],
+  [
+    CLIENT_KEYS.temporary.accessKeyId,
+    { secretAccessKey: CLIENT_KEYS.temporary.secretAccessKey, sessionToken: CLIENT_KEYS.temporary.sessionToken },
+  ],
 ]);
 
 /** The servers' credential lookup: the same object per key, as the verifiers' key cache prefers. */

@@ -49,13 +49,18 @@ export function renderTable(table: ClientTable): string {
     `| operation | ${table.clients.map((c) => c.label).join(' | ')} |`,
     `| --- |${' --- |'.repeat(table.clients.length)}`,
   ];
-  for (const col of table.columns) lines.push(`| ${col} | ${table.clients.map((c) => table.cells[c.id]?.[col] ?? NA).join(' | ')} |`);
+  for (const col of table.columns)
+    lines.push(`| ${col} | ${table.clients.map((c) => table.cells[c.id]?.[col] ?? NA).join(' | ')} |`);
   return lines.join('\n');
 }
 
 /** Markdown for the clients that ran: name, version, where from. */
 export function renderVersions(clients: readonly ClientInfo[]): string {
-  return ['| client | version | installed from |', '| --- | --- | --- |', ...clients.map((c) => `| ${c.label} | ${shownVersion(c)} | ${c.from} |`)].join('\n');
+  return [
+    '| client | version | installed from |',
+    '| --- | --- | --- |',
+    ...clients.map((c) => `| ${c.label} | ${shownVersion(c)} | ${c.from} |`),
+  ].join('\n');
 }
 
 /** Every client of every table, once, in order. */
@@ -67,7 +72,11 @@ export function allClients(report: ClientsReport): ClientInfo[] {
 
 /** Cells with a status, over every table. */
 export function countCells(report: ClientsReport, status: CellStatus): number {
-  return report.tables.reduce((n, t) => n + Object.values(t.cells).reduce((m, row) => m + Object.values(row).filter((s) => s === status).length, 0), 0);
+  return report.tables.reduce(
+    (n, t) =>
+      n + Object.values(t.cells).reduce((m, row) => m + Object.values(row).filter((s) => s === status).length, 0),
+    0,
+  );
 }
 
 /** The README block: the clients and their versions, every table, then the counts. */
