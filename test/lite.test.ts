@@ -1,7 +1,7 @@
 // sigv4/lite against the full entry: on any request both accept, the same URL, canonical request, string to sign
 // and signature (properties over odd paths, raw query text, methods, hosts, services, dates, tokens, headers and
-// bodies); every option the full entry refuses is refused here too, before any crypto; the key kept per
-// credentials object follows a changed secret and a changed scope. AWS's suites run through lite in vectors.test.ts.
+// bodies); every option the full entry refuses is refused here too, before any crypto; the key lite remembers
+// follows a changed secret and a changed scope, and serves a new credentials object with the same secret. AWS's suites run through lite in vectors.test.ts.
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
