@@ -3,7 +3,7 @@
 
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { draftPresign, finishPresign, presignUrl, type PresignOptions } from '../src/index.js';
+import { draftPresign, finishPresign, presignUrl, type PresignOptions } from '../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLEtokenEXAMPLEtoken';
