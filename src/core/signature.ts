@@ -6,8 +6,6 @@ import type { Credentials } from './credentials.js';
 import { signingKeyFor, type SigningKeyCache } from './key-cache.js';
 import { createStringToSign } from './string-to-sign.js';
 
-export { signingKeyFor } from './key-cache.js'; // where the POST signers take it from
-
 /** Lowercase hex HMAC-SHA256 of the string to sign, with raw signing key bytes or an imported key. */
 export async function createSignature(signingKey: Uint8Array | CryptoKey, stringToSign: string): Promise<string> {
   const key = signingKey instanceof Uint8Array ? await importHmacKey(signingKey) : signingKey;

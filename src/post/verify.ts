@@ -6,8 +6,8 @@
 import { checkAlgorithm, checkSignatureForm, failSigV2, parseCredential, readAmzDate } from '../core/authorization.js';
 import { utf8 } from '../core/encoding.js';
 import { describe, fail, invalidType, outOfRange, quoteText } from '../core/errors.js';
-import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
-import { createSignature, signingKeyFor } from '../core/signature.js';
+import { checkCache, signingKeyFor, type SigningKeyCache } from '../core/key-cache.js';
+import { createSignature } from '../core/signature.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
 import { timingSafeEqual } from '../core/webcrypto.js';
 import {
