@@ -11,13 +11,13 @@
 #      in Chromium, and real clients (awscli, boto3, s3cmd, rclone, curl, @aws-sdk/client-s3, botocore and
 #      @smithy/signature-v4) against servers on 127.0.0.1 that verify every request with this library
 #      (vitest -c vitest.e2e.config.ts);
-#   5. checks the compatibility table in README.md against what ran, and prints the closing line
+#   5. checks the compatibility tables in docs/compatibility.md against what ran, and prints the closing line
 #      `e2e: N passed, M failed` (test/e2e/compat.ts).
 # Idempotent: run it again and it installs nothing new.
 #
 # Local switches (never silent, and refused under CI):
 #   SIGV4_E2E_SKIP=deno,bun,workerd,chromium,node,swift,upload,clients   skip those parts
-#   SIGV4_E2E_WRITE_DOCS=1                                        rewrite the table in README.md
+#   SIGV4_E2E_WRITE_DOCS=1                                        rewrite the tables in docs/compatibility.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)

@@ -1,8 +1,8 @@
 // Puts RESULTS.md together from the sections the other scripts left in results/*.tmp, with the machine, the
-// versions and a summary of the targets on top; and writes the README's size and speed
+// versions and a summary of the targets on top; and writes the size and speed section of docs/performance.md
 // section, from the same run.
 //
-//   tsx report.ts [--out RESULTS.md] [--docs ../README.md]
+//   tsx report.ts [--out RESULTS.md] [--docs ../docs/performance.md]
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -126,7 +126,7 @@ interface SizeJson {
   peers: { name: string; gzip: number; brotli: number; minified: number; note?: string }[];
 }
 
-/** The README section: sizes, warm throughput, and the commands that reproduce them. */
+/** The docs/performance.md section: sizes, warm throughput, and the commands that reproduce them. */
 function docs(m: Record<string, string>): string | undefined {
   const tp = read('throughput.json.tmp');
   const size = read('size.json.tmp');
@@ -184,7 +184,7 @@ function docs(m: Record<string, string>): string | undefined {
       ),
       '',
       'A new signing day for every URL, batches of concurrent calls, the crypto floors, how the cost grows with key length ' +
-        'and parameter count, and a profile are in [bench/RESULTS.md](bench/RESULTS.md).',
+        'and parameter count, and a profile are in [bench/RESULTS.md](../bench/RESULTS.md).',
     );
   }
   const targets = targetTable();
@@ -204,7 +204,7 @@ function main(): void {
   const { values: args } = parseArgs({
     options: {
       out: { type: 'string', default: join(BENCH_DIR, 'RESULTS.md') },
-      docs: { type: 'string', default: join(ROOT_DIR, 'README.md') },
+      docs: { type: 'string', default: join(ROOT_DIR, 'docs', 'performance.md') },
     },
   });
   const m = machine();
@@ -242,7 +242,7 @@ function main(): void {
   console.log(`wrote ${args.out}`);
   const section = docs(m);
   if (section) {
-    // The README's section sits between two markers; everything else in the README is left as it is.
+    // The section sits between two markers; everything else in the file is left as it is.
     const readme = readFileSync(args.docs, 'utf8');
     const begin = readme.indexOf(PERF_BEGIN);
     const end = readme.indexOf(PERF_END);

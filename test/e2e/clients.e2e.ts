@@ -16,7 +16,7 @@
 //             whose chunks the library cannot check yet: the test asserts the seed signature verified and the
 //             server answered 501, then marks itself skipped, so it is never counted as a pass.
 // The tables go to the console and to node_modules/.cache/sigv4-e2e/clients.json, which test/e2e/compat.ts
-// checks against README.md.
+// checks against docs/compatibility.md.
 
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {

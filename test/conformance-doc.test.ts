@@ -1,17 +1,17 @@
-// The README's conformance table states how many cases of each AWS suite pass: check those numbers against the
+// The conformance table (docs/conformance.md) states how many cases of each AWS suite pass: check those numbers against the
 // suites' folders (the vector tests then run each case by name).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VECTORS_PRESENT, exists, listDirs, read } from './support/vectors.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../docs/conformance.md', import.meta.url), 'utf8');
 const row = (suite: string): string => {
   const line = readme.split('\n').find((l) => l.startsWith(`| ${suite} |`));
   expect(line, suite).toBeDefined();
   return line!.split('|')[3]!.trim();
 };
 
-describe.runIf(VECTORS_PRESENT)('README conformance table', () => {
+describe.runIf(VECTORS_PRESENT)('conformance table (docs/conformance.md)', () => {
   it('aws-c-auth v4: every case folder, both variants', () => {
     const n = listDirs('aws-signing-test-suite', 'v4').length;
     expect(row('aws-signing-test-suite v4, header variant')).toBe(`${n} / ${n}`);
