@@ -7,7 +7,8 @@
 //      files (README.md, docs/, examples/, …) finds its file, and its #anchor a heading there;
 //   3. installs the tarball into a temp folder with `npm install --offline` (no registry: the package has no
 //      dependencies), then runs the consumers below against it, two at a time. TypeScript, @types/node, Deno, Bun
-//      and Vite come from this repository's node_modules (the lockfile); nothing is downloaded.
+//      and Vite come from this repository's node_modules (the lockfile); nothing is downloaded (every child
+//      process gets a closed local port as its npm, Deno and Bun registry).
 //
 // Every consumer that runs code runs test/consumers/fixtures/app.ts, which signs AWS's documented S3 examples with
 // both entries and verifies one, and must print exactly EXPECTED. The fixtures are compiled only here (the
@@ -50,10 +51,20 @@ interface Ran {
   readonly stderr: string;
 }
 
+/**
+ * Package registries for npm, Deno and Bun: a closed port on this machine, so anything that tried to download
+ * would fail here instead of reaching the network.
+ */
+const NO_REGISTRY = {
+  NPM_CONFIG_REGISTRY: 'http://127.0.0.1:9/',
+  NPM_CONFIG_OFFLINE: 'true',
+  BUN_CONFIG_REGISTRY: 'http://127.0.0.1:9/',
+};
+
 /** Runs a program to its end (at most two minutes), its output collected. */
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((done, failed) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...NO_REGISTRY, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -476,6 +487,12 @@ async function main(): Promise<void> {
   const jobs = Math.max(1, Number(process.env['SIGV4_CONSUMERS_JOBS'] ?? 2));
   let failed = 0;
   try {
+    const version = (name: string): string =>
+      (JSON.parse(readFileSync(join(tools, name, 'package.json'), 'utf8')) as { version: string }).version;
+    console.log(
+      `tools: node ${process.version}, typescript ${version('typescript')}, deno ${version('deno')}, ` +
+        `bun ${version('bun')}, vite ${version('vite')} (vitest's; not a direct devDependency)`,
+    );
     let t = performance.now();
     await ok('npm', ['run', 'build', '--silent'], root);
     console.log(`build: ${seconds(t)}`);
