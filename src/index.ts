@@ -50,3 +50,5 @@ export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, Signed
 export type { PostHeaderField, PostPolicyCondition, PostPolicyField } from './post/policy.js';
 export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';
+// The Web types the declarations name, for programs without the DOM lib (types only; see the file).
+export type {} from './core/web-globals.js';

@@ -28,6 +28,8 @@ import {
 import { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 
 export type { Credentials };
+// The Web types the declarations name, for programs without the DOM lib (types only; see the file).
+export type {} from './core/web-globals.js';
 
 /** What both lite functions take: the full entry's options of the same names, with these types. */
 export interface LiteOptions {
@@ -84,7 +86,10 @@ export interface LiteSignedRequest extends LiteSigned {
   /** The `Authorization` header value. */
   readonly authorization: string;
   /** Headers to send: the caller's, `x-amz-date`, `authorization`, and where they apply the token and the S3 payload hash. */
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>> & {
+    readonly authorization: string;
+    readonly 'x-amz-date': string;
+  };
 }
 
 // `"name" expected …, got …`: the value received is shown (text cut at 99 characters), or only its type, or what
@@ -370,7 +375,7 @@ export async function signRequest(options: LiteSignRequestOptions): Promise<Lite
   const search = r.query.map(([k, v]) => `${k}=${v}`).join('&');
   return {
     url: `${r.host.origin}${r.path}${search && '?' + search}`,
-    headers,
+    headers: headers as LiteSignedRequest['headers'], // holds both: `authorization` and `x-amz-date` set above
     authorization,
     canonicalRequest,
     stringToSign,

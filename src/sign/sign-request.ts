@@ -95,7 +95,8 @@ export function finishSignRequest(
     amzDate: stages.amzDate,
     url: `${read.origin}${read.path}${search ? '?' + search : ''}`,
     method: read.method,
-    headers,
+    // Holds both: `authorization` set above, `x-amz-date` by draftSignRequest.
+    headers: headers as SignedRequest['headers'],
     authorization,
     stringToSign,
     signature,

@@ -109,7 +109,10 @@ export interface SignedRequest extends SignatureStages {
    * Headers to send: the caller's, plus `authorization`, `x-amz-date`, and where they apply
    * `x-amz-security-token` and `x-amz-content-sha256`. `host` is left to the HTTP client unless the caller set it.
    */
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>> & {
+    readonly authorization: string;
+    readonly 'x-amz-date': string;
+  };
   /** The `Authorization` header value. */
   readonly authorization: string;
 }
