@@ -148,7 +148,8 @@ export function slug(heading: string): string {
 export function anchors(markdown: string): Set<string> {
   const found = new Set<string>();
   const seen = new Map<string, number>();
-  for (const line of withoutCode(markdown).split('\n')) {
+  // Headings keep their inline code: GitHub's anchor of "## `f(x)`" is "fx".
+  for (const line of withoutCode(markdown, false).split('\n')) {
     const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) {
       const base = slug(heading[1]!);
@@ -162,7 +163,7 @@ export function anchors(markdown: string): Set<string> {
 }
 
 /** The text with fenced code blocks and inline code spans blanked (lines kept). */
-function withoutCode(markdown: string): string {
+function withoutCode(markdown: string, inline = true): string {
   let fence: string | undefined;
   return markdown
     .split('\n')
@@ -176,7 +177,7 @@ function withoutCode(markdown: string): string {
         fence = marker;
         return '';
       }
-      return line.replace(/(`+)(?:(?!\1).)+?\1/g, '');
+      return inline ? line.replace(/(`+)(?:(?!\1).)+?\1/g, '') : line;
     })
     .join('\n');
 }
