@@ -50,3 +50,5 @@ export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, Signed
 export type { PostHeaderField, PostPolicyCondition, PostPolicyField } from './post/policy.js';
 export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';
+export { s3Url } from './s3/url.js';
+export type { S3UrlOptions } from './s3/url.js';
