@@ -52,3 +52,12 @@ export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';
 export { s3Url } from './s3/url.js';
 export type { S3UrlOptions } from './s3/url.js';
+export { SigV4Client } from './client/client.js';
+export type {
+  ClientOptions,
+  ClientPresignOptions,
+  ClientSignRequestOptions,
+  CredentialsProvider,
+  ExpiringCredentials,
+  FetchFunction,
+} from './client/client.js';
