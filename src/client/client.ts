@@ -195,10 +195,7 @@ export class SigV4Client {
         .then((value) => {
           const expiration = (value as ExpiringCredentials | null)?.expiration;
           const credentials = checkCredentials(value);
-          if (
-            expiration !== undefined &&
-            !(expiration instanceof Date && expiration.getTime() === expiration.getTime())
-          )
+          if (expiration != null && !(expiration instanceof Date && expiration.getTime() === expiration.getTime()))
             invalidType('credentials().expiration', 'a valid Date, or none', expiration);
           this.#current = [credentials, expiration ? expiration.getTime() : Infinity];
           return credentials;
@@ -307,7 +304,8 @@ export class SigV4Client {
       const response = await this.#fetch(signed.url, { ...sent, headers: signed.headers });
       if (oneShot || attempt >= this.retries || !(await isRetryable(response))) return response;
       await response.body?.cancel(); // frees the connection
-      const ceiling = Math.min(this.#maxRetryDelay, this.#retryDelay * 2 ** attempt);
+      // 2^attempt stops at 2^52, where every ceiling is long past its cap (and 0 × Infinity would be NaN).
+      const ceiling = Math.min(this.#maxRetryDelay, this.#retryDelay * 2 ** Math.min(attempt, 52));
       await wait(this.#sleep, this.#random() * ceiling, signal);
     }
   }
