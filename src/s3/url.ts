@@ -115,11 +115,15 @@ export function s3Url(options: S3UrlOptions): string {
   if (key !== undefined) {
     if (typeof key !== 'string') invalidType('key', 'a string (leave it out for the bucket itself)', key);
     if (hasLoneSurrogate(key)) optionError('"key" expected well-formed Unicode, got a lone UTF-16 surrogate');
-    path += key.split('/').map(uriEncode).join('/');
+    // Each UTF-16 code unit is one byte of UTF-8 or more: a longer key is refused before it is encoded.
+    if (key.length <= 1024) path += key.split('/').map(uriEncode).join('/');
     // Each byte of the key is one character of the encoded path, or three ("%XX").
     const bytes = path.length - 1 - 2 * (path.split('%').length - 1);
-    if (bytes < 1 || bytes > 1024)
-      optionError(`"key" expected 1 to 1024 bytes of UTF-8 (leave it out for the bucket itself), got ${bytes}`, true);
+    if (bytes < 1 || bytes > 1024 || key.length > 1024)
+      optionError(
+        `"key" expected 1 to 1024 bytes of UTF-8 (leave it out for the bucket itself), got ${key.length > 1024 ? `${key.length} characters` : bytes}`,
+        true,
+      );
   }
 
   // The refusals of the S3 endpoint rules (botocore and the AWS SDK for JavaScript share them), in their order.

@@ -147,6 +147,9 @@ describe('s3Url', () => {
       code: INVALID_OPTION,
       message: '"key" expected 1 to 1024 bytes of UTF-8 (leave it out for the bucket itself), got 1025',
     });
+    expect(refusal({ bucket: 'b-1', key: 'x'.repeat(5000), region: 'us-east-1' }).message).toBe(
+      '"key" expected 1 to 1024 bytes of UTF-8 (leave it out for the bucket itself), got 5000 characters',
+    );
     expect(refusal({ bucket: 'b-1', key: '', region: 'us-east-1' }).message).toBe(
       '"key" expected 1 to 1024 bytes of UTF-8 (leave it out for the bucket itself), got 0',
     );
