@@ -62,7 +62,7 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   'presignUrl + signRequest': 6780,
   SigV4Client: 8320,
   // Raised from 18,620 for issue 17's new exports (s3Url, SigV4Client): every export is in this bundle.
-  everything: 21380,
+  everything: 21410,
   // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
   // exists; it is about 30 B above it: signing a non-S3 path as it is sent needs lite's own compact toWirePath and
   // removeDotSegments (aws4fetch leaves that to the runtime's URL parser, whose path encoding and dot-segment
