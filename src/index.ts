@@ -50,5 +50,16 @@ export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, Signed
 export type { PostHeaderField, PostPolicyCondition, PostPolicyField } from './post/policy.js';
 export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';
+export { s3Url } from './s3/url.js';
+export type { S3UrlOptions } from './s3/url.js';
+export { SigV4Client } from './client/client.js';
+export type {
+  ClientOptions,
+  ClientPresignOptions,
+  ClientSignRequestOptions,
+  CredentialsProvider,
+  ExpiringCredentials,
+  FetchFunction,
+} from './client/client.js';
 // The Web types the declarations name, for programs without the DOM lib (types only; see the file).
 export type {} from './core/web-globals.js';

@@ -18,7 +18,7 @@ import { hasLoneSurrogate, normalizeEscapes } from '../src/core/encoding.js';
 import { describe as describeValue } from '../src/core/errors.js';
 import { ABSOLUTE_URL } from '../src/core/rules.js';
 import { parseUrl } from '../src/core/url.js';
-import { presignUrl, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
+import { presignUrl, s3Url, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
 import * as lite from '../src/lite.js';
 import { MAX_POST_FIELDS_LENGTH } from '../src/post/verify.js';
 import {
@@ -581,6 +581,31 @@ const groups: Group[] = [
         },
         outcome: 'ERR_SIGV4_EXPIRES',
       },
+      // s3Url: a bucket, a key and an endpoint path of any length (refused past S3's limits, in linear time).
+      ...(['a', 'a.', '-', '?'] as const).map((unit) => ({
+        name: `s3Url: bucket of ${JSON.stringify(unit)} run`,
+        call: (l: number) => {
+          const bucket = fill(unit, l);
+          return () => s3Url({ bucket, key: 'k', region: 'us-east-1' });
+        },
+        outcome: 'ERR_SIGV4_INVALID_OPTION',
+      })),
+      ...(['a/', '?#%', 'é', '😀'] as const).map((unit) => ({
+        name: `s3Url: key of ${JSON.stringify(unit)} run`,
+        call: (l: number) => {
+          const key = fill(unit, l);
+          return () => s3Url({ bucket: 'examplebucket', key, region: 'us-east-1' });
+        },
+        outcome: 'ERR_SIGV4_INVALID_OPTION',
+      })),
+      ...(['/a', '/.', '/%2e', '//', '/%'] as const).map((unit) => ({
+        name: `s3Url: endpoint path of ${JSON.stringify(unit)} run`,
+        call: (l: number) => {
+          const endpoint = 'http://localhost:9000' + fill(unit, l);
+          return () => s3Url({ bucket: 'examplebucket', key: 'k', endpoint });
+        },
+        outcome: unit === '/a' ? 'ok' : 'ERR_SIGV4_INVALID_OPTION',
+      })),
       {
         name: 'describe: control and format characters',
         call: (l) => {

@@ -5,7 +5,7 @@
 // would, then stores the file in the bucket with a signed PUT and redirects the browser to /done.
 //
 // With AWS S3 itself, no gateway is needed: make the form post straight to the bucket
-// (createPresignedPost({ url: 'https://<bucket>.s3.<region>.amazonaws.com/', bucket, … })).
+// (createPresignedPost({ url: s3Url({ bucket, region }), bucket, … })).
 //
 //   S3_ENDPOINT=http://127.0.0.1:8080 S3_BUCKET=uploads AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… \
 //     npx tsx examples/post-form/server.ts
@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import {
   createPresignedPost,
   isSigV4Error,
+  s3Url,
   signRequest,
   verifyPresignedPost,
   type Credentials,
@@ -32,7 +33,7 @@ import {
 } from '../../src/index.js'; // in your project: from 'sigv4'
 
 export interface PostFormServerOptions {
-  /** The S3 endpoint the files are stored in, scheme://host[:port], used path-style: `${endpoint}/${bucket}/${key}`. */
+  /** The S3-compatible endpoint the files are stored in, scheme://host[:port] (addressed path-style). */
   readonly endpoint: string;
   readonly bucket: string;
   readonly region: string;
@@ -60,8 +61,6 @@ export interface PostFormServer {
   close(): Promise<void>;
 }
 
-/** A key as a URL path: the library encodes everything else, but `%`, `?` and `#` in a key must be escaped. */
-const keyPath = (key: string): string => key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
 const html = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -325,8 +324,10 @@ ${hidden}
       // Header values are ASCII: other text is stored percent-encoded.
       headers[name] = /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
     }
+    // The key as data: whatever it holds ("?", "#", "%"), it names this object.
+    const location = s3Url({ endpoint, bucket, key: verified.key });
     const put = await signRequest({
-      url: `${endpoint}/${bucket}/${keyPath(verified.key)}`,
+      url: location,
       method: 'PUT',
       service: 's3',
       region,
@@ -335,9 +336,7 @@ ${hidden}
       body: bytes,
     });
     // And the URL sent is still under the bucket's folder (isStorable refused what a URL parser would resolve).
-    if (
-      !new URL(put.url).pathname.startsWith(`${new URL(endpoint).pathname.replace(/\/$/, '')}/${bucket}/${KEY_PREFIX}`)
-    )
+    if (!new URL(put.url).pathname.startsWith(new URL(s3Url({ endpoint, bucket, key: KEY_PREFIX })).pathname))
       return sendError(response, 400, 'InvalidArgument');
     let stored: Response;
     try {
@@ -364,7 +363,6 @@ ${hidden}
     }
     const status = Number(verified.fields['success_action_status'] ?? 204);
     if (status !== 201) return void response.writeHead(status === 200 ? 200 : 204, { etag }).end();
-    const location = `${endpoint}/${bucket}/${keyPath(verified.key)}`;
     response
       .writeHead(201, { 'content-type': 'application/xml', etag, location })
       .end(
@@ -420,7 +418,7 @@ if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
     process.exit(2);
   }
   const server = await startPostFormServer({
-    endpoint: env['S3_ENDPOINT']!.replace(/\/$/, ''),
+    endpoint: env['S3_ENDPOINT']!,
     bucket: env['S3_BUCKET']!,
     region: env['AWS_REGION'] ?? 'us-east-1',
     credentials: {

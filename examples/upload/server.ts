@@ -3,8 +3,9 @@
 // page, which has no credentials, uploads the file straight to the bucket with a progress bar, then shows the
 // download link. The bucket must allow the page's origin (CORS): see examples/upload/README.md.
 //
-//   S3_ENDPOINT=http://127.0.0.1:8080 S3_BUCKET=uploads AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… \
+//   S3_BUCKET=my-bucket AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… \
 //     npx tsx examples/upload/server.ts
+// (with S3_ENDPOINT=http://127.0.0.1:8080 for an S3-compatible store).
 //
 // Also used by test/e2e/upload.e2e.ts, which drives the page in Chromium against a real S3 server.
 
@@ -12,11 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { presignUrl, type Credentials } from '../../src/index.js'; // in your project: from 'sigv4'
+import { presignUrl, s3Url, type Credentials } from '../../src/index.js'; // in your project: from 'sigv4'
 
 export interface UploadServerOptions {
-  /** The S3 endpoint, scheme://host[:port], used path-style: `${endpoint}/${bucket}/${key}`. */
-  readonly endpoint: string;
+  /** An S3-compatible endpoint, scheme://host[:port] (addressed path-style). Default: AWS, in `region`. */
+  readonly endpoint?: string;
   readonly bucket: string;
   readonly region: string;
   readonly credentials: Credentials;
@@ -36,9 +37,6 @@ export interface UploadServer {
 
 const PAGE = new URL('./index.html', import.meta.url);
 const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
-
-/** A key as a URL path: the library encodes everything else, but `%`, `?` and `#` in a key must be escaped. */
-const keyPath = (key: string): string => key.replace(/%/g, '%25').replace(/\?/g, '%3F').replace(/#/g, '%23');
 
 /** Too large to read: answered 413 with `Connection: close`, the rest of the body left unread. */
 class TooLarge extends Error {}
@@ -82,8 +80,20 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
       return [400, 'expected JSON { name, type, size }'];
     }
     const { name, type, size } = (body ?? {}) as { name?: unknown; type?: unknown; size?: unknown };
-    if (typeof name !== 'string' || name === '' || name.length > 200 || /[\0-\x1f/\\]/.test(name)) {
-      return [400, 'expected a file name of 1 to 200 characters, without "/", "\\" or control characters'];
+    // Not "." or "..": the key would hold a dot segment, which browsers resolve before sending (the upload would
+    // fail its signature).
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      name.length > 200 ||
+      /[\0-\x1f/\\]/.test(name) ||
+      name === '.' ||
+      name === '..'
+    ) {
+      return [
+        400,
+        'expected a file name of 1 to 200 characters, without "/", "\\" or control characters, not "." or ".."',
+      ];
     }
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > maxBytes) {
       return [413, `expected a size of 0 to ${maxBytes} bytes`];
@@ -91,7 +101,9 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
     const contentType = typeof type === 'string' && MIME_TYPE.test(type) ? type : 'application/octet-stream';
     // A fresh folder per upload, so names never collide; the file keeps its own name.
     const key = `uploads/${randomUUID()}/${name}`;
-    const common = { url: `${endpoint}/${bucket}/${keyPath(key)}`, service: 's3', region, credentials } as const;
+    // The key as data: a name with "?", "#" or "%" stays part of it.
+    const url = s3Url({ bucket, key, region, ...(endpoint === undefined ? {} : { endpoint }) });
+    const common = { url, service: 's3', region, credentials } as const;
     // The page must send the content-type it asked for: it is signed.
     const put = await presignUrl({
       ...common,
@@ -152,15 +164,13 @@ export async function startUploadServer(options: UploadServerOptions): Promise<U
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const env = process.env;
-  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter(
-    (name) => !env[name],
-  );
+  const missing = ['S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
   if (missing.length > 0) {
     console.error(`set ${missing.join(', ')} (see examples/upload/README.md)`);
     process.exit(2);
   }
   const server = await startUploadServer({
-    endpoint: env['S3_ENDPOINT']!.replace(/\/$/, ''),
+    ...(env['S3_ENDPOINT'] ? { endpoint: env['S3_ENDPOINT'] } : {}),
     bucket: env['S3_BUCKET']!,
     region: env['AWS_REGION'] ?? 'us-east-1',
     credentials: {

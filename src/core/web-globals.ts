@@ -36,6 +36,9 @@ declare global {
   interface AbortSignal {}
   /** A Web Crypto key (`SigningKeyCache.get`, `createSignature`). */
   interface CryptoKey {}
+  interface Request {}
+  interface RequestInit {}
+  interface Response {}
 }
 
 export {};

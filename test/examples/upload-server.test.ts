@@ -1,5 +1,6 @@
 // examples/upload/server.ts's /presign over loopback: a JSON body over 4 KiB is answered 413 with Connection:
-// close (a keep-alive client's next request works), a malformed one 400 without the parser's text.
+// close (a keep-alive client's next request works), a malformed one 400 without the parser's text, and the file
+// name is data in the key it presigns.
 
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ let server: UploadServer;
 beforeAll(async () => {
   server = await startUploadServer({
     endpoint: 'http://127.0.0.1:9',
-    bucket: 'b',
+    bucket: 'uploads',
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDUPLOAD', secretAccessKey: 'upload-secret/EXAMPLE+KEY' },
   });
@@ -63,6 +64,23 @@ describe('examples/upload/server.ts /presign', () => {
       }
     } finally {
       agent.destroy();
+    }
+  });
+
+  it('the key is data: a name with "?", "#" and "%" is part of the signed key; "." and ".." are refused', async () => {
+    const reply = await presign(JSON.stringify({ name: 'a?b#c%d e.txt', type: 'text/plain', size: 5 }));
+    expect(reply.status).toBe(200);
+    const { key, put } = JSON.parse(reply.body) as { key: string; put: { url: string } };
+    expect(key).toMatch(/^uploads\/[0-9a-f-]{36}\/a\?b#c%d e\.txt$/);
+    const url = new URL(put.url);
+    expect(url.pathname).toBe(`/uploads/${key.split('/').map(encodeURIComponent).join('/')}`);
+    expect([...url.searchParams.keys()].every((name) => name.startsWith('X-Amz-'))).toBe(true);
+    for (const name of ['.', '..']) {
+      const refused = await presign(JSON.stringify({ name, type: 'text/plain', size: 5 }));
+      expect([refused.status, refused.body]).toEqual([
+        400,
+        'expected a file name of 1 to 200 characters, without "/", "\\" or control characters, not "." or ".."',
+      ]);
     }
   });
 
