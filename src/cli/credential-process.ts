@@ -127,7 +127,7 @@ export function runCredentialProcess(
   const program = quote(argv[0]!);
   const timeoutMs = options.timeoutMs ?? CREDENTIAL_PROCESS_TIMEOUT_MS;
   const result = spawnSync(argv[0]!, argv.slice(1), {
-    env: { ...env },
+    env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
     stdio: [options.stdin ?? 'inherit', 'pipe', 'pipe'],
     timeout: timeoutMs,
     killSignal: 'SIGKILL',

@@ -84,8 +84,8 @@ Examples:
 
 export const VERIFY_HELP = `Usage: sigv4 verify URL [--method M] [--now ISO] [options]
 
-Checks a presigned URL with the credentials of this machine (the environment and every profile's static keys,
-or only --profile's) and prints who signed it, its scope and when it expires. Exits with 1, saying why, when
+Checks a presigned URL with the credentials of this machine (the selected ones, a credential_process's
+included, and every profile's static keys; or only --profile's) and prints who signed it, its scope and when it expires. Exits with 1, saying why, when
 it does not verify (expired, wrong method, tampered, unknown key…).
 
 Options:
