@@ -7,7 +7,9 @@
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cli, envKeys, homeWith, libraryUrl, presigned, refused, SIGNING_DATE } from './harness.js';
+import { awsCliQueryOrder } from '../../src/cli/presign.js';
+import { presignUrl, verifyPresignedUrl } from '../../src/index.js';
+import { cli, envKeys, homeWith, KEY, libraryUrl, presigned, refused, SIGNING_DATE } from './harness.js';
 
 type Files = { readonly config?: string; readonly credentials?: string };
 
@@ -920,5 +922,58 @@ describe.concurrent('--date', () => {
       expect(stdout).toMatch(/--date TIME +sign as of TIME/);
       expect(stdout).toMatch(/--bucket-url +for s3:\/\/BUCKET/);
     }
+  });
+});
+
+describe('the query in the AWS CLI order', () => {
+  it('moves only the session token, after X-Amz-SignedHeaders; the URL still verifies', async () => {
+    const options = {
+      url: 'https://examplebucket.s3.amazonaws.com/k',
+      service: 's3',
+      region: 'us-east-1',
+      signingDate: SIGNING_DATE,
+      query: [['x-id', 'GetObject'] as [string, string], ['A', 'b c'] as [string, string]],
+    };
+    const plain = (await presignUrl({ ...options, credentials: KEY })).url;
+    expect(awsCliQueryOrder(plain)).toBe(plain);
+    const library = (await presignUrl({ ...options, credentials: { ...KEY, sessionToken: 'tok/en+=' } })).url;
+    const query = (url: string) =>
+      url
+        .slice(url.indexOf('?') + 1)
+        .split('&')
+        .map((p) => p.split('=')[0]);
+    expect(query(library)).toEqual([
+      'A',
+      'X-Amz-Algorithm',
+      'X-Amz-Credential',
+      'X-Amz-Date',
+      'X-Amz-Expires',
+      'X-Amz-Security-Token',
+      'X-Amz-SignedHeaders',
+      'x-id',
+      'X-Amz-Signature',
+    ]);
+    const cliUrl = awsCliQueryOrder(library);
+    expect(query(cliUrl)).toEqual([
+      'A',
+      'X-Amz-Algorithm',
+      'X-Amz-Credential',
+      'X-Amz-Date',
+      'X-Amz-Expires',
+      'X-Amz-SignedHeaders',
+      'X-Amz-Security-Token',
+      'x-id',
+      'X-Amz-Signature',
+    ]);
+    expect(cliUrl.split('&').sort()).toEqual(library.split('&').sort());
+    const verified = await verifyPresignedUrl({
+      url: cliUrl,
+      method: 'GET',
+      region: 'us-east-1',
+      service: 's3',
+      now: Date.parse(SIGNING_DATE),
+      getCredentials: () => ({ ...KEY, sessionToken: 'tok/en+=' }),
+    });
+    expect(verified.accessKeyId).toBe(KEY.accessKeyId);
   });
 });
