@@ -38,9 +38,10 @@ packages=()
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 if ! { skipping chromium && skipping upload; }; then installed chromium || packages+=(chromium); fi
 if ! skipping swift; then installed python3-swift || packages+=(python3-swift); fi
-# The real clients of test/e2e/clients.e2e.ts (awscli is v2 in bookworm; python3-botocore comes with boto3).
+# The real clients of test/e2e/clients.e2e.ts (awscli is v2 in bookworm; python3-botocore comes with boto3), and
+# faketime, which freezes the AWS CLI's clock for test/e2e/cli-parity.e2e.ts.
 if ! skipping clients; then
-  for p in awscli python3-boto3 python3-requests s3cmd rclone curl; do installed "$p" || packages+=("$p"); done
+  for p in awscli python3-boto3 python3-requests s3cmd rclone curl faketime; do installed "$p" || packages+=("$p"); done
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=()

@@ -10,9 +10,11 @@ Usage:
   sigv4 --version
 
 Credentials and settings are found as the AWS CLI finds them: flags, then AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE, AWS_ENDPOINT_URL(_S3),
-then ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE). Only static keys
-are read: SSO, IAM roles, credential_process and instance metadata need the network and are not used.
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE,
+AWS_ENDPOINT_URL(_S3), then ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
+AWS_CONFIG_FILE). Static keys and credential_process are used; SSO, IAM roles and instance metadata
+need the network and are refused with the way out (aws configure export-credentials). An s3:// URL
+follows the AWS CLI's settings: dual-stack, FIPS, acceleration, addressing style (see docs/cli.md).
 
 Exit codes: 0 success, 1 failure (no credentials, unreadable file, invalid signature), 2 usage error.
 
@@ -21,11 +23,13 @@ Example:
     sigv4 presign s3://examplebucket/photos/cat.jpg --expires-in 600
 `;
 
-const COMMON = `  --region R             region of the signature (default for s3://: the configured one, else us-east-1)
+const COMMON = `  --region R             region of the signature (s3:// without one: s3.amazonaws.com, us-east-1)
   --profile P            profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, else default)
   --service S            signing name: s3 (default), execute-api, lambda, …; with an http(s) URL
   --endpoint-url URL     for s3://: an S3-compatible endpoint, e.g. http://localhost:9000 (path-style)
   --path-style           for s3://: https://HOST/BUCKET/KEY instead of https://BUCKET.HOST/KEY
+  --bucket-url           for s3://BUCKET without a key: sign the bucket's own URL (a GET lists it)
+  --date TIME            sign as of TIME, not now: ISO 8601 (2024-05-01T12:00:00Z) or epoch ms
   --header 'NAME: VALUE' a header to sign (repeatable)
   --query K=V            a query parameter to sign, as raw text (repeatable)
   --json                 print a JSON object instead of text
@@ -34,8 +38,10 @@ const COMMON = `  --region R             region of the signature (default for s3
 export const PRESIGN_HELP = `Usage: sigv4 presign s3://BUCKET/KEY | URL [options]
 
 Prints a presigned URL: whoever holds it may send this one request until it expires, without credentials.
-The key of s3://BUCKET/KEY is taken literally (spaces, +, %, ?, # and unicode included). An http(s) URL is
-signed as written (%XX in it are escapes), for S3 or, with --service, any service; it needs a region.
+The key of s3://BUCKET/KEY is taken literally (spaces, +, %, ?, # and unicode included); an access
+point is s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/KEY. The URL is the one aws s3 presign prints
+for the same settings. An http(s) URL is signed as written (%XX in it are escapes), for S3 or, with
+--service, any service; it needs a region.
 
 Options:
   --expires-in SECONDS   validity, 1 to 604800 (7 days; default 3600)
@@ -50,6 +56,7 @@ Examples:
   sigv4 presign s3://examplebucket/photos/cat.jpg --expires-in 600
   sigv4 presign s3://examplebucket/uploads/a.jpg --method PUT --content-type image/jpeg --json
   sigv4 presign s3://bucket/key --endpoint-url http://localhost:9000 --region us-east-1
+  sigv4 presign s3://arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap/report.csv
   sigv4 presign https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items --service execute-api --region eu-west-1
 `;
 
@@ -77,8 +84,8 @@ Examples:
 
 export const VERIFY_HELP = `Usage: sigv4 verify URL [--method M] [--now ISO] [options]
 
-Checks a presigned URL with the credentials of this machine (the environment and every profile's static keys,
-or only --profile's) and prints who signed it, its scope and when it expires. Exits with 1, saying why, when
+Checks a presigned URL with the credentials of this machine (the selected ones, a credential_process's
+included, and every profile's static keys; or only --profile's) and prints who signed it, its scope and when it expires. Exits with 1, saying why, when
 it does not verify (expired, wrong method, tampered, unknown key…).
 
 Options:

@@ -1,10 +1,11 @@
 // What the commands share: argument parsing with node:util parseArgs, the target URL (s3:// or http(s)), the
-// region and the headers and query given as flags.
+// region, the signing date and the headers and query given as flags.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { envValue, type AwsConfig, type Sourced } from './config.js';
+import { draftPresign, INVALID_OPTION } from '../index.js';
+import type { AwsConfig, Sourced } from './config.js';
 import { failure, quote, usageError } from './errors.js';
-import { parseS3Uri, s3ObjectUrl, usePathStyle, type S3Location } from './s3.js';
+import { parseS3Uri, resolveS3, type S3Location, type S3Settings } from './s3.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,6 +16,8 @@ export const TARGET_OPTIONS = {
   service: { type: 'string' },
   'endpoint-url': { type: 'string' },
   'path-style': { type: 'boolean' },
+  'bucket-url': { type: 'boolean' },
+  date: { type: 'string' },
   header: { type: 'string', multiple: true },
   query: { type: 'string', multiple: true },
   'content-type': { type: 'string' },
@@ -118,6 +121,7 @@ export interface TargetFlags {
   readonly service?: string | undefined;
   readonly 'endpoint-url'?: string | undefined;
   readonly 'path-style'?: boolean | undefined;
+  readonly 'bucket-url'?: boolean | undefined;
 }
 
 /** The URL argument, read and checked before any file is: an `s3://` location or an http(s) URL. */
@@ -132,11 +136,24 @@ export function readTarget(arg: string, flags: TargetFlags): TargetArg {
       throw usageError(
         `an s3:// URI is signed for the s3 service, got --service ${service}: pass an https:// URL instead`,
       );
-    return { s3: parseS3Uri(arg), service };
+    const s3 = parseS3Uri(arg);
+    // A URL for the bucket itself lets its holder list the bucket (GET) or change it (PUT, DELETE): a missing key
+    // is far more often a slip than a wish, so it takes a flag. The AWS CLI refuses it ("Invalid length for
+    // parameter Key, value: 0").
+    if (s3.key === '' && !flags['bucket-url']) {
+      throw usageError(
+        `${quote(arg)} names no object key: a URL for the bucket itself lets its holder list it (GET); add the key (s3://BUCKET/KEY), or pass --bucket-url if the bucket is what you mean to sign`,
+      );
+    }
+    if (s3.key !== '' && flags['bucket-url'])
+      throw usageError(
+        `--bucket-url signs the bucket itself, but ${quote(arg)} names the key ${quote(s3.key)}: drop one`,
+      );
+    return { s3, service };
   }
   if (/^s3:/i.test(arg)) throw usageError(`malformed S3 URI ${quote(arg)}: expected s3://BUCKET/KEY`);
   if (!/^https?:\/\//i.test(arg)) throw usageError(`expected s3://BUCKET/KEY or an http(s):// URL, got ${quote(arg)}`);
-  for (const flag of ['endpoint-url', 'path-style'] as const) {
+  for (const flag of ['endpoint-url', 'path-style', 'bucket-url'] as const) {
     if (flags[flag] !== undefined)
       throw usageError(
         `--${flag} applies to s3:// URIs; the http(s) URL ${quote(arg)} already names its host and path`,
@@ -146,35 +163,60 @@ export function readTarget(arg: string, flags: TargetFlags): TargetArg {
 }
 
 /**
- * Turns the URL argument into the URL to sign. `s3://BUCKET/KEY` becomes an S3 URL (virtual-hosted or
- * path-style, on AWS or the configured endpoint; region default us-east-1). An http(s) URL is taken as written
- * and needs a region from a flag, the environment or the profile (it is never guessed from the host).
+ * Turns the URL argument into the URL to sign. `s3://BUCKET/KEY` (or an access point's ARN) becomes the S3 URL AWS
+ * CLI v2 would build under the same settings (src/cli/s3.ts); an http(s) URL is taken as written and needs a region
+ * from a flag, the environment or the profile (it is never guessed from the host; the S3 endpoint settings do not
+ * apply to it).
  */
 export function resolveTarget(target: TargetArg, flags: TargetFlags, config: AwsConfig): Target {
   const region = config.region(flags.region);
-  if ('s3' in target) {
-    const regionValue = region === undefined ? 'us-east-1' : checkScopePart(region, 'region');
-    const endpoint = config.s3Endpoint(flags['endpoint-url']);
-    const pathStyle = usePathStyle(target.s3.bucket, config.addressingStyle(), flags['path-style'] === true, endpoint);
-    return {
-      url: s3ObjectUrl(target.s3, regionValue, endpoint, pathStyle),
-      service: target.service,
-      region: regionValue,
-    };
-  }
+  if (region !== undefined) checkScopePart(region, 'region');
+  if ('s3' in target) return resolveS3(target.s3, s3Settings(flags, config, region));
   if (region === undefined) {
     throw usageError(
       `no region to sign ${quote(target.url)} for: pass --region, set AWS_REGION, or add region to ${config.profileLabel()} in the AWS config file`,
     );
   }
-  return { url: target.url, service: target.service, region: checkScopePart(region, 'region') };
+  return { url: target.url, service: target.service, region: region.value };
+}
+
+/** The settings that shape an S3 URL, from the flags and the configuration. */
+export function s3Settings(flags: TargetFlags, config: AwsConfig, region: Sourced | undefined): S3Settings {
+  return {
+    region,
+    endpoint: config.s3Endpoint(flags['endpoint-url']),
+    addressingStyle: config.addressingStyle(),
+    pathStyleFlag: flags['path-style'] === true,
+    dualstack: config.dualstack(),
+    fips: config.fips(),
+    accelerate: config.accelerate(),
+    usEast1Legacy: config.usEast1Legacy(),
+    useArnRegion: config.useArnRegion(),
+  };
 }
 
 /**
- * The signing time: now, or SIGV4_SIGNING_DATE, an ISO 8601 time or epoch milliseconds (for tests and
- * reproducible output; not in --help). The library checks it.
+ * `--date`: sign as of that time instead of now, for reproducible output. It takes what the library's
+ * `signingDate` takes (an ISO 8601 time, or epoch milliseconds as digits), checked here by the library itself,
+ * before any file is read.
  */
-export function signingDate(config: AwsConfig): string | number | undefined {
-  const value = envValue(config.env, 'SIGV4_SIGNING_DATE');
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : value;
+export function readDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const signingDate = /^\d+$/.test(value) ? Number(value) : value;
+  try {
+    draftPresign({
+      url: 'https://example.com/',
+      region: 'us-east-1',
+      service: 's3',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'unused' },
+      signingDate,
+    });
+    // Accepted: Date reads it as the library does.
+    return new Date(signingDate);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INVALID_OPTION) throw error;
+    throw usageError(
+      `--date expected an ISO 8601 time such as 2024-05-01T12:00:00Z (or epoch milliseconds) from 1970 to 9999, got ${quote(value)}`,
+    );
+  }
 }

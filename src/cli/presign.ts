@@ -2,6 +2,7 @@
 
 import { MAX_EXPIRES_IN, presignUrl } from '../index.js';
 import { AwsConfig } from './config.js';
+import { processOptions, type Io } from './io.js';
 import { quote, usageError } from './errors.js';
 import { PRESIGN_HELP } from './help.js';
 import {
@@ -9,13 +10,12 @@ import {
   parse,
   readHeaders,
   readMethod,
+  readDate,
   readQuery,
   readTarget,
   resolveTarget,
-  signingDate,
   TARGET_OPTIONS,
 } from './options.js';
-import type { Io } from './io.js';
 
 /** `--expires-in`: whole seconds, 1 to 604800. */
 export function readExpiresIn(value: string | undefined): number {
@@ -27,6 +27,21 @@ export function readExpiresIn(value: string | undefined): number {
     );
   }
   return seconds;
+}
+
+/**
+ * The URL with its query in the AWS CLI's order: botocore adds `X-Amz-Security-Token` after `X-Amz-SignedHeaders`,
+ * where the library keeps the canonical (sorted) order. The order is not signed (the canonical query is sorted), so
+ * the signature is the same; the URL is then byte for byte the one `aws s3 presign` prints.
+ */
+export function awsCliQueryOrder(url: string): string {
+  const q = url.indexOf('?');
+  const params = url.slice(q + 1).split('&');
+  const token = params.findIndex((p) => p.startsWith('X-Amz-Security-Token='));
+  const signedHeaders = params.findIndex((p) => p.startsWith('X-Amz-SignedHeaders='));
+  if (q < 0 || token < 0 || signedHeaders < token) return url;
+  params.splice(signedHeaders, 0, ...params.splice(token, 1));
+  return `${url.slice(0, q + 1)}${params.join('&')}`;
 }
 
 /** `sigv4 presign ARGS`: prints a presigned URL, or JSON with its expiry and the headers to send. Returns the exit code. */
@@ -45,10 +60,10 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
   const headers = readHeaders(flags.header, flags['content-type']);
   const query = readQuery(flags.query);
   const targetArg = readTarget(arg, flags);
-  const config = new AwsConfig(io.env, flags.profile);
+  const date = readDate(flags.date);
+  const config = new AwsConfig(io.env, flags.profile, processOptions(io));
   const target = resolveTarget(targetArg, flags, config);
-  const credentials = config.credentials();
-  const date = signingDate(config);
+  const credentials = config.credentials(date);
 
   const presigned = await presignUrl({
     ...target,
@@ -59,13 +74,20 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
     query,
     ...(date === undefined ? {} : { signingDate: date }),
   });
+  // Temporary credentials end the URL's life early: S3 refuses it once they expire, whatever X-Amz-Expires says.
+  if (credentials.expiresAt !== undefined && credentials.expiresAt < presigned.expiresAt) {
+    io.stderr(
+      `note: the credentials from ${credentials.source} expire at ${credentials.expiresAt.toISOString()}, before the URL's ${presigned.expiresAt.toISOString()}: it stops working then\n`,
+    );
+  }
+  const url = awsCliQueryOrder(presigned.url);
   if (flags.json) {
-    const { url, headers: mustSend, expiresAt } = presigned;
+    const { headers: mustSend, expiresAt } = presigned;
     io.stdout(
       `${JSON.stringify({ url, method, expiresIn, expiresAt: expiresAt.toISOString(), headers: mustSend }, null, 2)}\n`,
     );
   } else {
-    io.stdout(`${presigned.url}\n`);
+    io.stdout(`${url}\n`);
     const mustSend = Object.entries(presigned.headers);
     if (mustSend.length > 0)
       io.stderr(

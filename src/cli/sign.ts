@@ -10,13 +10,13 @@ import {
   parse,
   readHeaders,
   readMethod,
+  readDate,
   readQuery,
   readTarget,
   resolveTarget,
-  signingDate,
   TARGET_OPTIONS,
 } from './options.js';
-import type { Io } from './io.js';
+import { processOptions, type Io } from './io.js';
 
 /** A body given as `--data`: `@FILE`, `@-` for stdin, or the text itself (curl's convention). */
 interface Body {
@@ -90,11 +90,12 @@ export async function signCommand(args: readonly string[], io: Io): Promise<numb
   const targetArg = readTarget(arg, flags);
   if (flags['unsigned-payload'] && targetArg.service !== 's3')
     throw usageError('--unsigned-payload applies to S3 only, which accepts it');
-  const config = new AwsConfig(io.env, flags.profile);
+  const date = readDate(flags.date);
+  // A credential_process must not read the body meant for the request from stdin.
+  const config = new AwsConfig(io.env, flags.profile, processOptions(io, flags.data === '@-' ? 'ignore' : 'inherit'));
   const target = resolveTarget(targetArg, flags, config);
-  const credentials = config.credentials();
+  const credentials = config.credentials(date);
   const body = flags.data === undefined ? undefined : readBody(flags.data, io);
-  const date = signingDate(config);
 
   const signed = await signRequest({
     ...target,

@@ -5,7 +5,7 @@ import { AwsConfig, type FoundCredentials } from './config.js';
 import { failure, quote, usageError } from './errors.js';
 import { VERIFY_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod } from './options.js';
-import type { Io } from './io.js';
+import { processOptions, type Io } from './io.js';
 
 /** The region and service the URL claims in X-Amz-Credential, when it can be read. */
 function claimedScope(url: string): { region?: string; service?: string } {
@@ -71,8 +71,8 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
     now = iso;
   }
   const headers = readHeaders(flags.header, undefined);
-  const config = new AwsConfig(io.env, flags.profile);
-  const keys = config.allCredentials();
+  const config = new AwsConfig(io.env, flags.profile, processOptions(io));
+  const keys = config.allCredentials(new Date(now));
   let signer: FoundCredentials | undefined;
   const claimed = claimedScope(url);
 

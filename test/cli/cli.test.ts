@@ -23,6 +23,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignUrl, signRequest, verifyPresignedUrl, verifyRequest, type PresignOptions } from '../../src/index.js';
 import { parseIni } from '../../src/cli/ini.js';
+import { awsCliQueryOrder } from '../../src/cli/presign.js';
 import { run as runCli } from '../../src/cli/run.js';
 import { sha256Hex } from '../support/reference.js';
 
@@ -159,19 +160,24 @@ interface RunOptions {
   readonly input?: string;
 }
 
-/** The environment of a run: only PATH, HOME, the signing date and `env`. */
+/** The environment of a run: only PATH, HOME and `env`. */
 const cliEnv = (options: RunOptions): Record<string, string> => ({
   PATH: process.env['PATH'] ?? '',
   HOME: options.home ?? makeHome(),
-  SIGV4_SIGNING_DATE: SIGNING_DATE,
   ...options.env,
 });
+
+/** presign and sign sign as of SIGNING_DATE (`--date`, right after the command) unless the test gives a date. */
+const dated = (args: readonly string[]): readonly string[] =>
+  (args[0] === 'presign' || args[0] === 'sign') && !args.some((a) => a === '--date' || a.startsWith('--date='))
+    ? [args[0], '--date', SIGNING_DATE, ...args.slice(1)]
+    : args;
 
 /** Runs the command line in this process, with that environment and `input` on stdin. */
 async function cli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, {
+  const code = await runCli(dated(args), {
     env: cliEnv(options),
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
@@ -184,7 +190,7 @@ async function cli(args: readonly string[], options: RunOptions = {}): Promise<R
 function spawnCli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
   const env = cliEnv(options);
   return new Promise((done, failed) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: work });
+    const child = spawn(process.execPath, [MAIN, ...dated(args)], { env, cwd: work });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -195,18 +201,20 @@ function spawnCli(args: readonly string[], options: RunOptions = {}): Promise<Ru
   });
 }
 
-/** The library's presigned URL for the same request. */
+/** The library's presigned URL for the same request, as presign prints it (a session token where the AWS CLI puts it). */
 async function libraryUrl(url: string, options: Partial<PresignOptions> = {}): Promise<string> {
-  return (
-    await presignUrl({
-      url,
-      service: 's3',
-      region: 'us-east-1',
-      credentials: ENV_KEY,
-      signingDate: SIGNING_DATE,
-      ...options,
-    })
-  ).url;
+  return awsCliQueryOrder(
+    (
+      await presignUrl({
+        url,
+        service: 's3',
+        region: 'us-east-1',
+        credentials: ENV_KEY,
+        signingDate: SIGNING_DATE,
+        ...options,
+      })
+    ).url,
+  );
 }
 
 /** The CLI's stdout, which must be its only output, with exit code 0. */
@@ -279,14 +287,14 @@ describe.concurrent('sigv4 CLI', () => {
       expect(stdout).toBe(`${await libraryUrl('https://examplebucket.s3.amazonaws.com/a//b/./c/../d/')}\n`);
     });
 
-    it('uses the regional host outside us-east-1, and the bucket root for s3://BUCKET', async () => {
+    it('uses the regional host outside us-east-1, and the bucket root for s3://BUCKET --bucket-url', async () => {
       const regional = await ok(['presign', 's3://examplebucket/k.txt', '--region', 'eu-west-1'], { env: envKeys });
       expect(regional).toBe(
         `${await libraryUrl('https://examplebucket.s3.eu-west-1.amazonaws.com/k.txt', { region: 'eu-west-1' })}\n`,
       );
       const china = await ok(['presign', 's3://examplebucket/k.txt', '--region', 'cn-north-1'], { env: envKeys });
       expect(china).toMatch(/^https:\/\/examplebucket\.s3\.cn-north-1\.amazonaws\.com\.cn\/k\.txt\?/);
-      const bucket = await ok(['presign', 's3://examplebucket'], { env: envKeys });
+      const bucket = await ok(['presign', 's3://examplebucket', '--bucket-url'], { env: envKeys });
       expect(bucket).toBe(`${await libraryUrl('https://examplebucket.s3.amazonaws.com/')}\n`);
     });
 
@@ -392,7 +400,8 @@ describe.concurrent('sigv4 CLI', () => {
         ['presign', 's3://examplebucket/k', '--profile', 'dev', '--region', 'us-east-1', '--path-style'],
         {},
       );
-      const expected = await libraryUrl('https://s3.amazonaws.com/examplebucket/k', {
+      // --region us-east-1 names the regional host, as in AWS CLI v2 (no region: the global s3.amazonaws.com).
+      const expected = await libraryUrl('https://s3.us-east-1.amazonaws.com/examplebucket/k', {
         credentials: { ...DEV_KEY, sessionToken: TOKEN },
       });
       expect(stdout).toBe(`${expected}\n`);
@@ -527,13 +536,21 @@ describe.concurrent('sigv4 CLI', () => {
           'role',
           /profile "role" in ~\/\.aws\/config gets its credentials from an IAM role to assume \(role_arn\), which needs the network/,
         ],
-        ['sso', /IAM Identity Center \(SSO\) \(sso_session\), which needs the network/],
-        ['process', /an external credential_process \(credential_process\), which needs the network/],
+        [
+          'sso',
+          /profile "sso" in ~\/\.aws\/config signs in with IAM Identity Center \(SSO\) \(sso_session\), which sigv4 does not do: sign in with {2}aws sso login --profile sso {2}then/,
+        ],
       ] as const;
       for (const [profile, pattern] of cases) {
         const stderr = await fails(1, pattern, ['presign', 's3://examplebucket/k', '--profile', profile]);
         expect(stderr).toContain(`eval "$(aws configure export-credentials --profile ${profile} --format env)"`);
       }
+      // credential_process is run (test/cli/credential-process.test.ts): a program that is not there is named.
+      await fails(
+        1,
+        /^sigv4 presign: credential_process \(profile "process" in ~\/\.aws\/config\) could not run "\/usr\/local\/bin\/get-creds": no such program/,
+        ['presign', 's3://examplebucket/k', '--profile', 'process'],
+      );
     });
 
     it('a malformed s3:// URI', async () => {
