@@ -529,6 +529,7 @@ export async function runConformance(
       const key = await lib.deriveV4aPublicKey(credentials);
       for (const r of [presigned, signed]) {
         if (!(await webCryptoVerifies(key, r.stringToSign, r.signature))) fail('a SigV4a signature does not verify');
+        if (await webCryptoVerifies(key, r.stringToSign + '.', r.signature)) fail('Web Crypto verified another text');
       }
       await lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT' });
       await lib.verifyRequest({ ...accept, url: signed.url, method: 'PUT', headers: signed.headers, body: 'x' });

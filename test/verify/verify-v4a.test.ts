@@ -391,7 +391,8 @@ describe('properties: sign → verify over random requests and region sets; any 
           now: NOW,
           getCredentials: lookup,
         };
-        const included = r.regionSet.includes('*') || r.regionSet.includes(r.server);
+        const set: readonly string[] = r.regionSet;
+        const included = set.includes('*') || set.includes(r.server);
         let result: PresignedUrlV4a | SignedRequestV4a;
         let run: (change: Partial<VerifyOptions>) => Promise<unknown>;
         if (r.presign) {
