@@ -50,10 +50,18 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   presignUrl: 6210,
   presignUrlSync: 7440,
   signRequest: 6100,
-  'verify (verifyPresignedUrl + verifyRequest)': 9090,
+  // Issue 16's SigV4a signers, each alone: the SigV4 pipeline plus the key derivation (an HMAC KDF and the P-256
+  // public point in BigInt, which Web Crypto needs to import the key), DER signatures and region sets. The issue's
+  // budget is presignUrl + 2,000 B (test/size.test.ts checks it); these are today's sizes plus about 20 B.
+  presignUrlV4a: 7840,
+  signRequestV4a: 7600,
+  // Raised for issue 16 (from 9,090): the verifiers read SigV4a too (the algorithm from the request; DER reading,
+  // the key derivation and P-256 point, region sets), about 2,000 B that a SigV4-only server carries.
+  'verify (verifyPresignedUrl + verifyRequest)': 11080,
   createPresignedPost: 5960,
   verifyPresignedPost: 6800,
-  everything: 18620,
+  // Raised for issue 16 (from 18,620): SigV4a's signers, verification and deriveV4aPublicKey.
+  everything: 21560,
   // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
   // exists; it is about 30 B above it: signing a non-S3 path as it is sent needs lite's own compact toWirePath and
   // removeDotSegments (aws4fetch leaves that to the runtime's URL parser, whose path encoding and dot-segment
@@ -178,6 +186,8 @@ export function ownEntries(): Entry[] {
     at('presignUrl', 'presignUrl'),
     at('presignUrlSync', 'presignUrlSync'),
     at('signRequest', 'signRequest'),
+    at('presignUrlV4a', 'presignUrlV4a'),
+    at('signRequestV4a', 'signRequestV4a'),
     at('verify (verifyPresignedUrl + verifyRequest)', 'verifyPresignedUrl, verifyRequest'),
     at('createPresignedPost', 'createPresignedPost'),
     at('verifyPresignedPost', 'verifyPresignedPost'),
@@ -335,6 +345,17 @@ export const presign = (hostname, path, credentials) =>
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export const presign = (credentials, Bucket, Key) =>
   getSignedUrl(new S3Client({ region: 'us-east-1', credentials }), new GetObjectCommand({ Bucket, Key }), { expiresIn: 3600 });`,
+  ),
+  // Issue 16's SigV4a peer. It signs headers only (it has no presign), so it compares with sigv4's signRequestV4a.
+  peer(
+    '@smithy/signature-v4a SignatureV4a + sha256-browser',
+    `import { SignatureV4a } from '@smithy/signature-v4a';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-browser';
+export const sign = (hostname, path, credentials) =>
+  new SignatureV4a({ credentials, region: '*', service: 's3', sha256: Sha256, uriEscapePath: false }).sign(
+    new HttpRequest({ method: 'GET', protocol: 'https:', hostname, path, headers: { host: hostname } }), {});`,
+    { note: 'SigV4a header signing (no presign in this package): compare with signRequestV4a' },
   ),
   peer(
     'aws4',

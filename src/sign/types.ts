@@ -150,13 +150,7 @@ export interface SignatureV4aStages {
 }
 
 /** What {@link presignUrlV4a} returns. */
-export interface PresignedUrlV4a extends PresignedUrl, SignatureV4aStages {
-  readonly credentialScope: string;
-  readonly signature: string;
-}
+export interface PresignedUrlV4a extends PresignedUrl, SignatureV4aStages {}
 
 /** What {@link signRequestV4a} returns. */
-export interface SignedRequestV4a extends SignedRequest, SignatureV4aStages {
-  readonly credentialScope: string;
-  readonly signature: string;
-}
+export interface SignedRequestV4a extends SignedRequest, SignatureV4aStages {}

@@ -164,7 +164,9 @@ export async function signRequestV4a(options: SignRequestV4aOptions): Promise<Si
 
 /** A SigV4a public key: the P-256 point's coordinates as 64 lowercase hex digits each. */
 export interface V4aPublicKey {
+  /** The x coordinate: 64 lowercase hex digits (public-key.json's `X`). */
   readonly x: string;
+  /** The y coordinate: 64 lowercase hex digits (public-key.json's `Y`). */
   readonly y: string;
 }
 
