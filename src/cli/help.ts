@@ -11,8 +11,9 @@ Usage:
 
 Credentials and settings are found as the AWS CLI finds them: flags, then AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE, AWS_ENDPOINT_URL(_S3),
-then ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE). Only static keys
-are read: SSO, IAM roles, credential_process and instance metadata need the network and are not used.
+AWS_SIGV4A_SIGNING_REGION_SET, then ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
+AWS_CONFIG_FILE). Only static keys are read: SSO, IAM roles, credential_process and instance metadata need
+the network and are not used.
 
 Exit codes: 0 success, 1 failure (no credentials, unreadable file, invalid signature), 2 usage error.
 
@@ -22,6 +23,9 @@ Example:
 `;
 
 const COMMON = `  --region R             region of the signature (default for s3://: the configured one, else us-east-1)
+  --sigv4a               sign with SigV4a (AWS4-ECDSA-P256-SHA256): one signature for a set of regions
+  --region-set SET       SigV4a's regions, us-east-1,us-west-2 or * (implies --sigv4a; default: the
+                         sigv4a_signing_region_set setting, else the region)
   --profile P            profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, else default)
   --service S            signing name: s3 (default), execute-api, lambda, …; with an http(s) URL
   --endpoint-url URL     for s3://: an S3-compatible endpoint, e.g. http://localhost:9000 (path-style)
@@ -36,6 +40,8 @@ export const PRESIGN_HELP = `Usage: sigv4 presign s3://BUCKET/KEY | URL [options
 Prints a presigned URL: whoever holds it may send this one request until it expires, without credentials.
 The key of s3://BUCKET/KEY is taken literally (spaces, +, %, ?, # and unicode included). An http(s) URL is
 signed as written (%XX in it are escapes), for S3 or, with --service, any service; it needs a region.
+An S3 Multi-Region Access Point, s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY, is presigned on its
+global host with SigV4a, valid in every region (*) unless --region-set says which.
 
 Options:
   --expires-in SECONDS   validity, 1 to 604800 (7 days; default 3600)
@@ -51,13 +57,15 @@ Examples:
   sigv4 presign s3://examplebucket/uploads/a.jpg --method PUT --content-type image/jpeg --json
   sigv4 presign s3://bucket/key --endpoint-url http://localhost:9000 --region us-east-1
   sigv4 presign https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items --service execute-api --region eu-west-1
+  sigv4 presign s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/photos/cat.jpg
 `;
 
 export const SIGN_HELP = `Usage: sigv4 sign URL [--method M] [--header 'NAME: VALUE']... [--data @FILE] [options]
 
 Signs a request in the Authorization header and prints the headers to send, one "name: value" a line
 (authorization, x-amz-date, x-amz-security-token and for S3 x-amz-content-sha256, besides your own).
-URL is an http(s) URL (needs a region) or s3://BUCKET/KEY.
+URL is an http(s) URL (needs a region) or s3://BUCKET/KEY, or a Multi-Region Access Point ARN as for presign
+(signed with SigV4a, which adds x-amz-region-set).
 
 Options:
   --method M             default GET, or POST with --data (as curl does)

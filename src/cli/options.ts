@@ -4,13 +4,23 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { envValue, type AwsConfig, type Sourced } from './config.js';
 import { failure, quote, usageError } from './errors.js';
-import { parseS3Uri, s3ObjectUrl, usePathStyle, type S3Location } from './s3.js';
+import {
+  mrapObjectUrl,
+  parseAccessPointArn,
+  parseS3Uri,
+  s3ObjectUrl,
+  usePathStyle,
+  type MrapLocation,
+  type S3Location,
+} from './s3.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The flags of presign and sign. */
 export const TARGET_OPTIONS = {
   region: { type: 'string' },
+  sigv4a: { type: 'boolean' },
+  'region-set': { type: 'string' },
   profile: { type: 'string' },
   service: { type: 'string' },
   'endpoint-url': { type: 'string' },
@@ -105,12 +115,13 @@ function checkScopePart(setting: Sourced, name: string): string {
   return setting.value;
 }
 
-/** What a command signs: the URL as the signer reads it, and the scope. */
-export interface Target {
-  readonly url: string;
-  readonly service: string;
-  readonly region: string;
-}
+/**
+ * What a command signs: the URL as the signer reads it, and the scope: a region (SigV4), or a region set (SigV4a,
+ * for `--sigv4a`, `--region-set` and Multi-Region Access Points).
+ */
+export type Target =
+  | { readonly url: string; readonly service: string; readonly region: string }
+  | { readonly url: string; readonly service: string; readonly regionSet: string[] };
 
 /** The flags that shape the target. */
 export interface TargetFlags {
@@ -118,11 +129,15 @@ export interface TargetFlags {
   readonly service?: string | undefined;
   readonly 'endpoint-url'?: string | undefined;
   readonly 'path-style'?: boolean | undefined;
+  readonly sigv4a?: boolean | undefined;
+  readonly 'region-set'?: string | undefined;
 }
 
 /** The URL argument, read and checked before any file is: an `s3://` location or an http(s) URL. */
 export type TargetArg =
-  { readonly s3: S3Location; readonly service: 's3' } | { readonly url: string; readonly service: string };
+  | { readonly s3: S3Location; readonly service: 's3' }
+  | { readonly mrap: MrapLocation; readonly service: 's3' }
+  | { readonly url: string; readonly service: string };
 
 /** Reads the command's URL argument and the flags that go with it. Only usage errors: no file is read yet. */
 export function readTarget(arg: string, flags: TargetFlags): TargetArg {
@@ -132,7 +147,17 @@ export function readTarget(arg: string, flags: TargetFlags): TargetArg {
       throw usageError(
         `an s3:// URI is signed for the s3 service, got --service ${service}: pass an https:// URL instead`,
       );
-    return { s3: parseS3Uri(arg), service };
+    if (!arg.startsWith('s3://arn:')) return { s3: parseS3Uri(arg), service };
+    const mrap = parseAccessPointArn(arg);
+    // A Multi-Region Access Point is global: SigV4a, for a region set (every region by default), on AWS's host.
+    for (const flag of ['region', 'endpoint-url', 'path-style'] as const) {
+      if (flags[flag] !== undefined) {
+        throw usageError(
+          `--${flag} does not apply to a Multi-Region Access Point, which is signed with SigV4a for a region set (--region-set, default *) on its global host`,
+        );
+      }
+    }
+    return { mrap, service };
   }
   if (/^s3:/i.test(arg)) throw usageError(`malformed S3 URI ${quote(arg)}: expected s3://BUCKET/KEY`);
   if (!/^https?:\/\//i.test(arg)) throw usageError(`expected s3://BUCKET/KEY or an http(s):// URL, got ${quote(arg)}`);
@@ -145,29 +170,64 @@ export function readTarget(arg: string, flags: TargetFlags): TargetArg {
   return { url: arg, service };
 }
 
+// A region name (lowercase letters, digits and "-", from a letter) or "*": the library's rule for a region set.
+const REGION_SET_ENTRY = /^(?:[a-z][a-z0-9-]*|\*)$/;
+
+/** A region set setting (`us-east-1,us-west-2`, `*`) as a list, or an error naming where it came from. */
+function checkRegionSet(setting: Sourced): string[] {
+  const list = setting.value.split(',');
+  if (!list.every((region) => REGION_SET_ENTRY.test(region))) {
+    const message = `the region set ${quote(setting.value)} from ${setting.source} expected comma-separated region names (such as us-east-1,us-west-2) or *`;
+    throw setting.source.startsWith('--') ? usageError(message) : failure(message);
+  }
+  return list;
+}
+
 /**
  * Turns the URL argument into the URL to sign. `s3://BUCKET/KEY` becomes an S3 URL (virtual-hosted or
- * path-style, on AWS or the configured endpoint; region default us-east-1). An http(s) URL is taken as written
- * and needs a region from a flag, the environment or the profile (it is never guessed from the host).
+ * path-style, on AWS or the configured endpoint; region default us-east-1); a Multi-Region Access Point ARN its
+ * global host, signed with SigV4a. An http(s) URL is taken as written and needs a region from a flag, the
+ * environment or the profile (it is never guessed from the host). With `--sigv4a` or `--region-set`, the signature
+ * is SigV4a, for the region set of the flag, `AWS_SIGV4A_SIGNING_REGION_SET` or the profile's
+ * `sigv4a_signing_region_set`, else for the region (as the AWS SDKs choose it).
  */
 export function resolveTarget(target: TargetArg, flags: TargetFlags, config: AwsConfig): Target {
+  const regionSetSetting = config.regionSet(flags['region-set']);
+  if ('mrap' in target) {
+    return {
+      url: mrapObjectUrl(target.mrap),
+      service: target.service,
+      regionSet: regionSetSetting ? checkRegionSet(regionSetSetting) : ['*'],
+    };
+  }
+  const v4a = flags.sigv4a === true || flags['region-set'] !== undefined;
   const region = config.region(flags.region);
+  let resolved: { url: string; service: string; region: string };
   if ('s3' in target) {
     const regionValue = region === undefined ? 'us-east-1' : checkScopePart(region, 'region');
     const endpoint = config.s3Endpoint(flags['endpoint-url']);
     const pathStyle = usePathStyle(target.s3.bucket, config.addressingStyle(), flags['path-style'] === true, endpoint);
-    return {
+    resolved = {
       url: s3ObjectUrl(target.s3, regionValue, endpoint, pathStyle),
       service: target.service,
       region: regionValue,
     };
+  } else {
+    if (region === undefined && !(v4a && regionSetSetting)) {
+      throw usageError(
+        `no region to sign ${quote(target.url)} for: pass --region${v4a ? ' or --region-set' : ''}, set AWS_REGION, or add region to ${config.profileLabel()} in the AWS config file`,
+      );
+    }
+    resolved = { url: target.url, service: target.service, region: region ? checkScopePart(region, 'region') : '' };
   }
-  if (region === undefined) {
-    throw usageError(
-      `no region to sign ${quote(target.url)} for: pass --region, set AWS_REGION, or add region to ${config.profileLabel()} in the AWS config file`,
-    );
-  }
-  return { url: target.url, service: target.service, region: checkScopePart(region, 'region') };
+  if (!v4a) return resolved;
+  return {
+    url: resolved.url,
+    service: resolved.service,
+    regionSet: checkRegionSet(
+      regionSetSetting ?? { value: resolved.region, source: region?.source ?? 'the default region' },
+    ),
+  };
 }
 
 /**

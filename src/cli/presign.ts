@@ -1,6 +1,6 @@
 // sigv4 presign: a presigned URL for an s3:// URI or an http(s) URL.
 
-import { MAX_EXPIRES_IN, presignUrl } from '../index.js';
+import { MAX_EXPIRES_IN, presignUrl, presignUrlV4a } from '../index.js';
 import { AwsConfig } from './config.js';
 import { quote, usageError } from './errors.js';
 import { PRESIGN_HELP } from './help.js';
@@ -50,15 +50,18 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
   const credentials = config.credentials();
   const date = signingDate(config);
 
-  const presigned = await presignUrl({
-    ...target,
+  const request = {
     method,
     credentials,
     expiresIn,
     headers,
     query,
     ...(date === undefined ? {} : { signingDate: date }),
-  });
+  };
+  const presigned =
+    'regionSet' in target
+      ? await presignUrlV4a({ ...target, ...request })
+      : await presignUrl({ ...target, ...request });
   if (flags.json) {
     const { url, headers: mustSend, expiresAt } = presigned;
     io.stdout(

@@ -18,6 +18,39 @@ const DNS_LABEL_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const DNS_BUCKET = /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 const IP_ADDRESS = /^\d+\.\d+\.\d+\.\d+$/;
 
+/** An object through an S3 Multi-Region Access Point: `s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY`. */
+export interface MrapLocation {
+  /** The access point's alias, `mfzwi23gnjvgw.mrap`. */
+  readonly alias: string;
+  readonly key: string;
+}
+
+// A Multi-Region Access Point ARN (no region: it is global), then the key. The aws partition only: Multi-Region
+// Access Points exist there alone. Linear: fixed parts, and one class per quantifier.
+const MRAP_ARN = /^arn:aws:s3::\d{12}:accesspoint\/([a-z0-9][a-z0-9-]*\.mrap)(?:\/|$)/;
+
+/**
+ * Reads `s3://arn:…`: an S3 Multi-Region Access Point ARN and the key after it, as the AWS CLI takes them. Any
+ * other ARN is a usage error that says what to pass instead.
+ */
+export function parseAccessPointArn(text: string): MrapLocation {
+  const rest = text.slice(5);
+  const m = MRAP_ARN.exec(rest);
+  if (!m) {
+    throw usageError(
+      `the ARN in ${quote(text)} expected an S3 Multi-Region Access Point, s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY; for another access point, pass its https:// URL with --region`,
+    );
+  }
+  return { alias: m[1]!, key: rest.slice(m[0].length) };
+}
+
+/**
+ * The HTTPS URL of an object through a Multi-Region Access Point: `https://ALIAS.accesspoint.s3-global.amazonaws.com/KEY`,
+ * which S3 takes signed with SigV4a (the AWS CLI's mapping).
+ */
+export const mrapObjectUrl = (location: MrapLocation): string =>
+  `https://${location.alias}.accesspoint.s3-global.amazonaws.com/${encodeKey(location.key)}`;
+
 /** Reads `s3://BUCKET/KEY`. The key is everything after the first `/` after the bucket, taken literally. */
 export function parseS3Uri(text: string): S3Location {
   const expected = 'expected s3://BUCKET/KEY';
