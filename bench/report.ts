@@ -26,6 +26,7 @@ const PEERS = [
   'aws4fetch',
   'aws4',
   '@smithy/signature-v4',
+  '@smithy/signature-v4a',
   '@smithy/protocol-http',
   '@aws-crypto/sha256-browser',
   '@aws-crypto/sha256-js',
@@ -209,7 +210,7 @@ function main(): void {
   });
   const m = machine();
   const v = { 'sigv4 (this repo)': ownVersion(), ...versions(PEERS) };
-  const sections = ['throughput', 'sweep', 'size', 'verify-load', 'profile']
+  const sections = ['throughput', 'sigv4a', 'sweep', 'size', 'verify-load', 'profile']
     .map((s) => read(`${s}.md.tmp`))
     .filter((s): s is string => s !== undefined);
   const md = [

@@ -16,6 +16,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 mkdir -p results
 rm -rf results/*.tmp
 node --import tsx throughput.ts "$@"
+node --import tsx throughput-v4a.ts
 node --import tsx sweep.ts
 node --import tsx size.ts
 node --expose-gc --import tsx verify-load.ts

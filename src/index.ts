@@ -3,7 +3,7 @@ export type { PresignDraft } from './sign/presign.js';
 export { signRequest } from './sign/sign-request.js';
 export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sign/sync.js';
 export type { SyncCrypto, SyncOptions } from './sign/sync.js';
-export { ALGORITHM, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
+export { ALGORITHM, ALGORITHM_V4A, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
 export { SigV4Error, isSigV4Error, INVALID_OPTION } from './core/errors.js';
 export type { SigV4ErrorCode, OptionErrorCode, Fault } from './core/errors.js';
 export { SigningKeyCache, defaultSigningKeyCache } from './core/key-cache.js';
@@ -32,7 +32,15 @@ export type {
   SignatureStages,
   PresignedUrl,
   SignedRequest,
+  WithRegionSet,
+  PresignV4aOptions,
+  SignRequestV4aOptions,
+  SignatureV4aStages,
+  PresignedUrlV4a,
+  SignedRequestV4a,
 } from './sign/types.js';
+export { presignUrlV4a, signRequestV4a, deriveV4aPublicKey } from './sign/v4a.js';
+export type { V4aPublicKey } from './sign/v4a.js';
 export { verifyPresignedUrl } from './verify/presigned-url.js';
 export { verifyRequest } from './verify/signed-request.js';
 export { DEFAULT_CLOCK_SKEW } from './verify/common.js';

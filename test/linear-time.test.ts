@@ -15,7 +15,8 @@ import { MAX_AUTHORIZATION_LENGTH, parseCredential, readAuthorization } from '..
 import { encodePath, parseQuery } from '../src/core/canonical-request.js';
 import { parseAmzDate } from '../src/core/date.js';
 import { hasLoneSurrogate, normalizeEscapes } from '../src/core/encoding.js';
-import { describe as describeValue } from '../src/core/errors.js';
+import { describe as describeValue, fail } from '../src/core/errors.js';
+import { readRegionSet } from '../src/core/region-set.js';
 import { ABSOLUTE_URL } from '../src/core/rules.js';
 import { parseUrl } from '../src/core/url.js';
 import { presignUrl, s3Url, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
@@ -127,6 +128,14 @@ const url = (text: (length: number) => string, call: (url: string) => unknown) =
   const u = text(length);
   return () => call(u);
 };
+const presignedV4a = (params: Record<string, string>): string =>
+  presigned({
+    'X-Amz-Algorithm': 'AWS4-ECDSA-P256-SHA256',
+    'X-Amz-Credential': 'AKIDEXAMPLE/20150830/svc/aws4_request',
+    'X-Amz-Region-Set': 'us-east-1',
+    'X-Amz-Signature': '3006020101020101',
+    ...params,
+  });
 const presigned = (params: Record<string, string>): string =>
   Object.entries({
     'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
@@ -700,6 +709,43 @@ const groups: Group[] = [
           const t = fill('a', l);
           return () =>
             verifyAuth(AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request'), { 'x-amz-content-sha256': t });
+        },
+        outcome: 'ERR_SIGV4_MALFORMED',
+      },
+    ],
+  },
+  {
+    name: 'SigV4a: region sets and DER signatures in a presigned URL (up to MAX_URL_LENGTH)',
+    n: 6000,
+    max: MAX_URL_LENGTH,
+    cases: [
+      ...(
+        [
+          ['a run of region names', 'ap-south-1%2C', 'ERR_SIGV4_REGION'],
+          ['a run of "-" (not region names)', '-', 'ERR_SIGV4_MALFORMED'],
+          ['a run of "," (empty entries)', '%2C', 'ERR_SIGV4_MALFORMED'],
+        ] as const
+      ).map(([what, unit, result]) => ({
+        name: `verifyPresignedUrl: X-Amz-Region-Set of ${what}`,
+        call: url(
+          (l) => `${HOST}/k?${presignedV4a({ 'X-Amz-Region-Set': fill(unit, l - 300) + 'ap-south-1' })}`,
+          (u) => verifyPresignedUrl({ ...verifyBase, url: u }),
+        ),
+        outcome: result,
+      })),
+      {
+        name: 'verifyPresignedUrl: a long hex X-Amz-Signature',
+        call: url(
+          (l) => `${HOST}/k?${presignedV4a({ 'X-Amz-Signature': fill('30', l - 300) })}`,
+          (u) => verifyPresignedUrl({ ...verifyBase, url: u }),
+        ),
+        outcome: 'ERR_SIGV4_MALFORMED',
+      },
+      {
+        name: 'readRegionSet: "us-east-1," run',
+        call: (l) => {
+          const t = fill('us-east-1,', l);
+          return () => readRegionSet('X-Amz-Region-Set', t, (m) => fail('ERR_SIGV4_MALFORMED', m));
         },
         outcome: 'ERR_SIGV4_MALFORMED',
       },

@@ -12,6 +12,13 @@ describe('bundle size', async () => {
     expect(row!.gzip).toBeGreaterThan(500); // a bundle that lost its code is no success
     expect(row!.gzip).toBeLessThanOrEqual(ceiling);
   });
+  it('presignUrlV4a is at most presignUrl + 2,000 bytes min+gzip (issue 16)', () => {
+    const gzip = (name: string): number => rows.find((r) => r.name === name)!.gzip;
+    console.log(
+      `size: presignUrlV4a ${gzip('presignUrlV4a')} B = presignUrl + ${gzip('presignUrlV4a') - gzip('presignUrl')} B`,
+    );
+    expect(gzip('presignUrlV4a')).toBeLessThanOrEqual(gzip('presignUrl') + 2000);
+  });
   it('reports issue 4 targets', () => {
     for (const [name, target] of Object.entries(BUDGETS)) {
       const row = rows.find((r) => r.name === name)!;

@@ -419,6 +419,17 @@ export class AwsConfig {
   }
 
   /**
+   * SigV4a's region set, as the AWS SDKs find it: `--region-set`, then `AWS_SIGV4A_SIGNING_REGION_SET`, then the
+   * profile's `sigv4a_signing_region_set` (comma-separated region names, or `*`).
+   */
+  regionSet(flag: string | undefined): Sourced | undefined {
+    if (flag !== undefined) return { value: flag, source: '--region-set' };
+    const value = envValue(this.env, 'AWS_SIGV4A_SIGNING_REGION_SET');
+    if (value !== undefined) return { value, source: 'AWS_SIGV4A_SIGNING_REGION_SET' };
+    return this.setting('sigv4a_signing_region_set');
+  }
+
+  /**
    * The S3 endpoint: `--endpoint-url`, then `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, the profile's
    * `services` section (`s3 =` / `endpoint_url`), the profile's `endpoint_url`; all but the flag are skipped when
    * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's `ignore_configured_endpoint_urls`) is `true`.

@@ -24,6 +24,9 @@ Example:
 `;
 
 const COMMON = `  --region R             region of the signature (s3:// without one: s3.amazonaws.com, us-east-1)
+  --sigv4a               sign with SigV4a (AWS4-ECDSA-P256-SHA256): one signature for a set of regions
+  --region-set SET       SigV4a's regions, us-east-1,us-west-2 or * (implies --sigv4a; default: the
+                         sigv4a_signing_region_set setting, else the region)
   --profile P            profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, else default)
   --service S            signing name: s3 (default), execute-api, lambda, …; with an http(s) URL
   --endpoint-url URL     for s3://: an S3-compatible endpoint, e.g. http://localhost:9000 (path-style)

@@ -12,6 +12,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** The flags of presign and sign. */
 export const TARGET_OPTIONS = {
   region: { type: 'string' },
+  sigv4a: { type: 'boolean' },
+  'region-set': { type: 'string' },
   profile: { type: 'string' },
   service: { type: 'string' },
   'endpoint-url': { type: 'string' },
@@ -109,11 +111,9 @@ function checkScopePart(setting: Sourced, name: string): string {
 }
 
 /** What a command signs: the URL as the signer reads it, and the scope. */
-export interface Target {
-  readonly url: string;
-  readonly service: string;
-  readonly region: string;
-}
+export type Target =
+  | { readonly url: string; readonly service: string; readonly region: string }
+  | { readonly url: string; readonly service: string; readonly regionSet: readonly string[] };
 
 /** The flags that shape the target. */
 export interface TargetFlags {
@@ -122,6 +122,8 @@ export interface TargetFlags {
   readonly 'endpoint-url'?: string | undefined;
   readonly 'path-style'?: boolean | undefined;
   readonly 'bucket-url'?: boolean | undefined;
+  readonly sigv4a?: boolean | undefined;
+  readonly 'region-set'?: string | undefined;
 }
 
 /** The URL argument, read and checked before any file is: an `s3://` location or an http(s) URL. */
@@ -171,13 +173,50 @@ export function readTarget(arg: string, flags: TargetFlags): TargetArg {
 export function resolveTarget(target: TargetArg, flags: TargetFlags, config: AwsConfig): Target {
   const region = config.region(flags.region);
   if (region !== undefined) checkScopePart(region, 'region');
-  if ('s3' in target) return resolveS3(target.s3, s3Settings(flags, config, region));
-  if (region === undefined) {
+  const regionSet = config.regionSet(flags['region-set']);
+  if ('s3' in target && target.s3.kind === 'multi-region-access-point') {
+    // Global: SigV4a for a region set (every region by default), on AWS's host.
+    for (const flag of ['region', 'path-style'] as const) {
+      if (flags[flag] !== undefined) {
+        throw usageError(
+          `--${flag} does not apply to a Multi-Region Access Point, which is signed with SigV4a for a region set (--region-set, default *) on its global host`,
+        );
+      }
+    }
+    const mrap = resolveS3(target.s3, s3Settings(flags, config, undefined));
+    return { url: mrap.url, service: mrap.service, regionSet: regionSet ? checkRegionSet(regionSet) : mrap.regionSet! };
+  }
+  const v4a = flags.sigv4a === true || flags['region-set'] !== undefined;
+  let resolved: { readonly url: string; readonly service: string; readonly region: string };
+  if ('s3' in target) {
+    const { url, service, region: signedFor } = resolveS3(target.s3, s3Settings(flags, config, region));
+    resolved = { url, service, region: signedFor };
+  } else if (region !== undefined) {
+    resolved = { url: target.url, service: target.service, region: region.value };
+  } else if (v4a && regionSet !== undefined) {
+    resolved = { url: target.url, service: target.service, region: '' };
+  } else {
     throw usageError(
-      `no region to sign ${quote(target.url)} for: pass --region, set AWS_REGION, or add region to ${config.profileLabel()} in the AWS config file`,
+      `no region to sign ${quote(target.url)} for: pass --region${v4a ? ' or --region-set' : ''}, set AWS_REGION, or add region to ${config.profileLabel()} in the AWS config file`,
     );
   }
-  return { url: target.url, service: target.service, region: region.value };
+  if (!v4a) return resolved;
+  // SigV4a: the region set of the flag, AWS_SIGV4A_SIGNING_REGION_SET or the profile, else the region signed for.
+  const set = regionSet ?? { value: resolved.region, source: region?.source ?? 'the default region' };
+  return { url: resolved.url, service: resolved.service, regionSet: checkRegionSet(set) };
+}
+
+// A region name (lowercase letters, digits and "-", from a letter) or "*": the library's rule for a region set.
+const REGION_SET_ENTRY = /^(?:[a-z][a-z0-9-]*|\*)$/;
+
+/** A region set setting (`us-east-1,us-west-2`, `*`) as a list, or an error naming where it came from. */
+function checkRegionSet(setting: Sourced): string[] {
+  const list = setting.value.split(',');
+  if (!list.every((region) => REGION_SET_ENTRY.test(region))) {
+    const message = `the region set ${quote(setting.value)} from ${setting.source} expected comma-separated region names (such as us-east-1,us-west-2) or *`;
+    throw setting.source.startsWith('--') ? usageError(message) : failure(message);
+  }
+  return list;
 }
 
 /** The settings that shape an S3 URL, from the flags and the configuration. */

@@ -1,6 +1,6 @@
 // sigv4 presign: a presigned URL for an s3:// URI or an http(s) URL.
 
-import { MAX_EXPIRES_IN, presignUrl } from '../index.js';
+import { MAX_EXPIRES_IN, presignUrl, presignUrlV4a } from '../index.js';
 import { AwsConfig } from './config.js';
 import { processOptions, type Io } from './io.js';
 import { quote, usageError } from './errors.js';
@@ -65,15 +65,18 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
   const target = resolveTarget(targetArg, flags, config);
   const credentials = config.credentials(date);
 
-  const presigned = await presignUrl({
-    ...target,
+  const request = {
     method,
     credentials,
     expiresIn,
     headers,
     query,
     ...(date === undefined ? {} : { signingDate: date }),
-  });
+  };
+  const presigned =
+    'regionSet' in target
+      ? await presignUrlV4a({ ...target, ...request })
+      : await presignUrl({ ...target, ...request });
   // Temporary credentials end the URL's life early: S3 refuses it once they expire, whatever X-Amz-Expires says.
   if (credentials.expiresAt !== undefined && credentials.expiresAt < presigned.expiresAt) {
     io.stderr(

@@ -196,6 +196,8 @@ export interface S3Target {
   readonly url: string;
   readonly region: string;
   readonly service: string;
+  /** SigV4a's region set, for a Multi-Region Access Point: its requests are signed with SigV4a. */
+  readonly regionSet?: readonly string[];
 }
 
 // A region in an AWS host name: AWS CLI v2's check (botocore: "Provided region_name … doesn't match a supported
@@ -403,12 +405,26 @@ function accessPointTarget(location: AccessPointLocation, s: S3Settings): S3Targ
 }
 
 /**
- * A Multi-Region Access Point: `https://ALIAS.accesspoint.s3-global.amazonaws.com/KEY`, signed with SigV4a for the
- * region set `*`. Not supported yet: this is where SigV4a plugs in (and where `s3_disable_multiregion_access_points`
- * is read).
+ * A Multi-Region Access Point: `https://ALIAS.accesspoint.s3-global.amazonaws.com/KEY`, signed with SigV4a for a
+ * region set (`*` unless `--region-set` or the configuration says which), as the AWS CLI maps it. It is global, on
+ * AWS's own host: an endpoint URL, dual-stack, FIPS and acceleration are refused, as botocore refuses them.
  */
-export function multiRegionAccessPoint(location: MultiRegionAccessPointLocation, _settings: S3Settings): never {
-  throw usageError(
-    `${quote(location.arn)} is a Multi-Region Access Point, whose requests are signed with SigV4a (AWS4-ECDSA-P256-SHA256), which sigv4 does not support yet; use an access point in one region (arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME)`,
-  );
+export function multiRegionAccessPoint(location: MultiRegionAccessPointLocation, s: S3Settings): S3Target {
+  if (location.partition !== 'aws') {
+    throw usageError(`${quote(location.arn)}: Multi-Region Access Points exist in the aws partition only`);
+  }
+  for (const setting of [s.endpoint, s.dualstack, s.fips, s.accelerate]) {
+    if (setting !== undefined) {
+      refuse(
+        setting,
+        `${setting.source} does not apply to a Multi-Region Access Point, which is signed with SigV4a on its global host`,
+      );
+    }
+  }
+  return {
+    url: joinKey(`https://${location.name}.accesspoint.s3-global.amazonaws.com`, location.key),
+    region: '',
+    service: 's3',
+    regionSet: ['*'],
+  };
 }

@@ -1,7 +1,7 @@
 // sigv4 sign: a request signed in the Authorization header, printed as headers, JSON or a curl command line.
 
 import { readFileSync } from 'node:fs';
-import { signRequest } from '../index.js';
+import { signRequest, signRequestV4a } from '../index.js';
 import { AwsConfig } from './config.js';
 import { failure, quote, usageError } from './errors.js';
 import { SIGN_HELP } from './help.js';
@@ -97,8 +97,7 @@ export async function signCommand(args: readonly string[], io: Io): Promise<numb
   const credentials = config.credentials(date);
   const body = flags.data === undefined ? undefined : readBody(flags.data, io);
 
-  const signed = await signRequest({
-    ...target,
+  const request = {
     method,
     credentials,
     headers,
@@ -106,7 +105,11 @@ export async function signCommand(args: readonly string[], io: Io): Promise<numb
     ...(body === undefined ? {} : { body: body.bytes }),
     ...(flags['unsigned-payload'] ? { payloadHash: 'UNSIGNED-PAYLOAD' } : {}),
     ...(date === undefined ? {} : { signingDate: date }),
-  });
+  };
+  const signed =
+    'regionSet' in target
+      ? await signRequestV4a({ ...target, ...request })
+      : await signRequest({ ...target, ...request });
   if (flags.json) {
     io.stdout(`${JSON.stringify({ method: signed.method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
   } else if (flags.curl) {

@@ -7,18 +7,27 @@ import { VERIFY_HELP } from './help.js';
 import { onePositional, parse, readHeaders, readMethod } from './options.js';
 import { processOptions, type Io } from './io.js';
 
-/** The region and service the URL claims in X-Amz-Credential, when it can be read. */
+/**
+ * The region and service the URL claims, when they can be read: from X-Amz-Credential, and for SigV4a (whose scope
+ * has no region) from X-Amz-Region-Set, its first region name (any region when the set is `*`).
+ */
 function claimedScope(url: string): { region?: string; service?: string } {
   const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
-  for (const piece of query.split('&')) {
-    if (!piece.startsWith('X-Amz-Credential=')) continue;
+  const param = (name: string): string[] | undefined => {
+    const piece = query.split('&').find((p) => p.startsWith(`${name}=`));
     try {
-      const parts = decodeURIComponent(piece.slice('X-Amz-Credential='.length)).split('/');
-      if (parts.length >= 5) return { region: parts[parts.length - 3]!, service: parts[parts.length - 2]! };
+      return piece === undefined ? undefined : decodeURIComponent(piece.slice(name.length + 1)).split(/[/,]/);
     } catch {
-      // Malformed: the verifier says so.
+      return undefined; // Malformed: the verifier says so.
     }
+  };
+  const parts = param('X-Amz-Credential');
+  const regionSet = param('X-Amz-Region-Set');
+  if (regionSet !== undefined && parts !== undefined && parts.length >= 4) {
+    return { region: regionSet.find((region) => region !== '*') ?? 'us-east-1', service: parts[parts.length - 2]! };
   }
+  if (parts !== undefined && parts.length >= 5)
+    return { region: parts[parts.length - 3]!, service: parts[parts.length - 2]! };
   return {};
 }
 
@@ -113,8 +122,10 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
       valid: true,
       accessKeyId,
       source,
+      algorithm: verified.algorithm,
       credentialScope,
       region,
+      ...(verified.regionSet === undefined ? {} : { regionSet: verified.regionSet }),
       service,
       method: verified.method,
       path,
@@ -129,6 +140,7 @@ export async function verifyCommand(args: readonly string[], io: Io): Promise<nu
       [
         `valid: signed by ${verified.accessKeyId} (${source})`,
         `scope:      ${verified.credentialScope}`,
+        ...(verified.regionSet === undefined ? [] : [`region set: ${verified.regionSet.join(',')} (SigV4a)`]),
         `method:     ${verified.method} ${verified.path}`,
         `signed at:  ${verified.signingDate.toISOString()}`,
         `expires at: ${verified.expiresAt.toISOString()} (in ${duration(verified.expiresAt.getTime() - now)})`,

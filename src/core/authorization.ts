@@ -2,7 +2,7 @@
 // header that holds them, as the verifiers read them. Everything read here is data from the network, so
 // every fault is a SigV4Error.
 
-import { ALGORITHM } from './constants.js';
+import { ALGORITHM, ALGORITHM_V4A } from './constants.js';
 import { trimOws } from './encoding.js';
 import { parseAmzDate } from './date.js';
 import { describe, fail } from './errors.js';
@@ -23,6 +23,17 @@ export function failSigV2(found: string): never {
 export function checkAlgorithm(text: string): void {
   if (text !== ALGORITHM)
     fail('ERR_SIGV4_ALGORITHM', `the algorithm expected ${JSON.stringify(ALGORITHM)}, got ${describe(text)}`);
+}
+
+/** Reads the algorithm of a request: SigV4 or SigV4a (true). */
+export function readAlgorithm(text: string): boolean {
+  if (text === ALGORITHM_V4A) return true;
+  if (text !== ALGORITHM)
+    fail(
+      'ERR_SIGV4_ALGORITHM',
+      `the algorithm expected ${JSON.stringify(ALGORITHM)} or ${JSON.stringify(ALGORITHM_V4A)}, got ${describe(text)}`,
+    );
+  return false;
 }
 
 /** The parts of `Credential`: `<access key id>/<date>/<region>/<service>/aws4_request`. */
@@ -72,6 +83,21 @@ export function parseCredential(name: string, text: string, amzDate: string): Cr
   return { accessKeyId, date, region, service };
 }
 
+/**
+ * SigV4a's credential, `<access key id>/<YYYYMMDD>/<service>/aws4_request` (no region: the region set travels
+ * apart), checked as {@link parseCredential} checks SigV4's; its `region` is empty.
+ */
+export function parseCredentialV4a(name: string, text: string, amzDate: string): CredentialParts {
+  const parts = text.split('/');
+  if (parts.length !== 4 || parts[0] === '') {
+    fail(
+      'ERR_SIGV4_CREDENTIAL',
+      `${name} expected <access key id>/<YYYYMMDD>/<service>/aws4_request, got ${describe(text)}`,
+    );
+  }
+  return parseCredential(name, `${parts[0]}/${parts[1]}//${parts[2]}/${parts[3]}`, amzDate);
+}
+
 /** X-Amz-Date (`YYYYMMDD'T'HHMMSS'Z'`) to a Date. */
 export function readAmzDate(name: string, text: string): Date {
   const date = parseAmzDate(text);
@@ -93,6 +119,8 @@ export function checkSignatureForm(name: string, text: string): void {
 
 /** The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */
 export interface AuthorizationParts {
+  /** True for SigV4a (`AWS4-ECDSA-P256-SHA256 Credential=…`). */
+  readonly v4a: boolean;
   readonly credential: string;
   readonly signedHeaders: string;
   readonly signature: string;
@@ -101,7 +129,7 @@ export interface AuthorizationParts {
 const AUTHORIZATION_FIELDS = new Set(['Credential', 'SignedHeaders', 'Signature']);
 
 /**
- * Parses the Authorization header. Fields are separated by `,` with or without spaces (SDKs write `, `, the S3
+ * Parses the Authorization header, SigV4's or SigV4a's. Fields are separated by `,` with or without spaces (SDKs write `, `, the S3
  * documentation `,`); each of the three must be there exactly once, and nothing else.
  */
 export function readAuthorization(value: string): AuthorizationParts {
@@ -115,7 +143,7 @@ export function readAuthorization(value: string): AuthorizationParts {
   const space = text.indexOf(' ');
   const scheme = space < 0 ? text : text.slice(0, space);
   if (scheme === 'AWS') failSigV2('Authorization: AWS <access key id>:<signature>');
-  checkAlgorithm(scheme);
+  const v4a = readAlgorithm(scheme);
   const fields = new Map<string, string>();
   for (const part of text.slice(space + 1).split(',')) {
     const field = trimOws(part);
@@ -137,6 +165,7 @@ export function readAuthorization(value: string): AuthorizationParts {
   if (missing.length > 0)
     fail('ERR_SIGV4_MALFORMED', `the authorization header expected a ${missing.join(', ')} field, got none`);
   return {
+    v4a,
     credential: fields.get('Credential')!,
     signedHeaders: fields.get('SignedHeaders')!,
     signature: fields.get('Signature')!,

@@ -47,8 +47,9 @@ interface Entry {
  * A bounded least-recently-used cache of signing keys, one per access key, secret, day, region and service.
  * Entries are found by the access key id and the scope, and hold the secret they were derived from, compared
  * exactly (a rotated secret replaces the entry); the keys it holds are non-extractable `CryptoKey`s (and, for the synchronous
- * functions, prepared HMAC states). Pass your own to the signing functions, or `cache: false` to derive the key
- * every time.
+ * functions, prepared HMAC states). SigV4a's ECDSA key pairs share it, one entry per access key and secret (they do
+ * not depend on the day, region or service). Pass your own to the signing functions, or `cache: false` to derive
+ * the key every time.
  */
 export class SigningKeyCache {
   /** The most keys it holds: past that, the least recently used is dropped. */

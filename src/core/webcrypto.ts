@@ -46,3 +46,41 @@ export function timingSafeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
   return diff === 0;
 }
+
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+/**
+ * Imports an ECDSA P-256 key pair from its private scalar and public point (32-byte big-endian each): the private
+ * key as PKCS#8 (RFC 5958, with the SEC 1 ECPrivateKey that carries the public key, the one form every runtime
+ * takes), non-extractable, for signing; the public key as an uncompressed point, for verifying.
+ */
+export async function importEcdsaKeyPair(
+  d: Uint8Array,
+  x: Uint8Array,
+  y: Uint8Array,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  const point = new Uint8Array([4, ...x, ...y]);
+  const pkcs8 = new Uint8Array([
+    // SEQUENCE { INTEGER 0, SEQUENCE { OID ecPublicKey, OID prime256v1 }, OCTET STRING { SEQUENCE { INTEGER 1,
+    // OCTET STRING d, [1] { BIT STRING point } } } }
+    ...[0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+    ...[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x6d, 0x30, 0x6b, 0x02, 0x01, 0x01],
+    ...[0x04, 0x20, ...d, 0xa1, 0x44, 0x03, 0x42, 0x00, ...point],
+  ]);
+  const [privateKey, publicKey] = await Promise.all([
+    subtle().importKey('pkcs8', pkcs8, ECDSA_P256, false, ['sign']),
+    subtle().importKey('raw', point, ECDSA_P256, true, ['verify']),
+  ]);
+  return { privateKey, publicKey };
+}
+
+/** ECDSA P-256 with SHA-256 of the data: r ‖ s, 64 bytes. */
+export async function ecdsaSign(privateKey: CryptoKey, data: Bytes): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, bytes(data) as BufferSource));
+}
+
+/** Checks an ECDSA P-256 / SHA-256 signature (r ‖ s) of the data. */
+export function ecdsaVerify(publicKey: CryptoKey, signature: Uint8Array, data: Bytes): Promise<boolean> {
+  return subtle().verify(ECDSA_SHA256, publicKey, signature as BufferSource, bytes(data) as BufferSource);
+}

@@ -116,3 +116,44 @@ export interface SignedRequest extends SignatureStages {
   /** The `Authorization` header value. */
   readonly authorization: string;
 }
+
+/**
+ * The SigV4a form of an options type: the same options with `regionSet` in place of `region` (SigV4a's scope has
+ * no region; the signature is valid in every region of the set).
+ */
+export type WithRegionSet<T extends SigningOptions> = Omit<T, 'region'> & {
+  /**
+   * The regions the signature is valid in: region names such as `us-east-1`, as an array or comma-separated, or
+   * `*` for every region (what S3 Multi-Region Access Points take). Sent and signed as `X-Amz-Region-Set`.
+   */
+  readonly regionSet: string | readonly string[];
+  /** Not taken by SigV4a, which signs `regionSet` instead: a region here is refused. */
+  readonly region?: undefined;
+};
+
+/** Options of {@link presignUrlV4a}. */
+export type PresignV4aOptions = WithRegionSet<PresignOptions>;
+
+/** Options of {@link signRequestV4a}. */
+export type SignRequestV4aOptions = WithRegionSet<SignRequestOptions>;
+
+/** What a SigV4a signature adds to the stages: the algorithm and the region set. */
+export interface SignatureV4aStages {
+  /** `AWS4-ECDSA-P256-SHA256` */
+  readonly algorithm: 'AWS4-ECDSA-P256-SHA256';
+  /** The regions the signature is valid in, as signed (`X-Amz-Region-Set`, comma-separated). */
+  readonly regionSet: readonly string[];
+  /** `YYYYMMDD/service/aws4_request`: SigV4a's scope has no region. */
+  readonly credentialScope: string;
+  /**
+   * Lowercase hex of the DER-encoded ECDSA P-256 signature of the string to sign. ECDSA is randomized: each call
+   * gives another signature, every one valid.
+   */
+  readonly signature: string;
+}
+
+/** What {@link presignUrlV4a} returns. */
+export interface PresignedUrlV4a extends PresignedUrl, SignatureV4aStages {}
+
+/** What {@link signRequestV4a} returns. */
+export interface SignedRequestV4a extends SignedRequest, SignatureV4aStages {}

@@ -10,9 +10,10 @@ import {
   toReceivedPath,
 } from '../core/canonical-request.js';
 import { checkPayloadHash } from '../core/check.js';
-import { EMPTY_SHA256 } from '../core/constants.js';
+import { ALGORITHM, ALGORITHM_V4A, EMPTY_SHA256 } from '../core/constants.js';
 import { describe, fail } from '../core/errors.js';
 import { signCanonicalRequest } from '../core/signature.js';
+import { createCredentialScopeV4a, verifyCanonicalRequestV4a } from '../core/signature-v4a.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
 import { sha256Hex, timingSafeEqual } from '../core/webcrypto.js';
 import { checkSessionToken, lookUpCredentials } from './common.js';
@@ -36,6 +37,8 @@ export interface Claim extends CredentialParts {
   /** The canonical query pairs. */
   readonly query: readonly (readonly [string, string])[];
   readonly sessionToken: string | undefined;
+  /** SigV4a: the signed region set (`region` is then the accepted region it includes). Undefined for SigV4. */
+  readonly regionSet: readonly string[] | undefined;
 }
 
 /**
@@ -84,8 +87,14 @@ export async function verifyClaim(
   const payloadHash = headerHash ?? serverHash ?? (presigned && isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   const signedHeaderList = signedHeaders.join(';');
 
-  const credentialScope = createCredentialScope(claim.date, claim.region, claim.service);
-  const sign = (method: string) => {
+  const { regionSet } = claim;
+  const credentialScope = regionSet
+    ? createCredentialScopeV4a(claim.date, claim.service)
+    : createCredentialScope(claim.date, claim.region, claim.service);
+  const signer = { ...claim, credentials };
+  // The canonical request for a method, and whether the signature received is its signature: SigV4's recomputed
+  // and compared in constant time, SigV4a's checked with the access key's public key.
+  const check = async (method: string) => {
     const canonicalRequest = createCanonicalRequest(
       method,
       canonicalUri,
@@ -94,19 +103,33 @@ export async function verifyClaim(
       signedHeaderList,
       payloadHash,
     );
-    return signCanonicalRequest(canonicalRequest, credentialScope, { ...claim, credentials }, settings.cache).then(
-      (stages) => ({ ...stages, canonicalRequest }),
+    if (regionSet) {
+      const { stringToSign, valid } = await verifyCanonicalRequestV4a(
+        canonicalRequest,
+        credentialScope,
+        signer,
+        claim.signature,
+        settings.cache,
+        malformed,
+      );
+      return { canonicalRequest, stringToSign, valid };
+    }
+    const { stringToSign, signature } = await signCanonicalRequest(
+      canonicalRequest,
+      credentialScope,
+      signer,
+      settings.cache,
     );
+    return { canonicalRequest, stringToSign, valid: timingSafeEqual(claim.signature, signature) };
   };
   const { method } = settings;
-  const computed = await sign(method);
-  if (!timingSafeEqual(claim.signature, computed.signature)) {
+  const computed = await check(method);
+  if (!computed.valid) {
     // The method is part of the signature, not of the URL: the one way to tell "signed for another method" from
     // "tampered" is to try the others: six more signatures (in parallel), on failures only, when asked.
     if (settings.diagnoseMethod) {
       const others = OTHER_METHODS.filter((m) => m !== method);
-      const tried = await Promise.all(others.map(sign));
-      const match = tried.findIndex((t) => timingSafeEqual(claim.signature, t.signature));
+      const match = (await Promise.all(others.map(check))).findIndex((t) => t.valid);
       if (match >= 0) fail('ERR_SIGV4_METHOD', `the request was signed for ${others[match]}, got ${describe(method)}`);
     }
     fail(
@@ -132,6 +155,8 @@ export async function verifyClaim(
   const headers: Record<string, string> = {};
   for (const [name, values] of signed) headers[name] = values.map(canonicalHeaderValue).join(',');
   return {
+    algorithm: regionSet ? ALGORITHM_V4A : ALGORITHM,
+    regionSet,
     accessKeyId: claim.accessKeyId,
     credentialScope,
     region: claim.region,

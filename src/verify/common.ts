@@ -57,6 +57,21 @@ export function checkScope(
   }
 }
 
+/**
+ * SigV4a: the first accepted region that the signed region set includes (`*` includes every region), which stands
+ * for the scope's region in {@link checkScope} and in the result.
+ */
+export function regionInSet(accepted: { readonly regions: readonly string[] }, regionSet: readonly string[]): string {
+  const region = accepted.regions.find((r) => regionSet.includes(r) || regionSet.includes('*'));
+  if (region === undefined) {
+    fail(
+      'ERR_SIGV4_REGION',
+      `the region set expected to include ${oneOf(accepted.regions)} (or "*"), got ${describe(regionSet.join(','))}`,
+    );
+  }
+  return region;
+}
+
 /** Epoch milliseconds as ISO 8601, for messages. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -1,13 +1,23 @@
 // Verifying a presigned URL (query-string authentication).
 
-import { checkAlgorithm, checkSignatureForm, failSigV2, parseCredential, readAmzDate } from '../core/authorization.js';
-import { MAX_EXPIRES_IN } from '../core/constants.js';
+import {
+  checkSignatureForm,
+  failSigV2,
+  parseCredential,
+  parseCredentialV4a,
+  readAlgorithm,
+  readAmzDate,
+} from '../core/authorization.js';
+import { ALGORITHM_V4A, MAX_EXPIRES_IN } from '../core/constants.js';
+import { rsFromDer } from '../core/der.js';
 import { fail } from '../core/errors.js';
+import { readRegionSet } from '../core/region-set.js';
 import { verifyClaim } from './claim.js';
-import { checkNotExpired, checkNotYetValid, checkScope, iso } from './common.js';
+import { checkNotExpired, checkNotYetValid, checkScope, iso, regionInSet } from './common.js';
 import { readOptions } from './options.js';
 import {
   findAuthParams,
+  malformed,
   readExpires,
   readReceivedQuery,
   readReceivedUrl,
@@ -69,22 +79,33 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
   ) {
     failSigV2('AWSAccessKeyId/Signature in the query');
   }
-  const missing = REQUIRED_PARAMS.filter((name) => !params.has(name));
+  // SigV4a (AWS4-ECDSA-P256-SHA256) also needs its region set.
+  const v4a = params.get('X-Amz-Algorithm')?.value === ALGORITHM_V4A;
+  const missing = [...REQUIRED_PARAMS, ...(v4a ? (['X-Amz-Region-Set'] as const) : [])].filter(
+    (name) => !params.has(name),
+  );
   if (missing.length > 0) {
     fail(
       'ERR_SIGV4_MALFORMED',
       `the URL expected the query parameters ${missing.join(', ')}, got none (is it a presigned URL?)`,
     );
   }
-  const param = (name: (typeof REQUIRED_PARAMS)[number]): string => params.get(name)!.value;
+  const param = (name: (typeof REQUIRED_PARAMS)[number] | 'X-Amz-Region-Set'): string => params.get(name)!.value;
 
-  checkAlgorithm(param('X-Amz-Algorithm'));
+  readAlgorithm(param('X-Amz-Algorithm'));
   const amzDate = param('X-Amz-Date');
   const signingDate = readAmzDate('X-Amz-Date', amzDate);
-  const credential = parseCredential('X-Amz-Credential', param('X-Amz-Credential'), amzDate);
-  checkScope(settings, credential);
+  const credential = (v4a ? parseCredentialV4a : parseCredential)(
+    'X-Amz-Credential',
+    param('X-Amz-Credential'),
+    amzDate,
+  );
+  const regionSet = v4a ? readRegionSet('X-Amz-Region-Set', param('X-Amz-Region-Set'), malformed) : undefined;
+  const region = regionSet ? regionInSet(settings, regionSet) : credential.region;
+  checkScope(settings, { ...credential, region });
   const expiresIn = readExpires(param('X-Amz-Expires'), MAX_EXPIRES_IN);
-  checkSignatureForm('X-Amz-Signature', param('X-Amz-Signature'));
+  if (v4a) rsFromDer('X-Amz-Signature', param('X-Amz-Signature'), malformed);
+  else checkSignatureForm('X-Amz-Signature', param('X-Amz-Signature'));
   const signedHeaders = readSignedHeaders('X-Amz-SignedHeaders', param('X-Amz-SignedHeaders'));
   const expiresAt = signingDate.getTime() + expiresIn * 1000;
   checkNotYetValid(settings, signingDate, 'the request');
@@ -108,6 +129,8 @@ export async function verifyPresignedUrl(options: VerifyPresignedUrlOptions): Pr
     url,
     {
       ...credential,
+      region,
+      regionSet,
       amzDate,
       signingDate,
       signature: param('X-Amz-Signature'),

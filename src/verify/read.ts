@@ -94,6 +94,7 @@ export const AUTH_PARAMS = [
   'X-Amz-SignedHeaders',
   'X-Amz-Signature',
   'X-Amz-Security-Token',
+  'X-Amz-Region-Set', // SigV4a
 ] as const;
 export type AuthParam = (typeof AUTH_PARAMS)[number];
 const AUTH_PARAM_BY_LOWERCASE = new Map<string, AuthParam>(AUTH_PARAMS.map((name) => [name.toLowerCase(), name]));

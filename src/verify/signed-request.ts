@@ -1,13 +1,22 @@
 // Verifying a request signed in the Authorization header.
 
-import { checkSignatureForm, parseCredential, readAmzDate, readAuthorization } from '../core/authorization.js';
+import {
+  checkSignatureForm,
+  parseCredential,
+  parseCredentialV4a,
+  readAmzDate,
+  readAuthorization,
+} from '../core/authorization.js';
 import { toAmzDate } from '../core/date.js';
+import { rsFromDer } from '../core/der.js';
 import { describe, fail } from '../core/errors.js';
+import { readRegionSet } from '../core/region-set.js';
 import { verifyClaim } from './claim.js';
-import { checkNotExpired, checkNotYetValid, checkScope } from './common.js';
+import { checkNotExpired, checkNotYetValid, checkScope, regionInSet } from './common.js';
 import { readOptions } from './options.js';
 import {
   isAuthParam,
+  malformed,
   oneHeader,
   readHttpDate,
   readReceivedQuery,
@@ -68,10 +77,26 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
     fail('ERR_SIGV4_MALFORMED', 'the request expected an x-amz-date or date header, got neither');
   const signingDate = xAmzDate !== undefined ? readAmzDate('the x-amz-date header', xAmzDate) : readHttpDate(httpDate!);
   const amzDate = xAmzDate ?? toAmzDate(signingDate);
-  const credential = parseCredential('the Credential field', auth.credential, amzDate);
-  checkScope(settings, credential);
-  checkSignatureForm('the Signature field', auth.signature);
+  const credential = (auth.v4a ? parseCredentialV4a : parseCredential)(
+    'the Credential field',
+    auth.credential,
+    amzDate,
+  );
+  // SigV4a: the region set, a signed header, names the regions instead of the scope.
+  const regionSetHeader = auth.v4a ? oneHeader(headers, 'x-amz-region-set') : undefined;
+  if (auth.v4a && regionSetHeader === undefined)
+    fail('ERR_SIGV4_MALFORMED', 'the SigV4a request expected an x-amz-region-set header, got none');
+  const regionSet =
+    regionSetHeader === undefined
+      ? undefined
+      : readRegionSet('the x-amz-region-set header', regionSetHeader, malformed);
+  const region = regionSet ? regionInSet(settings, regionSet) : credential.region;
+  checkScope(settings, { ...credential, region });
+  if (auth.v4a) rsFromDer('the Signature field', auth.signature, malformed);
+  else checkSignatureForm('the Signature field', auth.signature);
   const signedHeaders = readSignedHeaders('the SignedHeaders field', auth.signedHeaders);
+  if (auth.v4a && !signedHeaders.includes('x-amz-region-set'))
+    fail('ERR_SIGV4_SIGNED_HEADERS', 'the x-amz-region-set header expected to be signed, got it unsigned');
   const expiresAt = signingDate.getTime() + settings.clockSkew * 1000;
   checkNotYetValid(settings, signingDate, 'the request');
   checkNotExpired(settings.now, expiresAt, `the request is dated ${amzDate}, more than ${settings.clockSkew} s ago`);
@@ -91,6 +116,8 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
     url,
     {
       ...credential,
+      region,
+      regionSet,
       amzDate,
       signingDate,
       signature: auth.signature,

@@ -39,7 +39,10 @@ export interface VerifyOptions {
   readonly headers?: HeadersInput;
   /** Finds the credentials for the access key id the request names. */
   readonly getCredentials: CredentialLookup;
-  /** The region, or regions, this server accepts in the credential scope. */
+  /**
+   * The region, or regions, this server accepts in the credential scope; for a SigV4a request, one of them must be
+   * in the signed region set (or the set be `*`).
+   */
   readonly region: string | readonly string[];
   /** The service signing name, or names, this server accepts (`s3` turns on S3's rules). */
   readonly service: string | readonly string[];
@@ -109,6 +112,14 @@ export interface VerifiedSigner {
 
 /** A verified request: who signed it and what the signature covers, for the server to authorize. */
 export interface VerifiedRequest extends VerifiedSigner {
+  /** The algorithm: `AWS4-HMAC-SHA256` (SigV4), or `AWS4-ECDSA-P256-SHA256` (SigV4a). */
+  readonly algorithm: 'AWS4-HMAC-SHA256' | 'AWS4-ECDSA-P256-SHA256';
+  /**
+   * SigV4a: the region set the request was signed for (`X-Amz-Region-Set`), which includes `region` or `*`; its
+   * `credentialScope` is `YYYYMMDD/service/aws4_request`, and `region` the first accepted region the set includes.
+   * Undefined for SigV4.
+   */
+  readonly regionSet: readonly string[] | undefined;
   /** X-Amz-Expires of a presigned URL; `undefined` for a header-signed request. */
   readonly expiresIn: number | undefined;
   /**

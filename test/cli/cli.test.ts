@@ -763,6 +763,7 @@ describe.concurrent('sigv4 CLI', () => {
         valid: true,
         accessKeyId: DEV_KEY.accessKeyId,
         source: 'profile "dev" in ~/.aws/credentials',
+        algorithm: 'AWS4-HMAC-SHA256',
         credentialScope: '20240501/ap-southeast-2/s3/aws4_request',
         region: 'ap-southeast-2',
         service: 's3',

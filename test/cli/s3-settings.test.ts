@@ -770,12 +770,20 @@ const REFUSALS: readonly Refusal[] = [
     /S3 has no FIPS endpoints in cn-north-1/,
   ],
   [
-    'a Multi-Region Access Point (SigV4a)',
+    'a Multi-Region Access Point with dual-stack (it is global, on its own host)',
     ['s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k'],
+    { AWS_USE_DUALSTACK_ENDPOINT: 'true' },
+    {},
+    1,
+    /AWS_USE_DUALSTACK_ENDPOINT does not apply to a Multi-Region Access Point, which is signed with SigV4a on its global host/,
+  ],
+  [
+    'a Multi-Region Access Point outside the aws partition',
+    ['s3://arn:aws-cn:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k'],
     {},
     {},
     2,
-    /is a Multi-Region Access Point, whose requests are signed with SigV4a \(AWS4-ECDSA-P256-SHA256\), which sigv4 does not support yet/,
+    /Multi-Region Access Points exist in the aws partition only/,
   ],
   [
     'an Object Lambda access point',

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { ConformanceData, VectorCase, VectorOptions } from './conformance.js';
+import type { ConformanceData, V4aVectorCase, VectorCase, VectorOptions } from './conformance.js';
 import {
   VECTORS_DIR,
   VECTORS_PRESENT,
@@ -26,6 +26,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'sigv4-runtime');
 /** How many vector checks there are when the vectors are present: 38 cases × 2 variants + 6 S3 examples. */
 const VECTOR_COUNT = 38 * 2 + 6;
+/** And SigV4a's: 38 complete cases × 2 variants of aws-c-auth's v4a suite, and the derived public key. */
+const V4A_COUNT = 38 * 2;
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const EMPTY_SHA256 = sha256('');
@@ -67,6 +69,51 @@ function awsCAuthCases(): VectorCase[] {
       expected: expected('query'),
       verify: true,
     });
+  }
+  return cases;
+}
+
+/**
+ * aws-c-auth's v4a suite, both variants of its 38 complete cases, with the same harness rules as the v4 suite
+ * (test/vectors-v4a.test.ts), the request aws-c-auth printed, and public-key.json.
+ */
+function awsCAuthV4aCases(): V4aVectorCase[] {
+  const cases: V4aVectorCase[] = [];
+  for (const name of listDirs('aws-signing-test-suite', 'v4a')) {
+    const file = (f: string): string => read('aws-signing-test-suite', 'v4a', name, f);
+    if (!existsSync(join(VECTORS_DIR, 'aws-signing-test-suite', 'v4a', name, 'public-key.json'))) continue; // inputs only
+    const context = JSON.parse(file('context.json')) as AwsCAuthContext;
+    const request = parseRequest(file('request.txt'));
+    const { region, ...common } = awsCAuthOptions(context, request);
+    const { X, Y } = JSON.parse(file('public-key.json')) as { X: string; Y: string };
+    for (const variant of ['header', 'query'] as const) {
+      const printed = parseRequest(file(`${variant}-signed-request.txt`));
+      const host = printed.headers.find(([n]) => n.toLowerCase() === 'host')![1];
+      cases.push({
+        id: `v4a/${name}`,
+        kind: variant === 'header' ? 'sign' : 'presign',
+        options: {
+          ...common,
+          regionSet: region,
+          ...(variant === 'header'
+            ? context.sign_body
+              ? { body: request.body ?? '', contentSha256Header: true }
+              : { payloadHash: EMPTY_SHA256 }
+            : {
+                expiresIn: context.expiration_in_seconds,
+                payloadHash: context.sign_body ? sha256(request.body ?? '') : EMPTY_SHA256,
+              }),
+        },
+        expected: {
+          canonicalRequest: file(`${variant}-canonical-request.txt`),
+          stringToSign: file(`${variant}-string-to-sign.txt`),
+          signature: file(`${variant}-signature.txt`),
+        },
+        publicKey: { x: X, y: Y },
+        printed: { url: `https://${host}${printed.target}`, method: printed.method, headers: printed.headers },
+        ...(variant === 'header' && context.sign_body ? { verifyBody: request.body ?? '' } : {}),
+      });
+    }
   }
   return cases;
 }
@@ -144,15 +191,18 @@ export function conformanceData(): ConformanceData {
   if (!VECTORS_PRESENT) {
     const reason = `AWS's test vectors were not found at ${VECTORS_DIR} (set SIGV4_VECTORS to their folder)`;
     if (VECTORS_REQUIRED) throw new Error(`${reason}, and SIGV4_REQUIRE_VECTORS=1 requires them`);
-    return { source: 'none', vectors: [], missing: { reason, count: VECTOR_COUNT } };
+    return { source: 'none', vectors: [], v4a: [], missing: { reason, count: VECTOR_COUNT + V4A_COUNT + 1 } };
   }
   const vectors = [...awsCAuthCases(), ...s3DocCases()];
   if (vectors.length !== VECTOR_COUNT)
     throw new Error(`expected ${VECTOR_COUNT} vector cases, found ${vectors.length}`);
+  const v4a = awsCAuthV4aCases();
+  if (v4a.length !== V4A_COUNT) throw new Error(`expected ${V4A_COUNT} SigV4a vector cases, found ${v4a.length}`);
   return {
     source:
-      'aws-c-auth aws-signing-test-suite/v4 (38 cases, header and query variants), Amazon S3 API Reference examples (6)',
+      'aws-c-auth aws-signing-test-suite/v4 and v4a (38 cases each, header and query variants), Amazon S3 API Reference examples (6)',
     vectors,
+    v4a,
   };
 }
 

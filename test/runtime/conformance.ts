@@ -54,11 +54,35 @@ export interface VectorCase {
   readonly verify: boolean;
 }
 
+/**
+ * One case of aws-c-auth's SigV4a suite: sign (or presign) with these options and expect these stages. ECDSA is
+ * randomized, so signatures are verified, never compared: with `publicKey` through the runtime's own Web Crypto,
+ * and with the derived key through the library's verifiers, which also take the vector's own `signature` and the
+ * request aws-c-auth printed (`printed`, with its own signature).
+ */
+export interface V4aVectorCase {
+  readonly id: string;
+  readonly kind: 'presign' | 'sign';
+  readonly options: Omit<VectorOptions, 'region'> & { readonly regionSet: string };
+  readonly expected: { readonly canonicalRequest: string; readonly stringToSign: string; readonly signature: string };
+  /** public-key.json: the P-256 point, hex. */
+  readonly publicKey: { readonly x: string; readonly y: string };
+  /** The signed request as aws-c-auth printed it. */
+  readonly printed: {
+    readonly url: string;
+    readonly method: string;
+    readonly headers: readonly (readonly [string, string])[];
+  };
+  /** The body a verifier receives, where the payload hash is the body's. */
+  readonly verifyBody?: string;
+}
+
 /** What test/runtime/build.ts embeds. */
 export interface ConformanceData {
   /** Which suites the vectors come from. */
   readonly source: string;
   readonly vectors: readonly VectorCase[];
+  readonly v4a: readonly V4aVectorCase[];
   /** Set when the vector folder was not found: the vector checks are then reported as skipped, by count. */
   readonly missing?: { readonly reason: string; readonly count: number };
 }
@@ -137,6 +161,44 @@ export const flipSignature = (url: string): string =>
     /(X-Amz-Signature=[0-9a-f]{10})([0-9a-f])/,
     (_, head: string, c: string) => head + (c === '0' ? '1' : '0'),
   );
+
+const bytesOfHex = (hex: string): Uint8Array => new Uint8Array((hex.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+
+/** A DER ECDSA signature (hex) as r ‖ s, 64 bytes, for Web Crypto; read here apart from the library. */
+export function rsOfDer(hex: string): Uint8Array {
+  const der = bytesOfHex(hex);
+  const out = new Uint8Array(64);
+  let at = 2;
+  for (const offset of [0, 32]) {
+    const length = der[at + 1]!;
+    const value = der.subarray(at + 2, at + 2 + length);
+    const trimmed = value[0] === 0 ? value.subarray(1) : value;
+    out.set(trimmed, offset + 32 - trimmed.length);
+    at += 2 + length;
+  }
+  return out;
+}
+
+/** The runtime's own Web Crypto verdict on a SigV4a signature (hex DER), with a public key `{ x, y }` (hex). */
+export async function webCryptoVerifies(
+  publicKey: { readonly x: string; readonly y: string },
+  stringToSign: string,
+  signature: string,
+): Promise<boolean> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    bytesOfHex(`04${publicKey.x}${publicKey.y}`) as BufferSource,
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  return crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    rsOfDer(signature) as BufferSource,
+    new TextEncoder().encode(stringToSign) as BufferSource,
+  );
+}
 
 /** S3 keys that take every encoding rule: spaces, `+`, `%`, unicode, `//`, `~`, `!*'()`, dot segments. */
 export const AWKWARD_KEYS: readonly string[] = [
@@ -236,6 +298,70 @@ export async function runConformance(
             });
       equal(verified.canonicalRequest, expected.canonicalRequest, 'verifier canonical request');
       equal(verified.stringToSign, expected.stringToSign, 'verifier string to sign');
+    });
+  }
+
+  // 1b. AWS's SigV4a vectors: stages byte for byte, every signature verified (randomized: never compared), the
+  // derived public key equal to public-key.json. Web Crypto's key formats differ between runtimes: here is where
+  // the P-256 key import is proven in each.
+  if (data.v4a.length > 0) {
+    await check('SigV4a: the derived public key equals public-key.json', async () => {
+      const { credentials } = data.v4a[0]!.options;
+      const derived = await lib.deriveV4aPublicKey(credentials);
+      equal(derived.x, data.v4a[0]!.publicKey.x, 'x');
+      equal(derived.y, data.v4a[0]!.publicKey.y, 'y');
+    });
+  }
+  for (const vector of data.v4a) {
+    await check(`SigV4a vector ${vector.id} (${vector.kind})`, async () => {
+      const options = { ...vector.options, cache: false as const };
+      const { expected, publicKey } = vector;
+      const result = vector.kind === 'presign' ? await lib.presignUrlV4a(options) : await lib.signRequestV4a(options);
+      equal(result.canonicalRequest, expected.canonicalRequest, 'canonical request');
+      equal(result.stringToSign, expected.stringToSign, 'string to sign');
+      equal(result.algorithm, 'AWS4-ECDSA-P256-SHA256', 'algorithm');
+      if (!(await webCryptoVerifies(publicKey, result.stringToSign, result.signature)))
+        fail('the signature does not verify with public-key.json (Web Crypto)');
+      if (!(await webCryptoVerifies(publicKey, expected.stringToSign, expected.signature)))
+        fail("the vector's own signature does not verify with public-key.json (Web Crypto)");
+      const { credentials } = vector.options;
+      const common = {
+        method: options.method,
+        region: options.regionSet,
+        service: options.service,
+        now: Date.parse(options.signingDate),
+        getCredentials: (id: string) =>
+          id === credentials.accessKeyId
+            ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
+            : undefined,
+        ...(options.normalizePath === undefined ? {} : { normalizePath: options.normalizePath }),
+        ...(options.uriEscapePath === undefined ? {} : { uriEscapePath: options.uriEscapePath }),
+        ...(options.signSessionToken === undefined ? {} : { signSessionToken: options.signSessionToken }),
+        ...(vector.verifyBody === undefined ? {} : { body: vector.verifyBody }),
+        ...(options.payloadHash === undefined ? {} : { payloadHash: options.payloadHash }),
+        cache: false as const,
+      };
+      const theirs = (signature: string): string => signature.replace(/[0-9a-f]+$/, expected.signature);
+      const runs =
+        vector.kind === 'presign'
+          ? [
+              { url: result.url, headers: vector.options.headers },
+              { url: theirs(result.url), headers: vector.options.headers },
+              { url: vector.printed.url, headers: vector.printed.headers },
+            ].map((request) => () => lib.verifyPresignedUrl({ ...common, ...request }))
+          : [
+              Object.entries(result.headers),
+              Object.entries({ ...result.headers, authorization: theirs(result.headers['authorization']!) }),
+            ]
+              .map((headers) => () => lib.verifyRequest({ ...common, url: result.url, headers }))
+              .concat(() => lib.verifyRequest({ ...common, url: vector.printed.url, headers: vector.printed.headers }));
+      for (const [i, run] of runs.entries()) {
+        const verified = await run();
+        const what = ['ours', "the vector's signature", "aws-c-auth's printed request"][i]!;
+        equal(verified.canonicalRequest, expected.canonicalRequest, `verifier canonical request (${what})`);
+        equal(verified.stringToSign, expected.stringToSign, `verifier string to sign (${what})`);
+        equal(verified.algorithm, 'AWS4-ECDSA-P256-SHA256', `verified algorithm (${what})`);
+      }
     });
   }
 
@@ -392,6 +518,61 @@ export async function runConformance(
       }),
     );
   });
+
+  await check(
+    'SigV4a: sign → verify round trips; region sets; DER tampering is a typed error; high s accepted',
+    async () => {
+      const { region: _, ...scope } = s3; // SigV4a takes a region set instead
+      const options = { ...scope, url: base + 'v4a key', credentials, regionSet: ['eu-west-1', 'us-east-1'] };
+      const presigned = await lib.presignUrlV4a({ ...options, method: 'PUT' });
+      const signed = await lib.signRequestV4a({ ...options, method: 'PUT', body: 'x' });
+      const key = await lib.deriveV4aPublicKey(credentials);
+      for (const r of [presigned, signed]) {
+        if (!(await webCryptoVerifies(key, r.stringToSign, r.signature))) fail('a SigV4a signature does not verify');
+        if (await webCryptoVerifies(key, r.stringToSign + '.', r.signature)) fail('Web Crypto verified another text');
+      }
+      await lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'PUT' });
+      await lib.verifyRequest({ ...accept, url: signed.url, method: 'PUT', headers: signed.headers, body: 'x' });
+      await rejectsWith(lib, 'ERR_SIGV4_REGION', () =>
+        lib.verifyPresignedUrl({ ...accept, region: 'ap-south-1', url: presigned.url, method: 'PUT' }),
+      );
+      await rejectsWith(lib, 'ERR_SIGV4_SIGNATURE_MISMATCH', () =>
+        lib.verifyPresignedUrl({ ...accept, url: presigned.url, method: 'GET' }),
+      );
+      const withSignature = (signature: string) =>
+        presigned.url.replace(/X-Amz-Signature=\w+/, `X-Amz-Signature=${signature}`);
+      const der = presigned.signature;
+      const rLength = parseInt(der.slice(6, 8), 16);
+      const r = der.slice(8, 8 + 2 * rLength);
+      const s = der.slice(12 + 2 * rLength);
+      const integer = (hex: string) => `02${(hex.length / 2).toString(16).padStart(2, '0')}${hex}`;
+      const sequence = (body: string) => `30${(body.length / 2).toString(16).padStart(2, '0')}${body}`;
+      await rejectsWith(lib, 'ERR_SIGV4_MALFORMED', () =>
+        // The SEQUENCE's length byte, one more than the signature holds.
+        lib.verifyPresignedUrl({
+          ...accept,
+          url: withSignature(`30${(parseInt(der.slice(2, 4), 16) + 1).toString(16)}${der.slice(4)}`),
+          method: 'PUT',
+        }),
+      );
+      await rejectsWith(lib, 'ERR_SIGV4_MALFORMED', () =>
+        lib.verifyPresignedUrl({ ...accept, url: withSignature(der + '00'), method: 'PUT' }),
+      );
+      await rejectsWith(lib, 'ERR_SIGV4_SIGNATURE_MISMATCH', () =>
+        lib.verifyPresignedUrl({ ...accept, url: withSignature(sequence(integer(s) + integer(r))), method: 'PUT' }),
+      );
+      // n - s: as valid as s, and AWS's own signers send either.
+      const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+      let high = (n - BigInt('0x' + s)).toString(16);
+      if (high.length % 2) high = '0' + high;
+      if (parseInt(high.slice(0, 2), 16) > 0x7f) high = '00' + high;
+      await lib.verifyPresignedUrl({
+        ...accept,
+        url: withSignature(sequence(integer(r) + integer(high))),
+        method: 'PUT',
+      });
+    },
+  );
 
   // 3. Verification failures: each tampering gives its code, and never leaks the secret.
   const good = await lib.presignUrl({

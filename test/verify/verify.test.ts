@@ -180,6 +180,8 @@ describe('verifyPresignedUrl: round trip with presignUrl', () => {
       now: SIGNED_AT + s(900),
     });
     expect(verified).toEqual({
+      algorithm: 'AWS4-HMAC-SHA256',
+      regionSet: undefined,
       accessKeyId: ACCESS,
       credentialScope: '20150830/eu-west-1/s3/aws4_request',
       region: 'eu-west-1',
@@ -343,9 +345,10 @@ describe('verifyPresignedUrl: each check has its own code, even with a valid sig
 
   it('ERR_SIGV4_ALGORITHM', async () => {
     expect(await check({ 'X-Amz-Algorithm': 'AWS4-HMAC-SHA1' }, 'ERR_SIGV4_ALGORITHM')).toBe(
-      'the algorithm expected "AWS4-HMAC-SHA256", got "AWS4-HMAC-SHA1"',
+      'the algorithm expected "AWS4-HMAC-SHA256" or "AWS4-ECDSA-P256-SHA256", got "AWS4-HMAC-SHA1"',
     );
-    await check({ 'X-Amz-Algorithm': 'AWS4-ECDSA-P256-SHA256' }, 'ERR_SIGV4_ALGORITHM');
+    // SigV4a is read (test/verify/verify-v4a.test.ts): without its X-Amz-Region-Set the URL is malformed.
+    await check({ 'X-Amz-Algorithm': 'AWS4-ECDSA-P256-SHA256' }, 'ERR_SIGV4_MALFORMED');
     await check({ 'X-Amz-Algorithm': 'aws4-hmac-sha256' }, 'ERR_SIGV4_ALGORITHM');
   });
 
@@ -888,13 +891,17 @@ describe('verifyRequest (Authorization header)', () => {
       verifyRequest({ ...options, headers: { ...headers, authorization: undefined } }),
       'ERR_SIGV4_MALFORMED',
     );
-    for (const authorization of [
-      'Bearer abc',
-      'AWS AKID:sig',
-      auth.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256'),
-    ]) {
+    for (const authorization of ['Bearer abc', 'AWS AKID:sig', auth.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512')]) {
       await expectCode(verifyRequest({ ...options, headers: { ...headers, authorization } }), 'ERR_SIGV4_ALGORITHM');
     }
+    // SigV4a's algorithm is read (test/verify/verify-v4a.test.ts), and then a SigV4 scope is not its credential.
+    await expectCode(
+      verifyRequest({
+        ...options,
+        headers: { ...headers, authorization: auth.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256') },
+      }),
+      'ERR_SIGV4_CREDENTIAL',
+    );
   });
 
   it('takes the date from x-amz-date, else from an HTTP date header', async () => {
