@@ -17,7 +17,7 @@ import {
   type PostPolicyCondition,
   type PresignedPost,
 } from '../../src/index.js';
-import { fromBase64, toBase64 } from '../../src/post/base64.js';
+import { fromBase64, toBase64 } from '../../src/core/base64.js';
 import { hmacHex, signingKey } from '../support/reference.js';
 
 const SEED = 20151229;

@@ -16,7 +16,7 @@ import {
   type SigV4ErrorCode,
   type VerifyPresignedPostOptions,
 } from '../../src/index.js';
-import { fromBase64, toBase64 } from '../../src/post/base64.js';
+import { fromBase64, toBase64 } from '../../src/core/base64.js';
 import { hmacHex, signingKey } from '../support/reference.js';
 import { VECTORS_PRESENT, VECTORS_REQUIRED, read, reportMissing } from '../support/vectors.js';
 
