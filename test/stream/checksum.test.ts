@@ -1,9 +1,12 @@
 // S3's additional checksums (src/stream/checksum.ts): the check values of s3-streaming.json and every checksum its
 // recorded bodies carry, the catalogue check values, the FIPS 180 examples, and properties against independent
 // references: a bit-by-bit CRC written here with BigInt, node:zlib's crc32 and node:crypto's SHA-1 and SHA-256,
-// with the input fed in parts split at arbitrary points.
+// with the input fed in parts split at arbitrary points. Also: the CRC tables are built on first use only, and the
+// signers' bundles hold no streaming code.
 
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 
 import fc from 'fast-check';
@@ -448,6 +451,40 @@ describe('API', () => {
       expect(one.digest()).toBe(reference(algorithm, a));
       expect(two.digest()).toBe(reference(algorithm, b));
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tables built on first use
+
+describe('tables', () => {
+  // In a process of its own (this one has built them already): every Int32Array of 1,024 entries or more that is
+  // constructed (not a view) is counted, at import and after each checksum.
+  it('are built on the first checksum that needs them, once: none at import, none for SHA', () => {
+    const script = `
+      const built = [];
+      const Real = Int32Array;
+      globalThis.Int32Array = class extends Real {
+        constructor(...args) { super(...args); if (typeof args[0] === 'number' && args[0] >= 1024) built.push(args[0]); }
+      };
+      const { createChecksum } = await import(process.env.CHECKSUM_MODULE);
+      const after = [built.length];
+      for (const algorithm of ['SHA1', 'SHA256', 'CRC32', 'CRC32', 'CRC32C', 'CRC64NVME', 'CRC64NVME']) {
+        const checksum = createChecksum(algorithm);
+        checksum.update(new Uint8Array(100));
+        checksum.digest();
+        after.push(built.length);
+      }
+      console.log(JSON.stringify({ after, built }));`;
+    const module = fileURLToPath(new URL('../../src/stream/checksum.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, CHECKSUM_MODULE: module },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({
+      after: [0, 0, 0, 1, 1, 2, 4, 4], // import, SHA1, SHA256, CRC32 (built), CRC32 (kept), CRC32C, CRC64NVME (two halves), CRC64NVME
+      built: [4096, 4096, 2048, 2048], // 16 tables of 256 for each CRC-32; 8 for CRC-64's low and high halves
+    });
   });
 });
 
