@@ -460,6 +460,7 @@ export function decodeAwsChunked(source: ReadableStream<Uint8Array>, params: Dec
             if (event === DONE) {
               decoder.finish();
               ended = true;
+              continue; // what is left of this input must be nothing
             }
             let next: ReadableStreamReadResult<Uint8Array>;
             try {
