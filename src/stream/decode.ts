@@ -79,8 +79,8 @@ const isTokenChar = (c: number): boolean =>
 
 /** A received line for a message: its text up to a signature (which is never echoed). */
 function shown(line: string): string {
-  const cut = line.search(/chunk-signature=|x-amz-trailer-signature/i);
-  return describe(cut < 0 ? line : line.slice(0, cut) + '…');
+  const m = /chunk-signature=|x-amz-trailer-signature:/i.exec(line);
+  return describe(m === null ? line : line.slice(0, m.index + m[0].length) + '…');
 }
 
 /** Whether every character is a lowercase hex digit, and there are 64. */
@@ -233,21 +233,23 @@ class Decoder {
     }
     if (this.#trailerSignature !== undefined)
       framing(`the trailer expected its end after ${TRAILER_SIGNATURE}, got ${shown(text)}`);
+    // minio-go's lines end in a bare LF, and an empty line (CRLF) closes them: nothing else comes in between.
+    if (this.#lfRun && cr)
+      framing(`the trailer expected an empty line (CRLF) after lines ending in a bare LF, got ${shown(text)}`);
     this.#lfRun = !cr;
+    // `name:value`, exactly: every client writes it with no space around the value, and one read with spaces
+    // trimmed would let a changed byte (a CR turned into a space) pass unnoticed.
     const colon = text.indexOf(':');
     let valid = colon > 0;
     for (let i = 0; valid && i < colon; i++) valid = isTokenChar(text.charCodeAt(i));
-    let start = colon + 1;
-    let end = text.length;
-    while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
-    for (let i = start; valid && i < end; i++) {
+    for (let i = colon + 1; valid && i < text.length; i++) {
       const c = text.charCodeAt(i);
-      valid = c === 9 || (c >= 32 && c < 127);
+      const edge = i === colon + 1 || i === text.length - 1;
+      valid = (c > 32 && c < 127) || (!edge && (c === 32 || c === 9));
     }
     if (!valid) framing(`the trailer expected lines of the form name:value, got ${shown(text)}`);
     const name = text.slice(0, colon).toLowerCase();
-    const value = text.slice(start, end);
+    const value = text.slice(colon + 1);
     if (name === TRAILER_SIGNATURE) {
       if (!signedTrailer) {
         framing(

@@ -208,10 +208,10 @@ describe('faults: a typed error at the first bad byte, nothing of an unverified 
   it('bad hex sizes', async () => {
     const start = signed.chunkStarts[1]!; // "2000;chunk-signature=…"
     for (const [bad, shown] of [
-      ['200g', '"200g;…"'],
-      ['-200', '"-200;…"'],
-      [' 200', '" 200;…"'],
-      ['0x20', '"0x20;…"'],
+      ['200g', '"200g;chunk-signature=…"'],
+      ['-200', '"-200;chunk-signature=…"'],
+      [' 200', '" 200;chunk-signature=…"'],
+      ['0x20', '"0x20;chunk-signature=…"'],
     ]) {
       const f = await failure(decode(patch(signed.body, start, bad!), params(SIGNED)));
       expect(f.code).toBe('ERR_SIGV4_CHUNK_FRAMING');
@@ -323,7 +323,7 @@ describe('faults: a typed error at the first bad byte, nothing of an unverified 
 
   it('the wrong chunk header for the payload hash', async () => {
     let f = await failure(decode(signed.body, unsignedParams));
-    expect(f.message).toBe(`chunk 1's header expected <hex size>, got "2000;…"`);
+    expect(f.message).toBe(`chunk 1's header expected <hex size>, got "2000;chunk-signature=…"`);
     f = await failure(decode(unsigned.body, params(SIGNED)));
     expect(f.message).toBe(
       `chunk 1's header expected <hex size>;chunk-signature=<64 lowercase hex digits>, got "2000"`,
@@ -378,6 +378,33 @@ describe('faults: a typed error at the first bad byte, nothing of an unverified 
     expect(f.message).toBe(
       'the trailer expected an x-amz-trailer-signature line (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER), got none',
     );
+    const value = crc32(payload);
+    for (const [line, shown] of [
+      [`x-amz-checksum-crc32: ${value}`, `"x-amz-checksum-crc32: ${value}"`],
+      [`x-amz-checksum-crc32:${value} `, `"x-amz-checksum-crc32:${value} "`],
+      [`x-amz-checksum-crc32:${value}\t`, `"x-amz-checksum-crc32:${value}\\t"`],
+      [`x-amz-checksum crc32:${value}`, `"x-amz-checksum crc32:${value}"`],
+    ]) {
+      f = await failure(
+        decode(concat(unsigned.body.subarray(0, unsigned.trailerStart), ascii(`${line}\r\n\r\n`)), unsignedParams),
+      );
+      expect(f.message).toBe(`the trailer expected lines of the form name:value, got ${shown}`);
+    }
+    // minio-go's bare-LF lines are closed by an empty CRLF line, not by a line of another form.
+    const mixed = concat(
+      withTrailer.body.subarray(0, withTrailer.trailerStart),
+      ascii(`x-amz-checksum-crc32:${value}\nx-amz-trailer-signature:${'a'.repeat(64)}\r\n`),
+    );
+    f = await failure(decodeAwsChunked(stalling(mixed), trailerParams));
+    expect(f.message).toBe(
+      'the trailer expected an empty line (CRLF) after lines ending in a bare LF, got "x-amz-trailer-signature:…"',
+    );
+    const bareEnd = concat(
+      unsigned.body.subarray(0, unsigned.trailerStart),
+      ascii(`x-amz-checksum-crc32:${value}\r\n\n`),
+    );
+    f = await failure(decode(bareEnd, unsignedParams));
+    expect(f.message).toBe('the trailer expected lines ending in CRLF, got an empty line ending in a bare LF');
     const malformed = concat(unsigned.body.subarray(0, unsigned.trailerStart), ascii('no colon here\r\n\r\n'));
     f = await failure(decode(malformed, unsignedParams));
     expect(f.message).toBe('the trailer expected lines of the form name:value, got "no colon here"');
