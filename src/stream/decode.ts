@@ -7,7 +7,7 @@
 // arrives. Every byte is looked at once, so the work is linear; a fault is a SigV4Error at the byte that shows it.
 
 import { EMPTY_SHA256 } from '../core/constants.js';
-import { describe, fail, invalidType, type SigV4ErrorCode } from '../core/errors.js';
+import { describe, fail, invalidType } from '../core/errors.js';
 import { sha256TextHex, type HmacKey } from '../core/sha256.js';
 import { sha256Hex, timingSafeEqual } from '../core/webcrypto.js';
 import { checksumAlgorithmOf, createChecksum, type Checksum, type ChecksumAlgorithm } from './checksum.js';
@@ -495,11 +495,3 @@ export function decodeAwsChunked(source: ReadableStream<Uint8Array>, params: Dec
     { highWaterMark: 0 },
   );
 }
-
-/** The codes the decoder fails with, for tests and documentation. */
-export const DECODE_ERROR_CODES: readonly SigV4ErrorCode[] = [
-  'ERR_SIGV4_CHUNK_FRAMING',
-  'ERR_SIGV4_CHUNK_SIGNATURE',
-  'ERR_SIGV4_CHECKSUM_MISMATCH',
-  'ERR_SIGV4_LENGTH_MISMATCH',
-];
