@@ -44,6 +44,11 @@ export interface DecodeParams {
   readonly checksumHeaders: readonly (readonly [ChecksumAlgorithm, string])[];
   /** The largest signed chunk accepted (its bytes are held until they verify). */
   readonly maxChunkSize: number;
+  /**
+   * The smallest signed chunk accepted but for the last: S3's 8 KiB. Each chunk costs a signature check, so a body
+   * of tiny signed chunks would cost a server far more than its bytes; unsigned chunks cost nothing of the kind.
+   */
+  readonly minChunkSize: number;
 }
 
 const CR = 13;
@@ -114,6 +119,8 @@ class Decoder {
   #index = 0;
   #size = 0;
   #got = 0;
+  /** A signed chunk under minChunkSize was read: it must have been the last with data. */
+  #short = false;
   #buffer: Uint8Array | undefined;
   /** The signed chunk made whole by the last parse, waiting to be verified. */
   ready: { data: Uint8Array; signature: string } | undefined;
@@ -147,12 +154,15 @@ class Decoder {
       expect(algorithm, `the x-amz-checksum-${algorithm.toLowerCase()} header`, value);
   }
 
+  /** The chunk header being read, for a message. */
+  readonly #header = (): string => `chunk ${this.#index}'s header`;
+
   #update(data: Uint8Array): void {
     for (const { checksum } of this.#checksums.values()) checksum.update(data);
   }
 
   /** Reads a line ending in LF into the line buffer; its text and whether a CR came before the LF, or undefined when the input ran out first. */
-  #readLine(max: number, what: string): { text: string; cr: boolean } | undefined {
+  #readLine(max: number, what: () => string): { text: string; cr: boolean } | undefined {
     const input = this.input;
     const line = this.#line;
     let length = this.#lineLength;
@@ -164,7 +174,9 @@ class Decoder {
         return { text: String.fromCharCode(...line.subarray(0, cr ? length - 1 : length)), cr };
       }
       if (length >= max - 1)
-        framing(`${what} expected a line of at most ${max} bytes with its CRLF, got more than ${max - 1} without a LF`);
+        framing(
+          `${what()} expected a line of at most ${max} bytes with its CRLF, got more than ${max - 1} without a LF`,
+        );
       line[length++] = c;
     }
     this.#lineLength = length;
@@ -173,32 +185,38 @@ class Decoder {
 
   /** Reads a chunk header; true for the final chunk's. */
   #chunkHeader(text: string, cr: boolean): boolean {
-    const what = `chunk ${this.#index}'s header`;
-    const form = this.#signed ? '<hex size>;chunk-signature=<64 lowercase hex digits>' : '<hex size>';
+    const what = this.#header;
+    const form = (): string => (this.#signed ? '<hex size>;chunk-signature=<64 lowercase hex digits>' : '<hex size>');
     let size = 0;
     let i = 0;
     for (let digit: number; i < text.length && (digit = hexValue(text.charCodeAt(i))) >= 0; i++) {
-      if (i === 16) framing(`${what} expected a size of at most 16 hex digits, got more`);
+      if (i === 16) framing(`${what()} expected a size of at most 16 hex digits, got more`);
       size = size * 16 + digit;
     }
     let signature = '';
     if (this.#signed) {
       if (i > 0 && text.startsWith(SIGNATURE_EXTENSION, i)) signature = text.slice(i + SIGNATURE_EXTENSION.length);
-      if (!isSignature(signature)) framing(`${what} expected ${form}, got ${shown(text)}`);
+      if (!isSignature(signature)) framing(`${what()} expected ${form()}, got ${shown(text)}`);
     } else if (i === 0 || i !== text.length) {
-      framing(`${what} expected ${form}, got ${shown(text)}`);
+      framing(`${what()} expected ${form()}, got ${shown(text)}`);
     }
-    if (!cr) framing(`${what} expected to end in CRLF, got a bare LF`);
-    const { decodedLength, maxChunkSize } = this.#p;
+    if (!cr) framing(`${what()} expected to end in CRLF, got a bare LF`);
+    const { decodedLength, maxChunkSize, minChunkSize } = this.#p;
     if (this.#signed && size > maxChunkSize)
       framing(`chunk ${this.#index} expected at most ${maxChunkSize} bytes (maxChunkSize), got a size of ${size}`);
+    if (this.#short && size > 0) {
+      framing(
+        `chunk ${this.#index - 1} expected at least ${minChunkSize} bytes, as every signed chunk but the last, got ${this.#size}`,
+      );
+    }
+    this.#short = this.#signed && size < minChunkSize;
     if (decodedLength !== undefined && this.decoded + size > decodedLength) {
       fail(
         'ERR_SIGV4_LENGTH_MISMATCH',
         `the body expected ${decodedLength} bytes (x-amz-decoded-content-length), got more: chunk ${this.#index} brings ${this.decoded} to ${this.decoded + size}`,
       );
     }
-    if (!Number.isSafeInteger(size)) framing(`${what} expected a size below 2^53, got ${describe(text.slice(0, i))}`);
+    if (!Number.isSafeInteger(size)) framing(`${what()} expected a size below 2^53, got ${describe(text.slice(0, i))}`);
     this.#size = size;
     this.#got = 0;
     this.#buffer = undefined;
@@ -280,7 +298,7 @@ class Decoder {
       switch (this.#state) {
         case SIZE: {
           if (this.#lineLength === 0 && this.pos < input.length) this.#index++;
-          const line = this.#readLine(MAX_CHUNK_HEADER_LINE, `chunk ${this.#index}'s header`);
+          const line = this.#readLine(MAX_CHUNK_HEADER_LINE, this.#header);
           if (line === undefined) return MORE;
           if (this.#chunkHeader(line.text, line.cr) && this.#signed) return CHUNK; // the final chunk's signature
           break;
@@ -329,7 +347,7 @@ class Decoder {
           break;
         }
         case TRAILER: {
-          const line = this.#readLine(MAX_TRAILER_LINE, 'the trailer');
+          const line = this.#readLine(MAX_TRAILER_LINE, () => 'the trailer');
           if (line === undefined) return MORE;
           if (this.#trailerLine(line.text, line.cr)) {
             this.#state = END;
@@ -418,6 +436,20 @@ class Decoder {
   }
 }
 
+/** The pieces as one Uint8Array: the piece itself when there is one. */
+function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const out = new Uint8Array(length);
+  length = 0;
+  for (const piece of pieces) {
+    out.set(piece, length);
+    length += piece.length;
+  }
+  return out;
+}
+
 /**
  * The body of an aws-chunked request, decoded and verified as it is read: the data of each chunk, passed on only
  * once that chunk verified (signed chunks) or as it arrives (unsigned chunks, which only the trailer's checksum
@@ -446,7 +478,9 @@ export function decodeAwsChunked(source: ReadableStream<Uint8Array>, params: Dec
           for (;;) {
             const event = decoder.parse();
             if (decoder.pieces.length > 0) {
-              for (const piece of decoder.pieces) controller.enqueue(piece);
+              // One part per input, however many chunks it held: a queue of thousands of tiny parts costs more than
+              // copying them (and its dequeue is not constant time).
+              controller.enqueue(joined(decoder.pieces));
               decoder.pieces = [];
               if (event === MORE) return; // passed on: wait to be asked again
             }

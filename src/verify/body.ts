@@ -15,6 +15,7 @@ import {
   type StreamingPayloadHash,
 } from '../stream/chunk-signature.js';
 import { decodeAwsChunked } from '../stream/decode.js';
+import { MIN_CHUNK_SIZE } from '../stream/framing.js';
 import type { Settings } from './options.js';
 import { oneHeader } from './read.js';
 
@@ -55,14 +56,14 @@ export function readBodyHeaders(settings: Settings, headerHash: string | undefin
       `the x-amz-content-sha256 header expected ${STREAMING_PAYLOAD_HASHES.join(', ')} for an aws-chunked body, got ${describe(streaming)}`,
     );
   }
-  const trailers: string[] = [];
+  const trailers = new Set<string>();
   for (const value of headers.get('x-amz-trailer') ?? []) {
     for (const item of value.split(',')) {
       const name = trimOws(item).toLowerCase();
       if (name === '') continue;
-      if (!/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(name) || trailers.includes(name))
+      if (!/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(name) || trailers.has(name))
         malformed(`the x-amz-trailer header expected header names, each once, got ${describe(value)}`);
-      trailers.push(name);
+      trailers.add(name);
     }
   }
   const length = oneHeader(headers, 'x-amz-decoded-content-length');
@@ -70,7 +71,7 @@ export function readBodyHeaders(settings: Settings, headerHash: string | undefin
     malformed(`the x-amz-decoded-content-length header expected a number of bytes, got ${describe(length)}`);
   return {
     streaming: streaming as StreamingPayloadHash,
-    trailers,
+    trailers: [...trailers],
     decodedLength: length === undefined ? undefined : Number(length),
     checksums,
   };
@@ -174,5 +175,6 @@ export function verifiedBody(
     decodedLength: read.decodedLength,
     checksumHeaders: read.checksums,
     maxChunkSize: settings.maxChunkSize,
+    minChunkSize: MIN_CHUNK_SIZE,
   });
 }

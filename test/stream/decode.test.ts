@@ -31,6 +31,7 @@ const params = (payloadHash: Mode, more: Partial<DecodeParams> = {}): DecodePara
   decodedLength: undefined,
   checksumHeaders: [],
   maxChunkSize: 1 << 20,
+  minChunkSize: 8192, // S3's, as verifyRequest passes it
   ...more,
 });
 const crc32 = (data: Uint8Array): string => {
@@ -194,6 +195,20 @@ describe('faults: a typed error at the first bad byte, nothing of an unverified 
     }
     const empty = await failure(decode(new Uint8Array(0), trailerParams));
     expect(empty.message).toBe("the body ended in chunk 1's header, before the final chunk: truncated");
+  });
+
+  it('a signed chunk under 8 KiB that is not the last: refused at the next chunk header (unsigned ones are taken)', async () => {
+    const small = referenceBody({ mode: SIGNED, data: payload, chunkSize: 8000, seed: SEED });
+    const f = await failure(decode(small.body, params(SIGNED)));
+    expect(f).toMatchObject({
+      code: 'ERR_SIGV4_CHUNK_FRAMING',
+      message: 'chunk 1 expected at least 8192 bytes, as every signed chunk but the last, got 8000',
+    });
+    expect(f.before).toEqual(payload.subarray(0, 8000)); // it verified; only the next header shows it was not the last
+    const last = referenceBody({ mode: SIGNED, data: payload.subarray(0, 8000), chunkSize: 8000, seed: SEED });
+    expect(await collect(decode(last.body, params(SIGNED)))).toEqual(payload.subarray(0, 8000));
+    const unsignedSmall = referenceBody({ mode: UNSIGNED, data: payload, chunkSize: 100, seed: SEED, trailers });
+    expect(await collect(decode(unsignedSmall.body, unsignedParams))).toEqual(payload);
   });
 
   it('a missing final chunk', async () => {

@@ -268,6 +268,7 @@ describe('createAwsChunkedEncoder', () => {
         decodedLength: payload.length,
         checksumHeaders: [],
         maxChunkSize: 8192,
+        minChunkSize: 1,
       }),
     );
     expect(decoded).toEqual(payload);

@@ -43,6 +43,7 @@ const referenceParams = (mode: StreamingPayloadHash): DecodeParams => ({
   decodedLength: undefined,
   checksumHeaders: [],
   maxChunkSize: 1 << 20,
+  minChunkSize: 1,
 });
 
 const credentials = { accessKeyId: 'AKIDPROPERTY', secretAccessKey: 'property/secret' };
@@ -105,6 +106,7 @@ const paramsOf = (c: Case): DecodeParams => ({
   decodedLength: c.body.length,
   checksumHeaders: [],
   maxChunkSize: c.chunkSize,
+  minChunkSize: 1,
 });
 
 /** The offsets of letters whose case HTTP ignores here: in the hex size of each chunk header, in each trailer name. */

@@ -448,6 +448,7 @@ function docParams(doc: StreamingExample, key: ReturnType<typeof hmacKey>): Deco
     decodedLength: undefined,
     checksumHeaders: [],
     maxChunkSize: 1 << 20,
+    minChunkSize: 8192,
   };
 }
 
@@ -487,6 +488,7 @@ describe.runIf(STREAMING_PRESENT)('s3-streaming.json: sdk-java-v2-signed-chunks-
           decodedLength: payload.length,
           checksumHeaders: [],
           maxChunkSize: 4,
+          minChunkSize: 1,
         }),
       );
       expect(decoded).toEqual(payload);
@@ -590,6 +592,7 @@ describe.runIf(STREAMING_PRESENT)('s3-streaming.json: unsigned framing of the Go
             decodedLength: payload.length,
             checksumHeaders: [],
             maxChunkSize: 1 << 20,
+            minChunkSize: 8192, // for signed chunks only: these are unsigned, of 8 or 10 bytes
           }),
         );
         expect(decoded).toEqual(payload);
