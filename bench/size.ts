@@ -50,16 +50,16 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   presignUrl: 6210,
   presignUrlSync: 7440,
   signRequest: 6100,
-  // Raised from 9090 for issue 15: verifyRequest takes a stream body and hands it back verified, so it carries the
+  // Raised from 9090 for issue 15 (to its size then plus about 20 B): verifyRequest takes a stream body and hands it back verified, so it carries the
   // aws-chunked decoder, the five checksums an aws-chunked trailer or an x-amz-checksum-* header may name (CRC32,
   // CRC32C, CRC64NVME, and SHA-1 and SHA-256 in plain TypeScript, since Web Crypto hashes nothing incrementally) and
   // the plain-JavaScript HMAC the chunk signatures are checked with (a hop to Web Crypto per chunk would cost more
   // than the HMAC): which of them a request needs is known only from its headers.
-  'verify (verifyPresignedUrl + verifyRequest)': 16160,
+  'verify (verifyPresignedUrl + verifyRequest)': 16290,
   createPresignedPost: 5960,
   verifyPresignedPost: 6800,
   // Raised from 18620 for issue 15: the streaming encoder and decoder and the checksums (see the verify entry).
-  everything: 26070,
+  everything: 26200,
   // Issue 15: what an uploader that streams a signed aws-chunked body imports.
   'streaming upload (signRequest + awsChunkedHeaders + createAwsChunkedEncoder)': 11370,
   // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
