@@ -273,6 +273,8 @@ export function createAwsChunkedEncoder(options: AwsChunkedEncoderOptions): Tran
 
 const CR = 13;
 const LF = 10;
+/** Whole chunks gathered before the oldest is signed and passed on: two, so one is hashed while the next fills. */
+const IN_FLIGHT = 2;
 
 /** Writes ASCII text into `out` at `at`. */
 function writeAscii(out: Uint8Array, at: number, text: string): void {
@@ -299,25 +301,37 @@ export function encodeAwsChunked(p: EncodeParams): TransformStream<Uint8Array, U
       `the body expected ${decodedLength} bytes (x-amz-decoded-content-length), got more`,
     );
 
-  /** Frames the `size` bytes gathered in `buffer` as a chunk and passes it on. */
-  async function emit(controller: TransformStreamDefaultController<Uint8Array>, size: number): Promise<void> {
+  /**
+   * Chunks whose data is gathered, oldest first, each with the SHA-256 of its data under way. The digests are
+   * independent (only the signatures are chained), so while Web Crypto hashes one chunk on its thread the next is
+   * gathered here: at most {@link IN_FLIGHT} wait, so memory stays a few chunks whatever the body.
+   */
+  const pending: { buffer: Uint8Array; size: number; hash: Promise<string> | undefined }[] = [];
+
+  /** Starts the chunk of the `size` bytes gathered in `buffer`: its hash, its checksum. */
+  function gathered(size: number): void {
     const data = buffer.subarray(room, room + size);
+    const hash = key === undefined ? undefined : sha256Hex(data);
+    hash?.catch(() => {}); // awaited below; a body abandoned meanwhile leaves no unhandled rejection
+    checksum?.update(data);
+    pending.push({ buffer, size, hash });
+    buffer = new Uint8Array(room + chunkSize + 2); // the one gathered is the reader's once passed on
+    filled = 0;
+  }
+
+  /** Signs the oldest gathered chunk, on the signature before it, frames it and passes it on. */
+  async function emit(controller: TransformStreamDefaultController<Uint8Array>): Promise<void> {
+    const { buffer: out, size, hash } = pending.shift()!;
     let header = `${size.toString(16)}\r\n`;
     if (key !== undefined) {
-      const hashing = sha256Hex(data); // on Web Crypto's thread, while the checksum runs here
-      checksum?.update(data);
-      previous = signChunkString(key, createChunkStringToSign(amzDate, credentialScope, previous, await hashing));
+      previous = signChunkString(key, createChunkStringToSign(amzDate, credentialScope, previous, await hash!));
       header = `${size.toString(16)};chunk-signature=${previous}\r\n`;
-    } else {
-      checksum?.update(data);
     }
     const start = room - header.length;
-    writeAscii(buffer, start, header);
-    buffer[room + size] = CR;
-    buffer[room + size + 1] = LF;
-    controller.enqueue(buffer.subarray(start, room + size + 2));
-    buffer = new Uint8Array(room + chunkSize + 2); // the one passed on is the reader's now
-    filled = 0;
+    writeAscii(out, start, header);
+    out[room + size] = CR;
+    out[room + size + 1] = LF;
+    controller.enqueue(out.subarray(start, room + size + 2));
   }
 
   return new TransformStream<Uint8Array, Uint8Array>({
@@ -330,7 +344,10 @@ export function encodeAwsChunked(p: EncodeParams): TransformStream<Uint8Array, U
         buffer.set(part.subarray(offset, offset + n), room + filled);
         filled += n;
         offset += n;
-        if (filled === chunkSize) await emit(controller, chunkSize);
+        if (filled === chunkSize) {
+          gathered(chunkSize);
+          if (pending.length >= IN_FLIGHT) await emit(controller);
+        }
       }
     },
     async flush(controller) {
@@ -340,7 +357,8 @@ export function encodeAwsChunked(p: EncodeParams): TransformStream<Uint8Array, U
           `the body expected ${decodedLength} bytes (x-amz-decoded-content-length), got ${total}`,
         );
       }
-      if (filled > 0) await emit(controller, filled);
+      if (filled > 0) gathered(filled);
+      while (pending.length > 0) await emit(controller);
       let end = '0\r\n';
       if (key !== undefined) {
         previous = signChunkString(key, createChunkStringToSign(amzDate, credentialScope, previous, EMPTY_SHA256));
