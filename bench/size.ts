@@ -59,9 +59,9 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   createPresignedPost: 5960,
   verifyPresignedPost: 6800,
   // Raised from 18620 for issue 15: the streaming encoder and decoder and the checksums (see the verify entry).
-  everything: 26200,
+  everything: 26270,
   // Issue 15: what an uploader that streams a signed aws-chunked body imports.
-  'streaming upload (signRequest + awsChunkedHeaders + createAwsChunkedEncoder)': 11370,
+  'streaming upload (signRequest + awsChunkedHeaders + createAwsChunkedEncoder)': 11430,
   // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
   // exists; it is about 30 B above it: signing a non-S3 path as it is sent needs lite's own compact toWirePath and
   // removeDotSegments (aws4fetch leaves that to the runtime's URL parser, whose path encoding and dot-segment
