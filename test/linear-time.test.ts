@@ -19,9 +19,18 @@ import { describe as describeValue, fail } from '../src/core/errors.js';
 import { readRegionSet } from '../src/core/region-set.js';
 import { ABSOLUTE_URL } from '../src/core/rules.js';
 import { parseUrl } from '../src/core/url.js';
-import { presignUrl, s3Url, verifyPresignedPost, verifyPresignedUrl, verifyRequest } from '../src/index.js';
+import {
+  presignUrl,
+  s3Url,
+  verifyPresignedPost,
+  verifyPresignedUrl,
+  verifyRequest,
+  type StreamingPayloadHash,
+} from '../src/index.js';
 import * as lite from '../src/lite.js';
 import { MAX_POST_FIELDS_LENGTH } from '../src/post/verify.js';
+import { chunkSigningKey } from '../src/stream/chunk-signature.js';
+import { decodeAwsChunked, type DecodeParams } from '../src/stream/decode.js';
 import {
   MAX_URL_LENGTH,
   readExpires,
@@ -167,6 +176,31 @@ const verifyAuth = (authorization: string, headers: Record<string, string> = {})
     url: 'https://example.com/key',
     headers: { 'x-amz-date': AMZ_DATE, authorization, ...headers },
   });
+/** A stream of one part. */
+const oneStream = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+/** Reads a stream to its end. */
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader();
+  while (!(await reader.read()).done);
+}
+const chunkedParams = (payloadHash: StreamingPayloadHash): DecodeParams => ({
+  payloadHash,
+  key: chunkSigningKey(credentials, '20150830', 'us-east-1', 's3', false),
+  seedSignature: SIG,
+  amzDate: AMZ_DATE,
+  credentialScope: '20150830/us-east-1/s3/aws4_request',
+  trailers: [],
+  decodedLength: undefined,
+  checksumHeaders: [],
+  maxChunkSize: 1 << 20,
+  minChunkSize: 1,
+});
 const POST_FIELDS = {
   policy: 'eyJhIjoxfQ==',
   'x-amz-algorithm': 'AWS4-HMAC-SHA256',
@@ -748,6 +782,58 @@ const groups: Group[] = [
           return () => readRegionSet('X-Amz-Region-Set', t, (m) => fail('ERR_SIGV4_MALFORMED', m));
         },
         outcome: 'ERR_SIGV4_MALFORMED',
+      },
+    ],
+  },
+  {
+    // Issue 15. The x-amz-trailer header as Node bounds a request's headers (16 KiB); an aws-chunked body of any
+    // length is decoded in one pass, so 200,000 bytes stand for more.
+    name: 'aws-chunked bodies and their headers (up to 16 KiB of header, 200,000 bytes of body)',
+    n: 2000,
+    max: 200_000,
+    cases: [
+      {
+        name: 'verifyRequest: x-amz-trailer with many names, the last one repeated',
+        call: (l) => {
+          const names = fill(',t', Math.min(l, 16_384))
+            .split(',')
+            .slice(1)
+            .map((_, i) => `t${i}`);
+          const t = [...names, 't0'].join(',');
+          return () =>
+            verifyRequest({
+              ...verifyBase,
+              method: 'PUT',
+              url: 'https://example.com/key',
+              headers: {
+                'x-amz-date': AMZ_DATE,
+                authorization: AUTH('AKIDEXAMPLE/20150830/us-east-1/svc/aws4_request'),
+                'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+                'x-amz-trailer': t,
+              },
+              body: new Uint8Array(0),
+            });
+        },
+        outcome: 'ERR_SIGV4_MALFORMED',
+      },
+      {
+        name: 'decodeAwsChunked: one-byte unsigned chunks',
+        call: (l) => {
+          const body = new TextEncoder().encode(fill('1\r\nx\r\n', l - 5) + '0\r\n\r\n');
+          return () => drain(decodeAwsChunked(oneStream(body), chunkedParams('STREAMING-UNSIGNED-PAYLOAD-TRAILER')));
+        },
+        outcome: 'ok',
+      },
+      {
+        name: 'decodeAwsChunked: a signed chunk of near-miss CRLFs',
+        call: (l) => {
+          const size = Math.max(1, l - 100);
+          const body = new TextEncoder().encode(
+            `${size.toString(16)};chunk-signature=${SIG}\r\n${fill('\r', size)}\r\r`,
+          );
+          return () => drain(decodeAwsChunked(oneStream(body), chunkedParams('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')));
+        },
+        outcome: 'ERR_SIGV4_CHUNK_FRAMING',
       },
     ],
   },

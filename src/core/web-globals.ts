@@ -39,6 +39,9 @@ declare global {
   interface Request {}
   interface RequestInit {}
   interface Response {}
+  // Generic as the platform declares them (merged declarations must have the same type parameters).
+  interface ReadableStream<R = any> {}
+  interface TransformStream<I = any, O = any> {}
 }
 
 export {};

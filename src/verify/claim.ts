@@ -11,16 +11,17 @@ import {
 } from '../core/canonical-request.js';
 import { checkPayloadHash } from '../core/check.js';
 import { ALGORITHM, ALGORITHM_V4A, EMPTY_SHA256 } from '../core/constants.js';
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, invalidType } from '../core/errors.js';
 import { signCanonicalRequest } from '../core/signature.js';
 import { createCredentialScopeV4a, verifyCanonicalRequestV4a } from '../core/signature-v4a.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
 import { sha256Hex, timingSafeEqual } from '../core/webcrypto.js';
 import { checkSessionToken, lookUpCredentials } from './common.js';
-import type { Settings } from './options.js';
+import { isStream, type Settings } from './options.js';
 import type { CredentialParts } from '../core/authorization.js';
 import { malformed, oneHeader, type ReceivedUrl } from './read.js';
 import type { VerifiedRequest } from './types.js';
+import type { BodyHeaders, BodyVerifier } from './body.js';
 
 // The methods a signature is tried with when it does not match the one received (with diagnoseMethod).
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -50,6 +51,7 @@ export async function verifyClaim(
   url: ReceivedUrl,
   claim: Claim,
   presigned: boolean,
+  bodies?: BodyVerifier,
 ): Promise<VerifiedRequest> {
   const { signedHeaders } = claim;
   if (!signedHeaders.includes('host')) {
@@ -79,11 +81,34 @@ export async function verifyClaim(
 
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
   if (headerHash !== undefined) checkPayloadHash('the x-amz-content-sha256 header', headerHash, malformed);
+  const { body } = settings;
+  const stream = isStream(body);
+  // The stream and aws-chunked body checks are verifyRequest's (passed in as `bodies`), so that a server that
+  // verifies presigned URLs alone does not carry the aws-chunked decoder and the checksums.
+  let bodyHeaders: BodyHeaders | undefined;
+  if (bodies !== undefined) {
+    if (stream && headerHash === undefined && settings.payloadHash === undefined && !(presigned && isS3)) {
+      fail(
+        'ERR_SIGV4_PAYLOAD_HASH',
+        'the request expected an x-amz-content-sha256 header with a stream body (its signature covers the hash of the whole body), got none: pass the body as bytes',
+      );
+    }
+    bodyHeaders = bodies.readBodyHeaders(settings, headerHash);
+  } else if (stream) {
+    invalidType('body', 'a string, Uint8Array or ArrayBuffer (a stream body is read by verifyRequest)', body);
+  } else if (body !== undefined && headerHash?.startsWith('STREAMING-')) {
+    fail(
+      'ERR_SIGV4_PAYLOAD_HASH',
+      `the x-amz-content-sha256 header is ${describe(headerHash)}: an aws-chunked body is signed in the Authorization header, and verified by verifyRequest`,
+    );
+  }
 
   const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId, settings.signal);
 
-  // The body is hashed only now, for a known key.
-  const serverHash = settings.payloadHash ?? (settings.body === undefined ? undefined : await sha256Hex(settings.body));
+  // The body is hashed only now, for a known key (a stream body is checked as it is read).
+  const serverHash =
+    settings.payloadHash ??
+    (body === undefined || stream || bodyHeaders?.streaming ? undefined : await sha256Hex(body));
   const payloadHash = headerHash ?? serverHash ?? (presigned && isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   const signedHeaderList = signedHeaders.join(';');
 
@@ -173,5 +198,6 @@ export async function verifyClaim(
     sessionToken: claim.sessionToken,
     canonicalRequest: computed.canonicalRequest,
     stringToSign: computed.stringToSign,
+    body: bodies?.verifiedBody(settings, bodyHeaders, payloadHash, claim, credentialScope, credentials),
   };
 }

@@ -11,6 +11,7 @@ import { toAmzDate } from '../core/date.js';
 import { rsFromDer } from '../core/der.js';
 import { describe, fail } from '../core/errors.js';
 import { readRegionSet } from '../core/region-set.js';
+import { BODIES } from './body.js';
 import { verifyClaim } from './claim.js';
 import { checkNotExpired, checkNotYetValid, checkScope, regionInSet } from './common.js';
 import { readOptions } from './options.js';
@@ -128,5 +129,6 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
       sessionToken,
     },
     false,
+    BODIES,
   );
 }
