@@ -218,10 +218,7 @@ export function ownEntries(): Entry[] {
     at('s3Url + presignUrl', 's3Url, presignUrl'),
     at('presignUrl + signRequest', 'presignUrl, signRequest'),
     at('SigV4Client', 'SigV4Client'),
-    at(
-      'streaming upload',
-      'signRequest, awsChunkedHeaders, createAwsChunkedEncoder',
-    ),
+    at('streaming upload', 'signRequest, awsChunkedHeaders, createAwsChunkedEncoder'),
     { name: 'everything', contents: `export * from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR },
     {
       name: 'sigv4/lite presignUrl',
