@@ -49,4 +49,14 @@ export { createPresignedPost, signPostPolicy } from './post/create.js';
 export type { PresignedPost, PresignedPostOptions, SignPostPolicyOptions, SignedPostPolicy } from './post/create.js';
 export type { PostHeaderField, PostPolicyCondition, PostPolicyField } from './post/policy.js';
 export { verifyPresignedPost, MAX_POST_FIELDS_LENGTH } from './post/verify.js';
+export { awsChunkedHeaders, createAwsChunkedEncoder } from './stream/encode.js';
+export type { AwsChunkedEncoderOptions, AwsChunkedHeadersOptions, AwsChunkedSignedRequest } from './stream/encode.js';
+export {
+  createCanonicalTrailers,
+  createChunkStringToSign,
+  createTrailerStringToSign,
+} from './stream/chunk-signature.js';
+export type { StreamingPayloadHash } from './stream/chunk-signature.js';
+export { createChecksum, checksumAlgorithmOf, checksumHeaderName } from './stream/checksum.js';
+export type { Checksum, ChecksumAlgorithm } from './stream/checksum.js';
 export type { PostFormInput, VerifiedPost, VerifyPresignedPostOptions } from './post/verify.js';

@@ -24,7 +24,14 @@ export type SigV4ErrorCode =
   | 'ERR_SIGV4_POLICY'
   | 'ERR_SIGV4_POLICY_CONDITION'
   | 'ERR_SIGV4_ENTITY_TOO_SMALL'
-  | 'ERR_SIGV4_ENTITY_TOO_LARGE';
+  | 'ERR_SIGV4_ENTITY_TOO_LARGE'
+  // A streaming (aws-chunked) body: a chunk's or the trailer's signature does not match; its framing is broken
+  // (a bad hex size, an oversized or missing line, no final chunk, a truncated body, bytes after the trailer, a
+  // trailer x-amz-trailer did not announce); a checksum or x-amz-decoded-content-length does not match the data.
+  | 'ERR_SIGV4_CHUNK_SIGNATURE'
+  | 'ERR_SIGV4_CHUNK_FRAMING'
+  | 'ERR_SIGV4_CHECKSUM_MISMATCH'
+  | 'ERR_SIGV4_LENGTH_MISMATCH';
 
 /** A failure caused by the data being signed or verified, with a stable machine-readable `code`. */
 export class SigV4Error extends Error {

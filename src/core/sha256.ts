@@ -19,8 +19,11 @@ export const IV: Int32Array = /* @__PURE__ */ roots(Math.sqrt, 8);
 
 const W = new Int32Array(64);
 
-/** Runs the compression function over each whole 64-byte block of `data[start..end)`. */
-function compress(state: Int32Array, data: Uint8Array, end: number, start = 0): void {
+/**
+ * Runs the compression function over each whole 64-byte block of `data[start..end)`, updating `state`. Exported for
+ * incremental hashing (the streaming checksums), which keeps its own state and padding.
+ */
+export function compress(state: Int32Array, data: Uint8Array, end: number, start = 0): void {
   // The state lives in locals across blocks and is written back once: V8 keeps them in registers.
   let s0 = state[0]!, s1 = state[1]!, s2 = state[2]!, s3 = state[3]!, s4 = state[4]!, s5 = state[5]!, s6 = state[6]!, s7 = state[7]!; // prettier-ignore
   for (let offset = start; offset < end; offset += 64) {

@@ -2,6 +2,7 @@
 // that lists what the form may hold, signed with the same SigV4 signing key as any request (no canonical request).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 
+import { toBase64 } from '../core/base64.js';
 import { checkScopePart } from '../core/check.js';
 import { ALGORITHM, MAX_EXPIRES_IN } from '../core/constants.js';
 import { checkCredentials, type Credentials } from '../core/credentials.js';
@@ -13,7 +14,6 @@ import { CONTROL } from '../core/rules.js';
 import { createSignature } from '../core/signature.js';
 import { createCredentialScope } from '../core/string-to-sign.js';
 import { parseUrl } from '../core/url.js';
-import { toBase64 } from './base64.js';
 import {
   FILENAME,
   showRule,

@@ -3,6 +3,7 @@
 // as S3 checks them. Everything read here is data from the network: every fault is a SigV4Error, every parser is
 // one linear pass, and the fields are capped in size, so no form makes it hang.
 
+import { fromBase64 } from '../core/base64.js';
 import { checkAlgorithm, checkSignatureForm, failSigV2, parseCredential, readAmzDate } from '../core/authorization.js';
 import { utf8 } from '../core/encoding.js';
 import { describe, fail, invalidType, outOfRange, quoteText } from '../core/errors.js';
@@ -21,7 +22,6 @@ import {
   readClock,
 } from '../verify/common.js';
 import type { CredentialLookup, VerifiedSigner } from '../verify/types.js';
-import { fromBase64 } from './base64.js';
 import { FILENAME, isExemptField, showRule, startsWith, startsWithAllowed, type Rule } from './policy.js';
 
 /**

@@ -20,6 +20,7 @@ import type { Settings } from './options.js';
 import type { CredentialParts } from '../core/authorization.js';
 import { malformed, oneHeader, type ReceivedUrl } from './read.js';
 import type { VerifiedRequest } from './types.js';
+import { isStream, readBodyHeaders, verifiedBody } from './body.js';
 
 // The methods a signature is tried with when it does not match the one received (with diagnoseMethod).
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -76,11 +77,22 @@ export async function verifyClaim(
 
   const headerHash = oneHeader(settings.headers, 'x-amz-content-sha256');
   if (headerHash !== undefined) checkPayloadHash('the x-amz-content-sha256 header', headerHash, malformed);
+  const { body } = settings;
+  const stream = isStream(body);
+  if (stream && headerHash === undefined && settings.payloadHash === undefined && !(presigned && isS3)) {
+    fail(
+      'ERR_SIGV4_PAYLOAD_HASH',
+      'the request expected an x-amz-content-sha256 header with a stream body (its signature covers the hash of the whole body), got none: pass the body as bytes',
+    );
+  }
+  const bodyHeaders = readBodyHeaders(settings, headerHash);
 
   const credentials = await lookUpCredentials(settings.getCredentials, claim.accessKeyId, settings.signal);
 
-  // The body is hashed only now, for a known key.
-  const serverHash = settings.payloadHash ?? (settings.body === undefined ? undefined : await sha256Hex(settings.body));
+  // The body is hashed only now, for a known key (a stream body is checked as it is read).
+  const serverHash =
+    settings.payloadHash ??
+    (body === undefined || stream || bodyHeaders?.streaming ? undefined : await sha256Hex(body));
   const payloadHash = headerHash ?? serverHash ?? (presigned && isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   const signedHeaderList = signedHeaders.join(';');
 
@@ -148,5 +160,6 @@ export async function verifyClaim(
     sessionToken: claim.sessionToken,
     canonicalRequest: computed.canonicalRequest,
     stringToSign: computed.stringToSign,
+    body: verifiedBody(settings, bodyHeaders, payloadHash, claim, credentialScope, credentials),
   };
 }

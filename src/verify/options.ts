@@ -1,10 +1,12 @@
 // Reading the verifiers' options: caller misuse is a TypeError or RangeError, thrown before the request is read.
 
 import { checkPayloadHash } from '../core/check.js';
-import { describe, fail, invalidType } from '../core/errors.js';
+import { describe, fail, invalidType, outOfRange } from '../core/errors.js';
 import { checkCache, type SigningKeyCache } from '../core/key-cache.js';
 import { forEachPair } from '../core/pairs.js';
 import { STANDARD_METHODS, TOKEN } from '../core/rules.js';
+import { MAX_CHUNK_SIZE } from '../stream/framing.js';
+import { isStream } from './body.js';
 import { checkAccepted, checkSignal, readClock } from './common.js';
 import type { CredentialLookup, VerifyOptions } from './types.js';
 
@@ -21,7 +23,9 @@ export interface Settings {
   readonly uriEscapePath: boolean | undefined;
   readonly normalizePath: boolean | undefined;
   readonly payloadHash: string | undefined;
-  readonly body: string | Uint8Array | ArrayBuffer | undefined;
+  readonly body: string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | undefined;
+  /** The largest signed chunk of an aws-chunked body accepted. */
+  readonly maxChunkSize: number;
   readonly signSessionToken: boolean;
   readonly cache: SigningKeyCache | false | undefined;
   readonly signal: AbortSignal | undefined;
@@ -51,13 +55,17 @@ export function readOptions(options: VerifyOptions, headersRequired: boolean): S
 
   const payloadHash =
     options.payloadHash === undefined ? undefined : checkPayloadHash('payloadHash', options.payloadHash);
-  const isBody = (v: unknown): boolean => typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer;
-  const body = checkOptional<string | Uint8Array | ArrayBuffer>(
+  const isBody = (v: unknown): boolean =>
+    typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer || isStream(v);
+  const body = checkOptional<string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>>(
     'body',
     options.body,
     isBody,
-    'a string, Uint8Array or ArrayBuffer',
+    'a string, Uint8Array, ArrayBuffer or ReadableStream',
   );
+  const maxChunkSize = options.maxChunkSize ?? MAX_CHUNK_SIZE;
+  if (typeof maxChunkSize !== 'number' || !Number.isInteger(maxChunkSize) || maxChunkSize < 1 || maxChunkSize > 2 ** 30)
+    outOfRange('maxChunkSize', 'an integer from 1 to 2^30 (bytes)', options.maxChunkSize);
   const cache = checkCache(options.cache);
 
   if (headersRequired && (options.headers === undefined || options.headers === null)) {
@@ -87,6 +95,7 @@ export function readOptions(options: VerifyOptions, headersRequired: boolean): S
     normalizePath: checkOptional<boolean>('normalizePath', options.normalizePath, isBoolean, 'a boolean'),
     payloadHash,
     body,
+    maxChunkSize,
     signSessionToken:
       checkOptional<boolean>('signSessionToken', options.signSessionToken, isBoolean, 'a boolean') ?? true,
     cache,

@@ -57,8 +57,17 @@ export interface VerifyOptions {
    * the hash of an empty body otherwise.
    */
   readonly payloadHash?: string;
-  /** The body as received, to hash (or to check against `x-amz-content-sha256`). */
-  readonly body?: string | Uint8Array | ArrayBuffer;
+  /**
+   * The body as received, to hash (or to check against `x-amz-content-sha256`); as a `ReadableStream` (on Node,
+   * `Readable.toWeb(req)`), it is checked as it is read: see {@link VerifiedRequest.body}. A stream body needs the
+   * `x-amz-content-sha256` header (or `payloadHash`): a signature over the body's hash cannot wait for its end.
+   */
+  readonly body?: string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
+  /**
+   * The largest signed chunk of an aws-chunked body accepted, in bytes: each is held until it verifies, so this
+   * bounds what one upload holds in memory. Default 1048576 (the AWS SDKs and minio-go sign 64 or 128 KiB chunks).
+   */
+  readonly maxChunkSize?: number;
   /**
    * Whether the signer signed `X-Amz-Security-Token` (default `true`, as AWS requires). With `false` the token
    * is taken to have been added after signing (as for AWS IoT): it is left out of the canonical query and need
@@ -135,4 +144,14 @@ export interface VerifiedRequest extends VerifiedSigner {
   readonly canonicalRequest: string;
   /** The string to sign recomputed from the request as received. */
   readonly stringToSign: string;
+  /**
+   * The body, verified as it is read, when one was given as a stream or the request is aws-chunked
+   * (`x-amz-content-sha256: STREAMING-…`); undefined otherwise. An aws-chunked body comes decoded: each signed chunk
+   * is passed on only once it verified, unsigned chunks as they arrive. The stream errors with a SigV4Error at the
+   * first fault (`ERR_SIGV4_CHUNK_SIGNATURE`, `ERR_SIGV4_CHUNK_FRAMING`, `ERR_SIGV4_CHECKSUM_MISMATCH`,
+   * `ERR_SIGV4_LENGTH_MISMATCH`, or `ERR_SIGV4_PAYLOAD_HASH` for a stream whose SHA-256 is not the signed one) and
+   * passes nothing on after it. The trailer, checksums and length are known only at the end: keep what you read
+   * only once the stream has closed without an error.
+   */
+  readonly body: ReadableStream<Uint8Array> | undefined;
 }
