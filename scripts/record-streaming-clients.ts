@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   }
 
   // The streaming requests, each checked and described.
-  const requests = [];
+  const requests: { client: string; [field: string]: unknown }[] = [];
   for (const r of received) {
     const header = (name: string) => r.headers.find(([n]) => n.toLowerCase() === name)?.[1];
     const payloadHash = header('x-amz-content-sha256') ?? '';
@@ -258,7 +258,9 @@ async function main(): Promise<void> {
     const patterned = framed.decoded.length > 0 && framed.decoded.equals(pattern(objectOffset, framed.decoded.length));
     const decodedLength = Number(header('x-amz-decoded-content-length') ?? framed.decoded.length);
     if (decodedLength !== framed.decoded.length)
-      throw new Error(`${r.client} ${key}: x-amz-decoded-content-length ${decodedLength}, data ${framed.decoded.length}`);
+      throw new Error(
+        `${r.client} ${key}: x-amz-decoded-content-length ${decodedLength}, data ${framed.decoded.length}`,
+      );
     let body: unknown;
     if (r.body.length <= INLINE_LIMIT) {
       body = { base64: r.body.toString('base64') };
@@ -288,7 +290,9 @@ async function main(): Promise<void> {
       body,
       bodyLength: r.body.length,
       bodySha256: sha256(r.body),
-      decoded: patterned ? { pattern: [objectOffset, framed.decoded.length] } : { base64: framed.decoded.toString('base64') },
+      decoded: patterned
+        ? { pattern: [objectOffset, framed.decoded.length] }
+        : { base64: framed.decoded.toString('base64') },
       decodedLength: framed.decoded.length,
       decodedSha256: sha256(framed.decoded),
     });
@@ -306,7 +310,8 @@ async function main(): Promise<void> {
     requests,
   };
   const text = `${JSON.stringify(file, null, 1)}\n`;
-  if (text.length > MAX_FILE_BYTES) throw new Error(`the corpus would be ${text.length} bytes (limit ${MAX_FILE_BYTES})`);
+  if (text.length > MAX_FILE_BYTES)
+    throw new Error(`the corpus would be ${text.length} bytes (limit ${MAX_FILE_BYTES})`);
   writeFileSync(OUT, text);
   const by = (c: string) => requests.filter((r) => r.client === c).length;
   console.log(

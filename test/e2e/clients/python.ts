@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const BOTO3_CHUNKED_MINIMUM = '1.36.0';
 
@@ -68,4 +69,14 @@ export function findBoto3Python(): Boto3Python | string {
     seen.push(`${candidate}: boto3 ${found.boto3}, botocore ${found.botocore}`);
   }
   return `no Python with boto3 >= ${BOTO3_CHUNKED_MINIMUM} (looked at ${seen.join('; ')})`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const found = findBoto3Python();
+  if (typeof found === 'string') {
+    console.log(`!!! boto3 (https): ${found}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`boto3 ${found.boto3}, botocore ${found.botocore} (python ${found.pythonVersion}, ${found.python})`);
+  }
 }
