@@ -50,10 +50,18 @@ export const CEILINGS: Readonly<Record<string, number>> = {
   presignUrl: 6210,
   presignUrlSync: 7440,
   signRequest: 6100,
-  'verify (verifyPresignedUrl + verifyRequest)': 9090,
+  // Raised from 9090 for issue 15: verifyRequest takes a stream body and hands it back verified, so it carries the
+  // aws-chunked decoder, the five checksums an aws-chunked trailer or an x-amz-checksum-* header may name (CRC32,
+  // CRC32C, CRC64NVME, and SHA-1 and SHA-256 in plain TypeScript, since Web Crypto hashes nothing incrementally) and
+  // the plain-JavaScript HMAC the chunk signatures are checked with (a hop to Web Crypto per chunk would cost more
+  // than the HMAC): which of them a request needs is known only from its headers.
+  'verify (verifyPresignedUrl + verifyRequest)': 16160,
   createPresignedPost: 5960,
   verifyPresignedPost: 6800,
-  everything: 18620,
+  // Raised from 18620 for issue 15: the streaming encoder and decoder and the checksums (see the verify entry).
+  everything: 26070,
+  // Issue 15: what an uploader that streams a signed aws-chunked body imports.
+  'streaming upload (signRequest + awsChunkedHeaders + createAwsChunkedEncoder)': 11370,
   // Meant to stay below aws4fetch's presign bundle (2,527 bytes in the same measurement), the reason the entry
   // exists; it is about 30 B above it: signing a non-S3 path as it is sent needs lite's own compact toWirePath and
   // removeDotSegments (aws4fetch leaves that to the runtime's URL parser, whose path encoding and dot-segment
@@ -181,6 +189,10 @@ export function ownEntries(): Entry[] {
     at('verify (verifyPresignedUrl + verifyRequest)', 'verifyPresignedUrl, verifyRequest'),
     at('createPresignedPost', 'createPresignedPost'),
     at('verifyPresignedPost', 'verifyPresignedPost'),
+    at(
+      'streaming upload (signRequest + awsChunkedHeaders + createAwsChunkedEncoder)',
+      'signRequest, awsChunkedHeaders, createAwsChunkedEncoder',
+    ),
     { name: 'everything', contents: `export * from ${JSON.stringify(INDEX)};`, resolveDir: ROOT_DIR },
     {
       name: 'sigv4/lite presignUrl',

@@ -16,7 +16,9 @@ export const STREAMING_UNSIGNED_PAYLOAD_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TR
 
 /** The `x-amz-content-sha256` values of an aws-chunked body: what the body holds besides the data. */
 export type StreamingPayloadHash =
-  typeof STREAMING_PAYLOAD | typeof STREAMING_PAYLOAD_TRAILER | typeof STREAMING_UNSIGNED_PAYLOAD_TRAILER;
+  | 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+  | 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+  | 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 
 /** The streaming payload hashes this library encodes and decodes, in the order above. */
 export const STREAMING_PAYLOAD_HASHES: readonly StreamingPayloadHash[] = [

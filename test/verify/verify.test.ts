@@ -716,7 +716,7 @@ describe('verifyPresignedUrl: malformed URLs are SigV4Errors, caller mistakes ar
       [{ ...base, url, clockSkew: -1 }, /"clockSkew" expected seconds from 0 to 604800, got -1/],
       [{ ...base, url, clockSkew: '900' }, /"clockSkew" expected a number of seconds/],
       [{ ...base, url, payloadHash: 'abc' }, /"payloadHash" expected a lowercase hex SHA-256/],
-      [{ ...base, url, body: 42 }, /"body" expected a string, Uint8Array or ArrayBuffer/],
+      [{ ...base, url, body: 42 }, /"body" expected a string, Uint8Array, ArrayBuffer or ReadableStream, got 42/],
       [{ ...base, url, cache: {} }, /"cache" expected a SigningKeyCache or false/],
       [{ ...base, url, normalizePath: 'yes' }, /"normalizePath" expected a boolean/],
       [{ ...base, url, headers: { a: {} } }, /"headers\["a"\]" expected a string/],
