@@ -9,6 +9,11 @@
 // - an upload streams to a temporary file (hashed on the way when the payload hash is signed) and is renamed into
 //   place only when whole and checked: data and metadata are one file, so concurrent PUTs to one key leave exactly
 //   one writer's bytes with that writer's content-type (the last rename wins), and a reader never sees a mix;
+// - an aws-chunked upload (x-amz-content-sha256: STREAMING-…, as minio-go, boto3 over https and the AWS SDKs with
+//   a stream body send it) goes to verifyRequest as a stream, and what is written is the verified body stream it
+//   hands back: each signed chunk once it verified, the trailer's checksum and the decoded length checked at the
+//   end. A bad chunk, checksum or length stops the upload there (403 SignatureDoesNotMatch, 400 BadDigest or
+//   IncompleteBody) and nothing is kept;
 // - uploads are capped (maxConcurrentUploads, then 503 SlowDown with Retry-After), bounded in size (413
 //   EntityTooLarge) and in time (bodyTimeoutMs, then 400 RequestTimeout); a refused body is not read: the answer
 //   carries `Connection: close` and the connection is closed once it is sent;
@@ -21,7 +26,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import {
@@ -105,16 +111,24 @@ const S3_MESSAGES = {
   IncompleteBody: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
   RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
   XAmzContentSHA256Mismatch: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  BadDigest: 'The Content-MD5 or checksum value that you specified did not match what the server received.',
   SlowDown: 'Please reduce your request rate.',
   ServiceUnavailable: 'Please reduce your request rate.',
   InternalError: 'We encountered an internal error. Please try again.',
 } as const;
 type S3Code = keyof typeof S3_MESSAGES;
 
-/** A verification failure's S3 code; all are 403, the SigV4 code says more. */
+/** A verification failure's S3 code; 403 (AccessDenied unless named here), the SigV4 code says more. */
 const S3_CODES: Partial<Record<SigV4ErrorCode, S3Code>> = {
   ERR_SIGV4_SIGNATURE_MISMATCH: 'SignatureDoesNotMatch',
   ERR_SIGV4_UNKNOWN_ACCESS_KEY: 'InvalidAccessKeyId',
+  ERR_SIGV4_CHUNK_SIGNATURE: 'SignatureDoesNotMatch', // an aws-chunked body's chunk or trailer signature
+};
+/** An aws-chunked body whose data is not what was announced: 400, as S3 answers it. */
+const S3_BODY_CODES: Partial<Record<SigV4ErrorCode, S3Code>> = {
+  ERR_SIGV4_CHECKSUM_MISMATCH: 'BadDigest',
+  ERR_SIGV4_CHUNK_FRAMING: 'IncompleteBody',
+  ERR_SIGV4_LENGTH_MISMATCH: 'IncompleteBody',
 };
 
 /** A refusal with its S3 status and code. `close`: the body was not read, so the connection cannot be reused. */
@@ -230,7 +244,12 @@ export function createFileServer(options: FileServerOptions): FileServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The URL as the client sent it: the path is not resolved or re-encoded, since for S3 rules it is the key.
     const verify = req.headers.authorization === undefined ? verifyPresignedUrl : verifyRequest;
+    // An aws-chunked body is the verifier's to read: given as a stream, it comes back as verified.body, decoded and
+    // checked as it is read (none of it is used unless the seed signature verified).
+    const chunked =
+      req.headers.authorization !== undefined && /^STREAMING-/.test(String(req.headers['x-amz-content-sha256']));
     const verified = await verify({
+      ...(chunked ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array> } : {}),
       url: `http://${req.headers.host ?? ''}${req.url ?? ''}`,
       method: req.method ?? '',
       headers: req.headersDistinct,
@@ -290,17 +309,23 @@ export function createFileServer(options: FileServerOptions): FileServer {
     key: string,
     file: string,
   ): Promise<void> {
-    if (verified.payloadHash.startsWith('STREAMING-')) throw new S3Error(501, 'NotImplemented', true); // aws-chunked bodies
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new S3Error(413, 'EntityTooLarge', true);
+    // aws-chunked: the size that counts is the data's (x-amz-decoded-content-length, checked against the data by the
+    // verified body), not the framed body's content-length. The limit is also counted on the bytes as they come.
+    const size = req.headers[verified.body ? 'x-amz-decoded-content-length' : 'content-length'];
+    if (Number(size ?? 0) > maxBytes) throw new S3Error(413, 'EntityTooLarge', true);
     if (uploads >= maxConcurrentUploads) throw new S3Error(503, 'SlowDown', true);
     uploads += 1;
     const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
     try {
       const contentType = verified.headers['content-type'] ?? 'application/octet-stream'; // signed, if present
       const meta: Metadata = { key, contentType, uploadedBy: verified.accessKeyId };
-      const body = await receiveBody(req, temporary, `${JSON.stringify(meta)}\n`);
-      // The signature covered the hash the client claimed (a hex SHA-256, or UNSIGNED-PAYLOAD): the bytes must match it.
-      if (verified.payloadHash !== 'UNSIGNED-PAYLOAD' && body.sha256 !== verified.payloadHash) {
+      // An aws-chunked body is read from the verified body stream (it errors at the first bad chunk), any other
+      // from the request.
+      const source = verified.body ? Readable.fromWeb(verified.body as NodeReadableStream<Uint8Array>) : req;
+      const body = await receiveBody(req, source, temporary, `${JSON.stringify(meta)}\n`);
+      // The signature covered the hash the client claimed (a hex SHA-256, or UNSIGNED-PAYLOAD): the bytes must match
+      // it. (An aws-chunked body was checked as it was read: its stream closed, so every chunk and the trailer held.)
+      if (!verified.body && verified.payloadHash !== 'UNSIGNED-PAYLOAD' && body.sha256 !== verified.payloadHash) {
         throw new S3Error(400, 'XAmzContentSHA256Mismatch');
       }
       await storage.rename(temporary, file); // atomic: readers see the old object or this one, whole
@@ -314,12 +339,14 @@ export function createFileServer(options: FileServerOptions): FileServer {
   }
 
   /**
-   * Streams the request's body into a new file after `header`, hashing it on the way. Rejects past `maxBytes`
-   * (413), past the deadline (400 RequestTimeout) or when the client goes away (400 IncompleteBody), the
-   * request then no longer read.
+   * Streams the body (`source`: the request, or the verified body stream read from it) into a new file after
+   * `header`, hashing it on the way. Rejects past `maxBytes` (413), past the deadline (400 RequestTimeout), when the
+   * client goes away (400 IncompleteBody) or at the verified body's first fault (its SigV4Error), the request then
+   * no longer read.
    */
   async function receiveBody(
     req: IncomingMessage,
+    source: Readable,
     path: string,
     header: string,
   ): Promise<{ bytes: number; sha256: string }> {
@@ -341,21 +368,28 @@ export function createFileServer(options: FileServerOptions): FileServer {
     };
     req.once('close', gone);
     if (req.destroyed) gone();
-    req.pipe(meter); // not in the pipeline: a failure must not destroy the request before it is answered
+    // The verified body's fault (a SigV4Error) fails the upload; the request itself is never destroyed here.
+    const faulted = (error: Error) => meter.destroy(error);
+    if (source !== req) source.once('error', faulted);
+    source.pipe(meter); // not in the pipeline: a failure must not destroy the request before it is answered
     try {
       await pipeline(meter, out);
     } finally {
       clearTimeout(timer);
       req.off('close', gone);
-      req.unpipe(meter);
+      source.unpipe(meter);
+      source.off('error', faulted);
     }
     return { bytes, sha256: hash.digest('hex') };
   }
 
   /** Any failure, as an S3 error; the unexpected ones logged in one line. */
   function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-    if (isSigV4Error(error))
-      return sendError(req, res, new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied'), error.code);
+    if (isSigV4Error(error)) {
+      const bodyCode = S3_BODY_CODES[error.code];
+      const refusal = bodyCode ? new S3Error(400, bodyCode) : new S3Error(403, S3_CODES[error.code] ?? 'AccessDenied');
+      return sendError(req, res, refusal, error.code);
+    }
     if (error instanceof S3Error) return sendError(req, res, error);
     if (res.headersSent) return void res.destroy(); // a download cut short, most often by the client
     // Out of something for now (file descriptors, disk), or the lookup's deadline passed: 503, and the client retries.

@@ -1,10 +1,13 @@
-"""boto3 (Debian's python3-boto3) against the suite's S3 server: one process runs every step in order and prints
-one JSON object, {step: {"ok": true, ...} | {"ok": false, "error": {...}}}; test/e2e/clients.e2e.ts asserts on it
-and on the server's log. Presigned URLs and POST fields are handed back for the TypeScript side to send.
+"""boto3 against the suite's S3 server: one process runs every step in order and prints one JSON object,
+{step: {"ok": true, ...} | {"ok": false, "error": {...}}}; test/e2e/clients.e2e.ts asserts on it and on the
+server's log. Presigned URLs and POST fields are handed back for the TypeScript side to send. Run twice:
 
-    /usr/bin/python3 boto3_s3.py ENDPOINT BUCKET WORKDIR BIGFILE
+    /usr/bin/python3 boto3_s3.py http://127.0.0.1:PORT BUCKET WORKDIR BIGFILE     Debian's boto3 1.26, plain bodies
+    PYTHON boto3_s3.py https://127.0.0.1:PORT BUCKET WORKDIR BIGFILE              boto3 >= 1.36 (pyenv's), over TLS
 
-Credentials come from the environment (SIGV4_E2E_*), never from ~/.aws.
+Over https, boto3 >= 1.36 sends put_object and upload_part aws-chunked (STREAMING-UNSIGNED-PAYLOAD-TRAILER, the
+CRC32 in a trailer); the certificate to trust is in SIGV4_E2E_CA_BUNDLE. Credentials come from the environment
+(SIGV4_E2E_*), never from ~/.aws.
 """
 
 import base64
@@ -24,6 +27,8 @@ from botocore.exceptions import ClientError
 endpoint, bucket, workdir, big = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 env = os.environ
 region = env["SIGV4_E2E_REGION"]
+https = endpoint.startswith("https:")
+verify = env.get("SIGV4_E2E_CA_BUNDLE") if https else None
 config = Config(
     signature_version="s3v4",
     s3={"addressing_style": "path"},
@@ -33,11 +38,12 @@ config = Config(
 )
 
 
-def client(key_id, secret, token=None):
+def client(key_id, secret, token=None, signature_version=None):
     session = boto3.session.Session(
         aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token, region_name=region
     )
-    return session.client("s3", endpoint_url=endpoint, config=config)
+    cfg = config.merge(Config(signature_version=signature_version)) if signature_version else config
+    return session.client("s3", endpoint_url=endpoint, config=cfg, verify=verify)
 
 
 s3 = client(env["SIGV4_E2E_KEY_ID"], env["SIGV4_E2E_SECRET"])
@@ -185,8 +191,10 @@ def _():
         ExpiresIn=300,
     )
     files = {"file": ("posted file.txt", b"posted by boto3\n", "text/plain")}
-    sent = requests.post(post["url"], data=post["fields"], files=files, timeout=20)
-    too_large = requests.post(post["url"], data=post["fields"], files={"file": ("big.txt", b"x" * 1025)}, timeout=20)
+    sent = requests.post(post["url"], data=post["fields"], files=files, timeout=20, verify=verify)
+    too_large = requests.post(
+        post["url"], data=post["fields"], files={"file": ("big.txt", b"x" * 1025)}, timeout=20, verify=verify
+    )
     return {
         "url": post["url"],
         "fields": sorted(post["fields"].keys()),
@@ -231,13 +239,30 @@ def _():
     sent = b"the body that was SENT!!"
 
     def alter(request, **_):
-        request.body = sent
+        if not https:
+            request.body = sent
+            return
+        # aws-chunked: the body is "18\r\nthe body that was signed\r\n0\r\nx-amz-checksum-crc32:...\r\n\r\n",
+        # its CRC32 computed while it was framed: four bytes of the data changed on the way.
+        framed = bytearray(request.body.read())
+        start = framed.index(b"\r\n") + 2
+        assert framed[start : start + len(signed)] == signed, framed
+        framed[start + 18 : start + 22] = b"SENT"
+        request.body = bytes(framed)
 
     s3.meta.events.register("before-send.s3.PutObject", alter)
     try:
         s3.put_object(Bucket=bucket, Key="neg/altered.txt", Body=signed)
     finally:
         s3.meta.events.unregister("before-send.s3.PutObject", alter)
+
+
+@step("refused: SigV2")
+def _():
+    # Signature Version 2 (signature_version "s3": Authorization: AWS id:signature), which this library refuses.
+    client(env["SIGV4_E2E_KEY_ID"], env["SIGV4_E2E_SECRET"], signature_version="s3").get_object(
+        Bucket=bucket, Key="dir/hello.txt"
+    )
 
 
 print(json.dumps(results))

@@ -7,8 +7,12 @@
 //     ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, PUT/GET/HEAD object (with ranges for
 //     awscli's downloads of large objects), ListObjects v1 and v2 (prefix, delimiter, encoding-type=url),
 //     CopyObject, DeleteObject, DeleteObjects (Content-MD5 checked), multipart uploads, GET ?acl.
-//     aws-chunked bodies (x-amz-content-sha256: STREAMING-…) cannot be body-checked yet: the seed signature is
-//     verified, then the request is answered 501 NotImplemented.
+//     An aws-chunked body (x-amz-content-sha256: STREAMING-…, as minio-go, boto3 >= 1.36 over https and the JS SDK
+//     with a stream body send it) goes to verifyRequest as a stream; what is stored is what the verified body
+//     stream hands back, read to its end: a chunk whose signature, a trailer whose checksum, or a length that does
+//     not match is refused with the S3 error for it (SignatureDoesNotMatch, BadDigest, IncompleteBody) and nothing
+//     is stored. The server listens on http and, given a certificate, on https too (botocore sends aws-chunked only
+//     over TLS): one store, one log.
 //   - an API-Gateway-style listener: service execute-api, verifyRequest with the non-S3 defaults (normalizePath
 //     and uriEscapePath on); a verified request is echoed back as JSON.
 //
@@ -19,8 +23,12 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
+  checksumAlgorithmOf,
+  checksumHeaderName,
+  createChecksum,
   isSigV4Error,
   verifyPresignedPost,
   verifyPresignedUrl,
@@ -49,11 +57,21 @@ export interface LoggedRequest {
   readonly contentEncoding: string | undefined;
   /** Names of the x-amz-checksum-* headers (and x-amz-trailer) received. */
   readonly checksums: readonly string[];
+  /** The x-amz-trailer header received (the checksum an aws-chunked body carries in its trailer). */
+  readonly trailer: string | undefined;
+  /** http, or https (the TLS listener). */
+  readonly scheme: 'http' | 'https';
+  /** The transfer-encoding and content-length headers received (a streaming client may send either). */
+  readonly transferEncoding: string | undefined;
+  readonly contentLength: string | undefined;
   /** The S3 operation the server served (or would have), e.g. PutObject. */
   readonly op: string;
   readonly status: number;
   readonly userAgent: string | undefined;
+  /** Bytes of the body as received (for aws-chunked: the framed body, as far as it was read). */
   readonly bodyBytes: number;
+  /** For an aws-chunked body: the bytes the verified body stream handed back (the payload stored). */
+  readonly decodedBytes: number | undefined;
 }
 
 interface StoredObject {
@@ -80,6 +98,8 @@ export interface RunningServer extends Clock {
   /** http://127.0.0.1:PORT */
   readonly endpoint: string;
   readonly port: number;
+  /** https://127.0.0.1:PORT2, when started with a certificate (same store, same log). */
+  readonly httpsEndpoint: string | undefined;
   readonly log: LoggedRequest[];
   close(): Promise<void>;
 }
@@ -91,6 +111,8 @@ export interface S3Server extends RunningServer {
 export interface ServerOptions {
   readonly getCredentials: CredentialLookup;
   readonly region: string;
+  /** PEM key and certificate: the S3 server then listens on https too. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 const xmlEscape = (text: string): string =>
@@ -130,6 +152,13 @@ const S3_ERRORS: Record<string, [number, string]> = {
   ERR_SIGV4_POLICY_CONDITION: [403, 'AccessDenied'],
   ERR_SIGV4_ENTITY_TOO_SMALL: [400, 'EntityTooSmall'],
   ERR_SIGV4_ENTITY_TOO_LARGE: [400, 'EntityTooLarge'],
+  // aws-chunked bodies, as S3 answers them: a chunk (or trailer) signature that does not match is a signature
+  // mismatch; a trailing checksum that does not match the data is BadDigest; broken framing or a decoded length
+  // that differs from x-amz-decoded-content-length is a body that is not what was announced.
+  ERR_SIGV4_CHUNK_SIGNATURE: [403, 'SignatureDoesNotMatch'],
+  ERR_SIGV4_CHECKSUM_MISMATCH: [400, 'BadDigest'],
+  ERR_SIGV4_CHUNK_FRAMING: [400, 'IncompleteBody'],
+  ERR_SIGV4_LENGTH_MISMATCH: [400, 'IncompleteBody'],
 };
 
 class S3Failure extends Error {
@@ -152,6 +181,57 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * The request body as a web stream for the verifier, read only as the verifier pulls (backpressure). Cancelled
+ * (the verifier stops at a bad chunk), it stops reading and drains the rest of the body unread, so the
+ * connection stays usable and the client gets the S3 error rather than a reset.
+ */
+function webBody(req: IncomingMessage, counted: (n: number) => void): ReadableStream<Uint8Array> {
+  const onData = (controller: ReadableStreamDefaultController<Uint8Array>) => (c: Buffer) => {
+    counted(c.length);
+    controller.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.length));
+    if ((controller.desiredSize ?? 0) <= 0) req.pause();
+  };
+  let listener: ((c: Buffer) => void) | undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.pause();
+      req.on('data', (listener = onData(controller)));
+      req.on('end', () => controller.close());
+      req.on('error', (error) => controller.error(error));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      if (listener) req.off('data', listener);
+      req.resume();
+    },
+  });
+}
+
+/** Reads a verified body stream to its end; a SigV4Error on the way is the request's refusal (logged, mapped). */
+async function readVerified(entry: Partial<Mutable<LoggedRequest>>, body: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+    }
+  } catch (error) {
+    if (!isSigV4Error(error)) throw error;
+    entry.code = error.code;
+    entry.message = error.message;
+    const [status, s3Code] = S3_ERRORS[error.code] ?? [400, 'InvalidRequest'];
+    throw new S3Failure(status, s3Code, error.message, error.code);
+  }
+  const out = Buffer.concat(parts);
+  entry.decodedBytes = out.length;
+  return out;
+}
+
 /** Headers as the verifiers take them: each repeated header as separate values. */
 function headerPairs(req: IncomingMessage): [string, string][] {
   const pairs: [string, string][] = [];
@@ -169,18 +249,26 @@ function sendError(res: ServerResponse, failure: S3Failure, resource: string): v
   res.end(body);
 }
 
-/** A base listener: parses nothing, logs every request, answers a thrown S3Failure as S3's XML error. */
+/**
+ * A base listener (plain http, or https given a certificate): parses nothing, logs every request, answers a
+ * thrown S3Failure as S3's XML error.
+ */
 async function listen(
   handle: (req: IncomingMessage, res: ServerResponse, entry: Partial<Mutable<LoggedRequest>>) => Promise<void>,
   log: LoggedRequest[],
+  tls?: { readonly key: string; readonly cert: string },
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const entry: Partial<Mutable<LoggedRequest>> = {
       method: req.method ?? '',
       url: req.url ?? '',
+      scheme: tls ? 'https' : 'http',
       userAgent: req.headers['user-agent'],
       contentSha256: req.headers['x-amz-content-sha256'] as string | undefined,
       contentEncoding: req.headers['content-encoding'],
+      transferEncoding: req.headers['transfer-encoding'],
+      contentLength: req.headers['content-length'],
+      trailer: req.headers['x-amz-trailer'] as string | undefined,
       checksums: Object.keys(req.headers).filter(
         (h) => (h.startsWith('x-amz-checksum-') && h !== 'x-amz-checksum-mode') || h === 'x-amz-trailer',
       ),
@@ -198,6 +286,12 @@ async function listen(
                 error instanceof Error ? (error.stack ?? error.message) : String(error),
               );
         entry.message ??= failure.message;
+        // A body refused before it was read to its end (a seed signature that does not verify, a bad chunk): the
+        // rest is drained unread, so the client, still sending, gets this answer rather than a reset.
+        if (!req.complete) {
+          req.removeAllListeners('data');
+          req.resume();
+        }
         if (!res.headersSent) sendError(res, failure, req.url ?? '');
         else res.destroy();
       })
@@ -207,7 +301,8 @@ async function listen(
         entry.bodyBytes ??= 0;
         log.push(entry as LoggedRequest);
       });
-  });
+  };
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -249,6 +344,26 @@ function checkCrc32(req: IncomingMessage, body: Buffer): void {
   value.writeUInt32BE(crc32(body));
   if (value.toString('base64') !== claimed)
     throw new S3Failure(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+}
+
+/**
+ * The x-amz-checksum-* response headers S3 returns for an upload that came with a checksum (as a header, or
+ * announced in x-amz-trailer): each recomputed over the bytes stored, with this library's checksums.
+ */
+function checksumsOf(req: IncomingMessage, body: Buffer): Record<string, string> {
+  const names = [
+    ...String(req.headers['x-amz-trailer'] ?? '').split(','),
+    ...Object.keys(req.headers).filter((h) => h !== 'x-amz-checksum-mode'),
+  ];
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const algorithm = checksumAlgorithmOf(name.trim());
+    if (algorithm === undefined) continue;
+    const checksum = createChecksum(algorithm);
+    checksum.update(body);
+    out[checksumHeaderName(algorithm)] = checksum.digest();
+  }
+  return out;
 }
 
 const shiftKey = (bucket: string, key: string): string => `${bucket}/${key}`;
@@ -311,7 +426,11 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     res.end(text);
   };
 
-  const { server, port } = await listen(async (req, res, entry) => {
+  const handler = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: Partial<Mutable<LoggedRequest>>,
+  ): Promise<void> => {
     const method = req.method ?? 'GET';
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
@@ -324,30 +443,33 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
     const key = keyRaw === '' ? undefined : decodeURIComponent(keyRaw);
     entry.bucket = bucket;
     entry.key = key;
-    const body = await readBody(req);
+    const contentSha256 = req.headers['x-amz-content-sha256'];
+    const streaming =
+      req.headers.authorization !== undefined &&
+      typeof contentSha256 === 'string' &&
+      contentSha256.startsWith('STREAMING-');
+    // An aws-chunked body is read by the verifier, as a stream; any other body is read here first.
+    let body = streaming ? Buffer.alloc(0) : await readBody(req);
     entry.bodyBytes = body.length;
-    const url = `http://${req.headers.host}${raw}`;
+    const url = `${entry.scheme}://${req.headers.host}${raw}`;
     const headers = headerPairs(req);
     const now = Date.now() + (bucket && key ? (shifts.get(shiftKey(bucket, key)) ?? 0) : 0);
     const common = { url, method, headers, getCredentials, region, service: 's3', now } as const;
 
     // 1. Authenticate: every request verifies, or is refused.
-    const contentSha256 = req.headers['x-amz-content-sha256'];
-    const streaming = typeof contentSha256 === 'string' && contentSha256.startsWith('STREAMING-');
     const contentType = req.headers['content-type'] ?? '';
     let postForm: FormData | undefined;
     if (req.headers.authorization !== undefined) {
       entry.auth = 'header';
-      // aws-chunked: the chunk signatures (or the trailing checksum) cannot be checked yet, so the body is not
-      // passed: the seed signature verifies against the STREAMING-… value it signed.
-      await verified(entry, () => verifyRequest(streaming ? common : { ...common, body }));
       if (streaming) {
-        entry.op = 'aws-chunked';
-        throw new S3Failure(
-          501,
-          'NotImplemented',
-          `aws-chunked uploads (x-amz-content-sha256: ${contentSha256}, content-encoding: ${req.headers['content-encoding'] ?? 'none'}) are not supported yet: the seed signature verified, but the chunks cannot be checked`,
-        );
+        // The seed signature verifies first (nothing of the body is read before); then the body is what the
+        // verified stream hands back, chunk by chunk, read to its end before anything is stored.
+        const stream = webBody(req, (n) => (entry.bodyBytes = (entry.bodyBytes ?? 0) + n));
+        const result = await verified(entry, () => verifyRequest({ ...common, body: stream }));
+        if (result.body === undefined) throw new Error('verifyRequest handed back no body for an aws-chunked request');
+        body = await readVerified(entry, result.body);
+      } else {
+        await verified(entry, () => verifyRequest({ ...common, body }));
       }
     } else if (query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential')) {
       entry.auth = 'presigned';
@@ -535,7 +657,7 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       checkCrc32(req, body);
       const etag = `"${md5(body).toString('hex')}"`;
       upload.parts.set(n, { body, etag });
-      res.writeHead(200, { etag });
+      res.writeHead(200, { etag, ...checksumsOf(req, body) });
       return void res.end();
     }
     if (method === 'PUT' && req.headers['x-amz-copy-source'] !== undefined) {
@@ -567,7 +689,7 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       }
       checkCrc32(req, body);
       const object = store(bucket, key, body, req.headers['content-type'], metaOf(req));
-      res.writeHead(200, { etag: object.etag });
+      res.writeHead(200, { etag: object.etag, ...checksumsOf(req, body) });
       return void res.end();
     }
     if (method === 'POST' && query.has('uploads')) {
@@ -692,7 +814,9 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
       return void res.end();
     }
     throw new S3Failure(501, 'NotImplemented', `not implemented here: ${method} /${bucket}/${key}?${query}`);
-  }, log);
+  };
+  const { server, port } = await listen(handler, log);
+  const secure = options.tls ? await listen(handler, log, options.tls) : undefined;
 
   function acl(): string {
     return `<AccessControlPolicy ${NS}><Owner><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>sigv4</ID><DisplayName>sigv4</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`;
@@ -758,13 +882,16 @@ export async function startS3Server(options: ServerOptions): Promise<S3Server> {
   }
 
   endpoint = `http://127.0.0.1:${port}`;
+  const closeHttp = closer(server);
+  const closeHttps = secure ? closer(secure.server) : async () => {};
   return {
     endpoint,
     port,
+    httpsEndpoint: secure ? `https://127.0.0.1:${secure.port}` : undefined,
     log,
     buckets,
     shift: (bucket, key, ms) => void shifts.set(shiftKey(bucket, key), ms),
-    close: closer(server),
+    close: async () => void (await Promise.all([closeHttp(), closeHttps()])),
   };
 }
 
@@ -810,6 +937,7 @@ export async function startApiServer(options: ServerOptions): Promise<RunningSer
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    httpsEndpoint: undefined,
     log,
     shift: (_bucket, path, ms) => void shifts.set(path, ms),
     close: closer(server),
