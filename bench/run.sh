@@ -17,6 +17,8 @@ mkdir -p results
 rm -rf results/*.tmp
 node --import tsx throughput.ts "$@"
 node --import tsx throughput-v4a.ts
+node --import tsx streaming.ts
+node --import tsx checksum.ts
 node --import tsx sweep.ts
 node --import tsx size.ts
 node --expose-gc --import tsx verify-load.ts

@@ -456,6 +456,58 @@ export async function runConformance(
     }
   });
 
+  await check(
+    'aws-chunked: each mode signed, framed, verified as a stream and read back; a flipped byte refused',
+    async () => {
+      const data = new Uint8Array(20_000).map((_, i) => (i * 7 + 3) % 251);
+      const streamOf = (bytes: Uint8Array) =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 5000) controller.enqueue(bytes.slice(i, i + 5000));
+            controller.close();
+          },
+        });
+      const read = async (stream: ReadableStream<Uint8Array>) =>
+        new Uint8Array(await new Response(stream).arrayBuffer());
+      const modes = [
+        ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', undefined],
+        ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'CRC32C'],
+        ['STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'CRC64NVME'],
+      ] as const;
+      for (const [payloadHash, checksumAlgorithm] of modes) {
+        const headers = lib.awsChunkedHeaders({
+          payloadHash,
+          decodedLength: data.length,
+          chunkSize: 8192,
+          ...(checksumAlgorithm ? { checksumAlgorithm } : {}),
+        });
+        const signed = await lib.signRequest({ ...s3, url: base + 'chunked', method: 'PUT', credentials, headers });
+        const encoded = await read(
+          streamOf(data).pipeThrough(lib.createAwsChunkedEncoder({ signed, credentials, chunkSize: 8192 })),
+        );
+        equal(String(encoded.length), signed.headers['content-length'], `${payloadHash}: the encoded content-length`);
+        const verify = (body: Uint8Array) =>
+          lib.verifyRequest({
+            ...accept,
+            url: signed.url,
+            method: 'PUT',
+            headers: signed.headers,
+            body: streamOf(body),
+          });
+        sameJson([...(await read((await verify(encoded)).body!))], [...data], `${payloadHash}: the bytes read back`);
+        // A byte of the first chunk's data: 100 bytes after its header line.
+        const flipped = encoded.slice();
+        const headerEnd = encoded.findIndex((b, i) => b === 13 && encoded[i + 1] === 10);
+        flipped[headerEnd + 102]! ^= 1;
+        await rejectsWith(
+          lib,
+          payloadHash.includes('UNSIGNED') ? 'ERR_SIGV4_CHECKSUM_MISMATCH' : 'ERR_SIGV4_CHUNK_SIGNATURE',
+          async () => read((await verify(flipped)).body!),
+        );
+      }
+    },
+  );
+
   await check('non-S3 service: normalized, double-encoded path round trip', async () => {
     const options = { service: 'execute-api', region: 'eu-west-1', signingDate: now, credentials };
     const signed = await lib.signRequest({
