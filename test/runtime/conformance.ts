@@ -467,8 +467,16 @@ export async function runConformance(
             controller.close();
           },
         });
-      const read = async (stream: ReadableStream<Uint8Array>) =>
-        new Uint8Array(await new Response(stream).arrayBuffer());
+      // Read with a reader, not new Response(stream): Chromium rejects a Response body read from an errored stream
+      // with its own TypeError ("Failed to fetch"), not the stream's error.
+      const read = async (stream: ReadableStream<Uint8Array>) => {
+        const parts: Uint8Array[] = [];
+        const reader = stream.getReader();
+        for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+        return out;
+      };
       const modes = [
         ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', undefined],
         ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'CRC32C'],
