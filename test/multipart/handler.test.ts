@@ -40,10 +40,10 @@ const post = (body: unknown, init: RequestInit = {}): Request =>
 
 async function call(
   body: unknown,
-  extra: Partial<MultipartHandlerOptions> = {},
+  extra: { [K in keyof MultipartHandlerOptions]?: MultipartHandlerOptions[K] | undefined } = {},
   init?: RequestInit,
 ): Promise<[number, Record<string, unknown>, Response]> {
-  const response = await createMultipartHandler({ ...options, ...extra })(post(body, init));
+  const response = await createMultipartHandler({ ...options, ...extra } as MultipartHandlerOptions)(post(body, init));
   expect(response.headers.get('content-type')).toBe('application/json');
   expect(response.headers.get('cache-control')).toBe('no-store');
   return [response.status, (await response.json()) as Record<string, unknown>, response];
@@ -184,7 +184,9 @@ describe('createMultipartHandler: what it presigns', () => {
   });
 
   it('credentials from a function, authorize with the request and the upload, the clock and the expiry', async () => {
-    const authorize = vi.fn(async (request: Request) => request.headers.get('authorization') === 'Bearer ok');
+    const authorize = vi.fn(
+      async (request: Request, _upload: unknown) => request.headers.get('authorization') === 'Bearer ok',
+    );
     const provider = vi.fn(async () => credentials);
     const extra = { credentials: provider, authorize, expiresIn: 60, now: () => NOW + 1000 };
     const [status, answer] = await call({ action: 'part', ...upload, partNumber: 1 }, extra, {
