@@ -92,7 +92,9 @@ export async function startMultipartServer(options: MultipartServerOptions): Pro
     if (path !== '/multipart') return send(404, 'not found');
     handler(toRequest(request, origin)).then(
       async (answer) => {
-        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        const headers: Record<string, string> = {};
+        answer.headers.forEach((value, name) => (headers[name] = value));
+        response.writeHead(answer.status, headers);
         response.end(Buffer.from(await answer.arrayBuffer()));
       },
       () => send(500, 'could not answer'),

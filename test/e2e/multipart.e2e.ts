@@ -123,7 +123,7 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
       w.bars = [];
       addEventListener('DOMContentLoaded', () => {
         new MutationObserver((records) => {
-          for (const r of records) for (const node of r.addedNodes) w.statuses.push(node.textContent ?? '');
+          for (const r of records) r.addedNodes.forEach((node) => w.statuses.push(node.textContent ?? ''));
         }).observe(document.getElementById('status')!, { childList: true });
         new MutationObserver((records) => {
           for (const r of records) w.bars.push([(r.target as Element).id, r.oldValue]);
@@ -161,11 +161,29 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
     (...numbers: number[]) =>
     (url: URL): boolean =>
       url.href.startsWith(proxy.endpoint) && numbers.includes(Number(url.searchParams.get('partNumber')));
-  /** Holds the page's PUT of these parts (never answered) until the page goes away. */
-  async function holdParts(page: Page, numbers: number[]): Promise<void> {
+  /**
+   * Holds the page's PUT of these parts, never answered, and gives them back: abort them once the page is gone (a
+   * route left unhandled is let through when the routes are removed).
+   */
+  async function holdParts(page: Page, numbers: number[]): Promise<Route[]> {
+    const held: Route[] = [];
     await page.route(parts(...numbers), (route: Route) => {
       if (route.request().method() !== 'PUT') return route.continue();
+      held.push(route);
     });
+    return held;
+  }
+  /** The part numbers Swift has for an upload (ListParts, signed here, sent straight to Swift). */
+  async function partsOf(key: string, uploadId: string): Promise<number[]> {
+    const list = await presignUrl({
+      url: s3Url({ bucket: BUCKET, key, endpoint: s.endpoint }),
+      query: { uploadId },
+      service: 's3',
+      region: s.region,
+      credentials,
+    });
+    const text = await (await fetch(list.url)).text();
+    return [...text.matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
   }
   const partDone = (page: Page, n: number) =>
     page.waitForResponse(
@@ -237,8 +255,8 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
     }
   });
 
-  it('a part that fails once is sent again after a backoff, and the upload completes', async () => {
-    const { path, bytes } = file('retried.bin', 11 * MiB);
+  it('a part that fails once (its connection reset) is sent again after a backoff, and the upload completes', async () => {
+    const { path, bytes } = file('retried.bin', 6 * MiB);
     const key = 'uploads/retried.bin';
     const { page, sent } = await open();
     let failed = 0;
@@ -250,13 +268,13 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
       await page.setInputFiles('#file', path);
       await page.click('#upload');
       await finished(page);
-      expect(await page.locator('#status').textContent()).toMatch(/^Uploaded 11534336 bytes in 3 parts/);
+      expect(await page.locator('#status').textContent()).toMatch(/^Uploaded 6291456 bytes in 2 parts/);
       expect(operations(sent).filter((o) => o === 'PUT part 2')).toHaveLength(2);
       expect(
         operations(sent)
           .filter((o) => o.startsWith('PUT'))
           .sort(),
-      ).toEqual(['PUT part 1', 'PUT part 2', 'PUT part 2', 'PUT part 3']);
+      ).toEqual(['PUT part 1', 'PUT part 2', 'PUT part 2']);
       expect((await objectOf(key))!.bytes.equals(bytes)).toBe(true);
     } finally {
       await page.close();
@@ -268,7 +286,7 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
     const key = 'uploads/resumed.bin';
     const { page, sent } = await open();
     try {
-      await holdParts(page, [3, 4]);
+      const held = await holdParts(page, [3, 4]);
       await page.setInputFiles('#file', path);
       const one = partDone(page, 1);
       const two = partDone(page, 2);
@@ -278,8 +296,11 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
       const [uploadId] = await uploadsOf(key);
       expect(uploadId).toBeDefined();
 
-      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      // The reload cancels the held parts: they never reach the bucket.
       await page.reload();
+      for (const route of held) await route.abort().catch(() => {});
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      expect(await partsOf(key, uploadId!)).toEqual([1, 2]);
       const before = sent.length;
       await page.setInputFiles('#file', path);
       await page.click('#upload');
@@ -307,11 +328,11 @@ describe.skipIf(!swift || skipped('upload'))('multipart upload page (Chromium â†
   });
 
   it('abort drops the upload: ListMultipartUploads has none left, and no object is made', async () => {
-    const { path } = file('aborted.bin', 12 * MiB);
+    const { path } = file('aborted.bin', 6 * MiB);
     const key = 'uploads/aborted.bin';
     const { page, sent } = await open();
     try {
-      await holdParts(page, [2, 3]);
+      await holdParts(page, [2]);
       await page.setInputFiles('#file', path);
       const one = partDone(page, 1);
       await page.click('#upload');
