@@ -188,6 +188,8 @@ export class MultipartUpload {
   #ready = false;
   #completing = false;
   #active = 0;
+  /** Counts the runs (each `start()` after a failure is one): a part of an earlier run that settles late is ignored. */
+  #run = 0;
   #queue: number[] = [];
   #etags: string[] = [];
   #loaded: number[] = [];
@@ -257,6 +259,9 @@ export class MultipartUpload {
     this.#status = 'uploading';
     this.#pause = new AbortController();
     this.#ready = this.#completing = false;
+    this.#run++;
+    this.#active = 0;
+    this.#queue = [];
     this.#result = new Promise((resolve, reject) => (this.#settle = [resolve, reject]));
     this.#setup = this.#begin().catch((error: unknown) => this.#fail(error));
     return this.#result;
@@ -417,16 +422,19 @@ export class MultipartUpload {
       }
       return;
     }
+    const run = this.#run;
     while (this.#active < this.#concurrency && this.#queue.length > 0) {
       const n = this.#queue.shift()!;
       const signal = this.#pause.signal;
       this.#active++;
-      this.#part(n, signal).then(
+      this.#part(n, signal, run).then(
         () => {
+          if (run !== this.#run) return;
           this.#active--;
           this.#next();
         },
         (error: unknown) => {
+          if (run !== this.#run) return;
           this.#active--;
           this.#progress(n, 0);
           if (!signal.aborted) return this.#fail(error);
@@ -439,27 +447,28 @@ export class MultipartUpload {
   }
 
   /** Sends part `n`: asks the handler for its URL, PUTs its bytes, keeps its ETag; each attempt anew. */
-  async #part(n: number, signal: AbortSignal): Promise<void> {
+  async #part(n: number, signal: AbortSignal, run: number): Promise<void> {
     const saved = this.#saved!;
     const start = (n - 1) * saved.partSize;
     const body = this.#file.slice(start, start + this.#partSize(n));
     await this.#retry(
       async () => {
         const { request } = await this.#call({ action: 'part', ...this.#facts(saved), partNumber: n }, signal);
-        const sent = await this.#bucket(`part ${n}`, request, body, signal, (loaded) =>
-          this.#progress(n, Math.min(loaded, body.size)),
-        );
+        const sent = await this.#bucket(`part ${n}`, request, body, signal, (loaded) => {
+          if (run === this.#run) this.#progress(n, Math.min(loaded, body.size));
+        });
         if (sent.etag === null)
           throw new UploadError(
             'ERR_UPLOAD_CORS',
             `part ${n}: the bucket answered ${sent.status} without an ETag the page can read: the bucket's CORS rule must expose it (ExposeHeaders: ["ETag"])`,
             sent.status,
           );
+        if (run !== this.#run) return;
         this.#etags[n] = sent.etag;
         this.#progress(n, body.size);
       },
       signal,
-      () => this.#progress(n, 0),
+      () => run === this.#run && this.#progress(n, 0),
     );
   }
 
@@ -475,7 +484,8 @@ export class MultipartUpload {
       if (sent.text.includes('<Error>')) throw bucketError('CompleteMultipartUpload', sent);
       return sent;
     });
-    if (this.#status !== 'uploading') return;
+    // Paused while completing: S3 has the object all the same. Aborted or failed meanwhile: nothing to resolve.
+    if (this.#status !== 'uploading' && this.#status !== 'paused') return;
     forgetState(this.#store, this.#name);
     this.#saved = undefined;
     this.#status = 'done';

@@ -309,6 +309,42 @@ describe('MultipartUpload: pause, resume, abort', () => {
     expect(upload.status).toBe('done');
   });
 
+  it('pause() while the upload is being completed: S3 completes it, and start() resolves', async () => {
+    const fake = new FakeS3({ fault: (seen) => (seen.operation === 'complete' ? 'hang' : undefined) });
+    const { upload } = setup(fake, makeFile(100));
+    const done = upload.start();
+    await until(() => fake.held.length === 1);
+    upload.pause();
+    fake.held[0]!.release();
+    expect((await done).partCount).toBe(1);
+    expect(upload.status).toBe('done');
+  });
+
+  it('start() again right after a failure, a part of the failed run still in flight: each part lands once more at most', async () => {
+    let refuse = true;
+    const fake = new FakeS3({ fault: (seen, nth) => (seen.partNumber === 2 && nth === 1 ? 'hang' : undefined) });
+    // The handler refuses part 1 once part 2 is on its way to the bucket.
+    const fetch = async (url: string, init: RequestInit): Promise<Response> => {
+      const body =
+        url === ENDPOINT ? (JSON.parse(String(init.body)) as { action: string; partNumber?: number }) : undefined;
+      if (refuse && body?.action === 'part' && body.partNumber === 1) {
+        await until(() => fake.held.length === 1);
+        return Response.json({ error: { code: 'ERR_MULTIPART_FORBIDDEN', message: 'no' } }, { status: 403 });
+      }
+      return fake.fetch(url, init);
+    };
+    const file = makeFile(11 * MiB);
+    const { upload, progress } = setup(fake, file, { concurrency: 2, fetch });
+    const error = (await settle(upload.start())) as UploadError;
+    expect([error.code, error.reason]).toEqual(['ERR_UPLOAD_REFUSED', 'ERR_MULTIPART_FORBIDDEN']);
+    refuse = false;
+    await upload.start();
+    // Part 2 twice (the first cancelled by the failure), the others once.
+    expect([1, 2, 3].map((n) => fake.count('part', n))).toEqual([1, 2, 1]);
+    expect(progress.at(-1)).toMatchObject({ loaded: 11 * MiB, total: 11 * MiB });
+    expect(await same(fake.objects.get(KEY)!.bytes, file)).toBe(true);
+  });
+
   it('abort() stops the upload, has S3 drop it, and forgets it', async () => {
     const fake = new FakeS3({ fault: (seen) => (seen.partNumber === 2 ? 'hang' : undefined) });
     const { upload, store } = setup(fake, makeFile(11 * MiB), { concurrency: 1 });
