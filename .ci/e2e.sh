@@ -9,10 +9,11 @@
 #   2. builds the package (npm run build → dist/);
 #   3. runs the runtime matrix: the conformance core in Node, Deno, Bun, workerd and headless Chromium
 #      (test/runtime/run-all.ts);
-#   4. runs the end-to-end tests: S3 against OpenStack Swift's s3api on 127.0.0.1, the browser upload page
-#      in Chromium, and real clients (awscli, boto3 over http and, >= 1.36, over https, s3cmd, rclone, curl,
-#      minio-go, @aws-sdk/client-s3, botocore and @smithy/signature-v4) against servers on 127.0.0.1 that verify
-#      every request with this library, aws-chunked uploads included (vitest -c vitest.e2e.config.ts);
+#   4. runs the end-to-end tests: S3 against OpenStack Swift's s3api on 127.0.0.1, the browser upload pages
+#      (a presigned PUT, and multipart with sigv4/upload) in Chromium, and real clients (awscli, boto3 over
+#      http and, >= 1.36, over https, s3cmd, rclone, curl, minio-go, @aws-sdk/client-s3, botocore and
+#      @smithy/signature-v4) against servers on 127.0.0.1 that verify every request with this library,
+#      aws-chunked uploads included (vitest -c vitest.e2e.config.ts);
 #   5. checks the compatibility tables in docs/compatibility.md against what ran, and prints the closing line
 #      `e2e: N passed, M failed` (test/e2e/compat.ts).
 # Idempotent: run it again and it installs nothing new.

@@ -1,5 +1,5 @@
-// The API reports of the two public entries (package.json exports "." and "./lite"), etc/sigv4.api.md and
-// etc/sigv4-lite.api.md, made by API Extractor (configs etc/api-extractor.json and etc/api-extractor.lite.json):
+// The API reports of the public entries (package.json exports ".", "./lite" and "./upload"), etc/sigv4.api.md,
+// etc/sigv4-lite.api.md and etc/sigv4-upload.api.md, made by API Extractor (configs etc/api-extractor*.json):
 //
 //   npm run api-report            rewrites etc/*.api.md from src/ (commit them with the change that made them)
 //   npm run api-report -- --check compares only, and exits 1 when a report differs
@@ -27,6 +27,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const ENTRIES = [
   { entry: '.', config: 'etc/api-extractor.json', dts: 'index.d.ts', report: 'etc/sigv4.api.md' },
   { entry: './lite', config: 'etc/api-extractor.lite.json', dts: 'lite.d.ts', report: 'etc/sigv4-lite.api.md' },
+  { entry: './upload', config: 'etc/api-extractor.upload.json', dts: 'upload.d.ts', report: 'etc/sigv4-upload.api.md' },
 ] as const;
 
 export interface ApiReportResult {
@@ -102,7 +103,7 @@ export function readReport(text: string): { undocumented: string[]; forgotten: s
   return { undocumented, forgotten };
 }
 
-/** Makes both reports from src/ and compares each with etc/; `local` rewrites etc/ where they differ. */
+/** Makes every report from src/ and compares each with etc/; `local` rewrites etc/ where they differ. */
 export function apiReport(options: { readonly local: boolean }): ApiReportResult[] {
   const temp = mkdtempSync(join(tmpdir(), 'sigv4-api-'));
   try {
@@ -117,7 +118,7 @@ export function apiReport(options: { readonly local: boolean }): ApiReportResult
         packageJsonFullPath: join(root, 'package.json'),
       });
     });
-    // One program for both entries (the DOM lib is parsed once).
+    // One program for every entry (the DOM lib is parsed once).
     const compilerState = CompilerState.create(configs[0]!, {
       additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath),
     });

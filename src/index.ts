@@ -79,5 +79,41 @@ export type {
   ExpiringCredentials,
   FetchFunction,
 } from './client/client.js';
+export {
+  presignCreateMultipartUpload,
+  presignUploadPart,
+  presignListParts,
+  presignCompleteMultipartUpload,
+  presignAbortMultipartUpload,
+} from './multipart/presign.js';
+export type {
+  MultipartTarget,
+  CreateMultipartUploadOptions,
+  MultipartUploadIdOptions,
+  UploadPartOptions,
+  ListPartsOptions,
+} from './multipart/presign.js';
+export {
+  planParts,
+  partSizeOf,
+  MIN_PART_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  MAX_OBJECT_SIZE,
+  DEFAULT_PART_SIZE,
+} from './multipart/plan.js';
+export type { PartPlan } from './multipart/plan.js';
+export { completeMultipartUploadBody } from './multipart/xml.js';
+export type { CompletedPart } from './multipart/xml.js';
+export { createMultipartHandler, MAX_HANDLER_BODY } from './multipart/handler.js';
+export type { MultipartHandlerOptions } from './multipart/handler.js';
+export type {
+  MultipartAction,
+  MultipartErrorCode,
+  MultipartHandlerError,
+  MultipartHandlerRequest,
+  MultipartHandlerResponse,
+  PresignedRequestJson,
+} from './multipart/protocol.js';
 // The Web types the declarations name, for programs without the DOM lib (types only; see the file).
 export type {} from './core/web-globals.js';

@@ -28,6 +28,7 @@ import {
   type StreamingPayloadHash,
 } from '../src/index.js';
 import * as lite from '../src/lite.js';
+import { createMultipartHandler, MAX_HANDLER_BODY } from '../src/multipart/handler.js';
 import { MAX_POST_FIELDS_LENGTH } from '../src/post/verify.js';
 import { chunkSigningKey } from '../src/stream/chunk-signature.js';
 import { decodeAwsChunked, type DecodeParams } from '../src/stream/decode.js';
@@ -39,6 +40,7 @@ import {
   readReceivedUrl,
   readSignedHeaders,
 } from '../src/verify/read.js';
+import { readListParts, unescapeXml } from '../src/upload/xml.js';
 
 /** The received URL, then its whole query: what a verifier reads. */
 const readUrlAndQuery = (u: string) => readReceivedQuery(readReceivedUrl(u).rawQuery);
@@ -211,6 +213,35 @@ const POST_FIELDS = {
 };
 const post = (form: Record<string, string> | [string, string][]) => () =>
   verifyPresignedPost({ form, fileSize: 1, region: 'us-east-1', getCredentials, now: NOW, cache: false });
+
+// Issue 18's multipart handler reads a JSON body of up to MAX_HANDLER_BODY bytes from a browser: each call posts
+// one, and passes when the handler refuses it with `status` (a refusal is an answer, not a throw).
+const multipart = createMultipartHandler({
+  bucket: 'uploads',
+  endpoint: 'http://127.0.0.1:9000',
+  region: 'us-east-1',
+  credentials,
+  keyPrefix: 'uploads/',
+  maxSize: 2 ** 40,
+  contentTypes: ['video/*'],
+  now: () => NOW,
+});
+const UPLOAD = {
+  action: 'part',
+  key: 'uploads/k',
+  size: 12 * 2 ** 20,
+  type: 'video/mp4',
+  uploadId: 'u',
+  partSize: 5 * 2 ** 20,
+  partNumber: 1,
+};
+const handled = (status: number, body: (length: number) => unknown) => (length: number) => {
+  const text = JSON.stringify(body(length));
+  return () =>
+    multipart(new Request('http://app.test/multipart', { method: 'POST', body: text })).then((response) => {
+      if (response.status !== status) throw new Error(`answered ${response.status}`);
+    });
+};
 
 const groups: Group[] = [
   {
@@ -870,6 +901,77 @@ const groups: Group[] = [
           return post(pairs);
         },
         outcome: 'ERR_SIGV4_SIGNATURE_MISMATCH',
+      },
+    ],
+  },
+  {
+    name: 'multipart handler: JSON bodies (up to MAX_HANDLER_BODY)',
+    n: 10_000,
+    max: MAX_HANDLER_BODY - 200,
+    cases: [
+      {
+        name: 'a key of "a/" runs ending in ".."',
+        call: handled(400, (l) => ({ ...UPLOAD, key: around('uploads/', 'a/', '..', l) })),
+        outcome: 'ok',
+      },
+      {
+        name: 'a type of "a" then "/" and a space',
+        call: handled(400, (l) => ({ ...UPLOAD, type: around('', 'a', '/b ', l) })),
+        outcome: 'ok',
+      },
+      {
+        name: 'an upload id of "!" then a space',
+        call: handled(400, (l) => ({ ...UPLOAD, uploadId: around('', '!', ' ', l) })),
+        outcome: 'ok',
+      },
+      {
+        name: 'complete with a long ETag',
+        call: handled(400, (l) => ({
+          ...UPLOAD,
+          action: 'complete',
+          parts: [1, 2, 3].map((partNumber) => ({ partNumber, etag: around('"', 'a', '\n', l / 4) })),
+        })),
+        outcome: 'ok',
+      },
+      {
+        name: 'complete with as many parts as fit',
+        call: handled(400, (l) => ({
+          ...UPLOAD,
+          action: 'complete',
+          parts: Array.from({ length: Math.floor(l / 40) }, (_, i) => ({ partNumber: (i % 3) + 1, etag: '"e"' })),
+        })),
+        outcome: 'ok',
+      },
+    ],
+  },
+  {
+    name: "multipart uploader: S3's XML answers (up to 1 MiB)",
+    n: 10_000,
+    max: 2 ** 20,
+    cases: [
+      {
+        name: 'unescapeXml: "&#x" runs',
+        call: (l) => {
+          const t = fill('&#x', l) + fill('&#1', l / 10);
+          return () => unescapeXml(t);
+        },
+        outcome: 'ok',
+      },
+      {
+        name: 'readListParts: "<Part>" never closed',
+        call: (l) => {
+          const t = fill('<Part><PartNumber>', l);
+          return () => readListParts(t);
+        },
+        outcome: 'ok',
+      },
+      {
+        name: 'readListParts: many empty parts',
+        call: (l) => {
+          const t = fill('<Part><ETag>&quot;</ETag></Part>', l);
+          return () => readListParts(t);
+        },
+        outcome: 'ok',
       },
     ],
   },

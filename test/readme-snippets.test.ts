@@ -10,12 +10,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const upload = fileURLToPath(new URL('../src/upload.ts', import.meta.url));
 
 const GIVEN = `
 declare const env: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string; CLIENT_SECRET: string };
 type Env = typeof env;
 declare const credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-declare const file: Blob;
+declare const file: File;
+declare const bar: HTMLProgressElement;
 declare const request: Request;
 declare const key: string;
 declare const url: string;
@@ -26,6 +28,7 @@ declare function fetchTemporaryCredentials(): Promise<{
 }>;
 `;
 
+// The sigv4 and sigv4/upload entries map to their sources.
 const blocks = [...readme.matchAll(/```ts\n([^]*?)```/g)].map((m) => m[1]!);
 const work = mkdtempSync(join(tmpdir(), 'sigv4-readme-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,7 +41,11 @@ describe('README TypeScript blocks', () => {
       const lines = block.split('\n');
       const imports = lines
         .filter((l) => l.startsWith('import '))
-        .map((l) => l.replace("from 'sigv4'", `from ${JSON.stringify(index)}`));
+        .map((l) =>
+          l
+            .replace("from 'sigv4'", `from ${JSON.stringify(index)}`)
+            .replace("from 'sigv4/upload'", `from ${JSON.stringify(upload)}`),
+        );
       // A Worker's `export default` is a value in a function body.
       const body = lines.filter((l) => !l.startsWith('import ')).map((l) => l.replace(/^export default /, 'void '));
       const file = join(work, `block${i}.ts`);

@@ -66,11 +66,19 @@ export function allowed(from: string, to: string): boolean {
       return b === 'core';
     case 'client':
       return b === 'core' || b === 'sign';
+    // Multipart upload (issue 18): the server side presigns each step with the signers and s3Url; the browser
+    // uploader (the sigv4/upload entry) signs nothing and shares only the handler's JSON types with it.
+    case 'multipart':
+      return b === 'core' || b === 'sign' || b === 's3';
+    case 'upload':
+      return to === 'multipart/protocol.ts';
+    case 'upload.ts':
+      return b === 'upload' || to === 'multipart/protocol.ts' || to === 'core/web-globals.ts';
     case 'lite.ts':
       return b === 'core';
     case 'index.ts':
       return (
-        b === 'core' || b === 'sign' || b === 'verify' || b === 'post' || b === 's3' || b === 'client' || b === 'stream'
+        b === 'core' || b === 'sign' || b === 'verify' || b === 'post' || b === 's3' || b === 'client' || b === 'stream' || b === 'multipart'
       );
     case 'cli':
       return to === 'index.ts' || to === 'core/errors.ts';
@@ -90,10 +98,13 @@ describe('rooms', () => {
       'core',
       'index.ts',
       'lite.ts',
+      'multipart',
       'post',
       's3',
       'sign',
       'stream',
+      'upload',
+      'upload.ts',
       'verify',
     ]);
   });
@@ -109,6 +120,12 @@ describe('rooms', () => {
     expect(allowed('s3/url.ts', 'sign/presign.ts')).toBe(false);
     expect(allowed('client/client.ts', 's3/url.ts')).toBe(false);
     expect(allowed('client/client.ts', 'verify/read.ts')).toBe(false);
+    expect(allowed('upload/upload.ts', 'sign/presign.ts')).toBe(false);
+    expect(allowed('upload/upload.ts', 'core/errors.ts')).toBe(false);
+    expect(allowed('upload/upload.ts', 'multipart/handler.ts')).toBe(false);
+    expect(allowed('upload.ts', 'index.ts')).toBe(false);
+    expect(allowed('multipart/handler.ts', 'verify/read.ts')).toBe(false);
+    expect(allowed('multipart/handler.ts', 'upload/upload.ts')).toBe(false);
     expect(allowed('index.ts', 'cli/run.ts')).toBe(false);
     expect(allowed('cli/run.ts', 'sign/presign.ts')).toBe(false);
     expect(allowed('core/webcrypto.ts', 'node:crypto')).toBe(false);

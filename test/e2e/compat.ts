@@ -83,6 +83,7 @@ function fileCount(file: string): { passed: number; failed: number; skipped: num
 }
 const s3 = fileCount('test/e2e/s3.e2e.ts');
 const upload = fileCount('test/e2e/upload.e2e.ts');
+const multipart = fileCount('test/e2e/multipart.e2e.ts');
 const post = fileCount('test/e2e/post.e2e.ts');
 const clients = fileCount('test/e2e/clients.e2e.ts');
 /** Cells skipped because a client is not installed (outside CI only). */
@@ -148,7 +149,7 @@ const rows: Row[] = [
     key: major(chromiumVersion),
     pinned: false,
     from: `Debian \`chromium\`, driven by playwright-core ${version('playwright-core')}`,
-    runs: `${core('chromium')}, dist/ as native ES modules; upload page end to end against Swift (${upload.passed} tests); POST policy form end to end (${post.passed} tests)`,
+    runs: `${core('chromium')}, dist/ as native ES modules; upload page end to end against Swift (${upload.passed} tests); multipart upload page (sigv4/upload) end to end against Swift (${multipart.passed} tests); POST policy form end to end (${post.passed} tests)`,
   },
 ];
 const swiftVersion = swiftInfo?.swift ?? '?';
@@ -186,7 +187,7 @@ const complete =
   runs.length > 0 &&
   runs.every((r) => !r.skippedByFlag) &&
   vitest !== undefined &&
-  s3.skipped + upload.skipped === 0 &&
+  s3.skipped + upload.skipped + multipart.skipped === 0 &&
   clientsReport !== undefined &&
   !clientsSkipped &&
   clients.skipped === 0 &&
