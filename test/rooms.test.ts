@@ -78,7 +78,14 @@ export function allowed(from: string, to: string): boolean {
       return b === 'core';
     case 'index.ts':
       return (
-        b === 'core' || b === 'sign' || b === 'verify' || b === 'post' || b === 's3' || b === 'client' || b === 'stream' || b === 'multipart'
+        b === 'core' ||
+        b === 'sign' ||
+        b === 'verify' ||
+        b === 'post' ||
+        b === 's3' ||
+        b === 'client' ||
+        b === 'stream' ||
+        b === 'multipart'
       );
     case 'cli':
       return to === 'index.ts' || to === 'core/errors.ts';
