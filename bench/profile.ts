@@ -208,7 +208,7 @@ async function main(): Promise<void> {
   rmSync(libDir, { recursive: true, force: true });
   // Every file of src/ and its rooms (src/core, src/sign, …) but the command line, each transpiled where it is.
   const entryPoints = readdirSync(join(ROOT_DIR, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.startsWith('cli'))
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('cli/'))
     .map((f) => join(ROOT_DIR, 'src', f));
   await build({
     entryPoints,
