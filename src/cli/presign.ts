@@ -29,17 +29,39 @@ export function readExpiresIn(value: string | undefined): number {
   return seconds;
 }
 
+// SigV4a's parameters in the order aws-c-auth writes them (the AWS CLI signs SigV4a through awscrt): after the
+// request's own parameters, as in the aws-c-auth v4a suite's query-signed-request.txt files.
+const V4A_ORDER = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Expires',
+  'X-Amz-Security-Token',
+  'X-Amz-Region-Set',
+  'X-Amz-Signature',
+];
+
 /**
- * The URL with its query in the AWS CLI's order: botocore adds `X-Amz-Security-Token` after `X-Amz-SignedHeaders`,
- * where the library keeps the canonical (sorted) order. The order is not signed (the canonical query is sorted), so
- * the signature is the same; the URL is then byte for byte the one `aws s3 presign` prints.
+ * The URL with its query in the AWS CLI's order. SigV4: botocore adds `X-Amz-Security-Token` after
+ * `X-Amz-SignedHeaders`, where the library keeps the canonical (sorted) order. SigV4a: aws-c-auth's order (see
+ * `V4A_ORDER`). The order is not signed (the canonical query is sorted), so the signature is the same; the URL is
+ * then byte for byte the one `aws s3 presign` prints (for SigV4a, but for the randomized ECDSA signature).
  */
-export function awsCliQueryOrder(url: string): string {
+export function awsCliQueryOrder(url: string, v4a = false): string {
   const q = url.indexOf('?');
+  if (q < 0) return url;
   const params = url.slice(q + 1).split('&');
+  const name = (p: string) => p.slice(0, p.indexOf('=') >>> 0);
+  if (v4a) {
+    const rank = (p: string) => V4A_ORDER.indexOf(name(p));
+    const own = params.filter((p) => rank(p) < 0);
+    const auth = params.filter((p) => rank(p) >= 0).sort((x, y) => rank(x) - rank(y));
+    return `${url.slice(0, q + 1)}${[...own, ...auth].join('&')}`;
+  }
   const token = params.findIndex((p) => p.startsWith('X-Amz-Security-Token='));
   const signedHeaders = params.findIndex((p) => p.startsWith('X-Amz-SignedHeaders='));
-  if (q < 0 || token < 0 || signedHeaders < token) return url;
+  if (token < 0 || signedHeaders < token) return url;
   params.splice(signedHeaders, 0, ...params.splice(token, 1));
   return `${url.slice(0, q + 1)}${params.join('&')}`;
 }
@@ -83,7 +105,7 @@ export async function presignCommand(args: readonly string[], io: Io): Promise<n
       `note: the credentials from ${credentials.source} expire at ${credentials.expiresAt.toISOString()}, before the URL's ${presigned.expiresAt.toISOString()}: it stops working then\n`,
     );
   }
-  const url = awsCliQueryOrder(presigned.url);
+  const url = awsCliQueryOrder(presigned.url, 'regionSet' in target);
   if (flags.json) {
     const { headers: mustSend, expiresAt } = presigned;
     io.stdout(
