@@ -507,6 +507,19 @@ export class AwsConfig {
     );
   }
 
+  /**
+   * `true` from `AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS` or the profile's `s3 = s3_disable_multiregion_access_points`
+   * (botocore's names): Multi-Region Access Point ARNs are then refused.
+   */
+  disableMultiRegionAccessPoints(): Sourced<true> | undefined {
+    return AwsConfig.on(
+      this.boolean(
+        this.envSetting('AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS') ??
+          this.s3Setting('s3_disable_multiregion_access_points'),
+      ),
+    );
+  }
+
   /** Whether an access point's ARN may name another region: `AWS_S3_USE_ARN_REGION`, `s3_use_arn_region`, `s3 = use_arn_region`. */
   useArnRegion(): Sourced<boolean> | undefined {
     return this.boolean(

@@ -231,6 +231,7 @@ export function s3Settings(flags: TargetFlags, config: AwsConfig, region: Source
     accelerate: config.accelerate(),
     usEast1Legacy: config.usEast1Legacy(),
     useArnRegion: config.useArnRegion(),
+    disableMultiRegionAccessPoints: config.disableMultiRegionAccessPoints(),
   };
 }
 

@@ -189,6 +189,8 @@ export interface S3Settings {
   readonly usEast1Legacy: Flag;
   /** `use_arn_region = false`: an access point's region must be the configured one. */
   readonly useArnRegion: Sourced<boolean> | undefined;
+  /** `s3_disable_multiregion_access_points = true`: Multi-Region Access Point ARNs are refused. */
+  readonly disableMultiRegionAccessPoints: Flag;
 }
 
 /** The URL to sign for an `s3://` URI, and the scope it is signed for. */
@@ -407,11 +409,18 @@ function accessPointTarget(location: AccessPointLocation, s: S3Settings): S3Targ
 /**
  * A Multi-Region Access Point: `https://ALIAS.accesspoint.s3-global.amazonaws.com/KEY`, signed with SigV4a for a
  * region set (`*` unless `--region-set` or the configuration says which), as the AWS CLI maps it. It is global, on
- * AWS's own host: an endpoint URL, dual-stack, FIPS and acceleration are refused, as botocore refuses them.
+ * AWS's own host: an endpoint URL, dual-stack, FIPS and acceleration are refused, as botocore refuses them, and so
+ * is every such ARN when `s3_disable_multiregion_access_points` is true.
  */
 export function multiRegionAccessPoint(location: MultiRegionAccessPointLocation, s: S3Settings): S3Target {
   if (location.partition !== 'aws') {
     throw usageError(`${quote(location.arn)}: Multi-Region Access Points exist in the aws partition only`);
+  }
+  if (s.disableMultiRegionAccessPoints !== undefined) {
+    refuse(
+      s.disableMultiRegionAccessPoints,
+      `${quote(location.arn)} is a Multi-Region Access Point, and ${s.disableMultiRegionAccessPoints.source} disables them (as botocore does)`,
+    );
   }
   for (const setting of [s.endpoint, s.dualstack, s.fips, s.accelerate]) {
     if (setting !== undefined) {

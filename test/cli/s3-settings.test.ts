@@ -778,6 +778,22 @@ const REFUSALS: readonly Refusal[] = [
     /AWS_USE_DUALSTACK_ENDPOINT does not apply to a Multi-Region Access Point, which is signed with SigV4a on its global host/,
   ],
   [
+    'a Multi-Region Access Point when AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS is true',
+    ['s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k'],
+    { AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS: 'true' },
+    {},
+    1,
+    /is a Multi-Region Access Point, and AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS disables them \(as botocore does\)/,
+  ],
+  [
+    'a Multi-Region Access Point when the profile sets s3 = s3_disable_multiregion_access_points = true',
+    ['s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k'],
+    {},
+    { config: s3('s3_disable_multiregion_access_points = true') },
+    1,
+    /is a Multi-Region Access Point, and .*s3_disable_multiregion_access_points.* disables them \(as botocore does\)/,
+  ],
+  [
     'a Multi-Region Access Point outside the aws partition',
     ['s3://arn:aws-cn:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k'],
     {},
