@@ -1,13 +1,13 @@
 export { presignUrl, draftPresign, finishPresign } from './sign/presign.js';
 export type { PresignDraft } from './sign/presign.js';
 export { signRequest } from './sign/sign-request.js';
-export { presignUrlSync, signRequestSync, deriveSigningKeySync, sha256HexSync } from './sign/sync.js';
+export { presignUrlSync, signRequestSync, sha256HexSync } from './sign/sync.js';
 export type { SyncCrypto, SyncOptions } from './sign/sync.js';
 export { ALGORITHM, ALGORITHM_V4A, EMPTY_SHA256, MAX_EXPIRES_IN } from './core/constants.js';
 export { SigV4Error, isSigV4Error, INVALID_OPTION } from './core/errors.js';
 export type { SigV4ErrorCode, OptionErrorCode, Fault } from './core/errors.js';
 export { SigningKeyCache, defaultSigningKeyCache } from './core/key-cache.js';
-export { deriveSigningKey } from './core/signing-key.js';
+export { deriveSigningKey, deriveSigningKeySync } from './core/signing-key.js';
 export { createSignature } from './core/signature.js';
 export { createCredentialScope, createStringToSign } from './core/string-to-sign.js';
 export {

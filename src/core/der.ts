@@ -1,7 +1,7 @@
 // ECDSA signatures in the two forms SigV4a meets: Web Crypto's r ‖ s (IEEE P1363, 32 + 32 bytes for P-256) and the
 // DER `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 section 2.2.3, X.690) that SigV4a sends as lowercase hex.
 
-import { HEX, toHex } from './encoding.js';
+import { fromHex, HEX, toHex } from './encoding.js';
 import type { Fault } from './errors.js';
 import { N } from './p256.js';
 
@@ -32,8 +32,7 @@ export function rsFromDer(name: string, hex: string, fault: Fault): Uint8Array {
   const bad = (why: string): never =>
     fault(`${name} expected the hex of a DER ECDSA signature (SEQUENCE of two INTEGERs), got ${why}`);
   if (!DER_HEX.test(hex)) bad(`${hex.length} characters that are not 16 to 144 lowercase hex digits`);
-  const der = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < der.length; i++) der[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const der = fromHex(hex);
   if (der[0] !== 0x30 || der[1] !== der.length - 2) bad('a SEQUENCE header that does not span the signature');
   const rs = new Uint8Array(64);
   let at = 2;

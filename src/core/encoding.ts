@@ -21,6 +21,10 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return out;
 }
 
+/** Bytes of a hex string of even length (already checked to be hex). */
+export const fromHex = (hex: string): Uint8Array =>
+  Uint8Array.from({ length: hex.length >> 1 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string holds a UTF-16 surrogate without its pair, which has no UTF-8 form. */

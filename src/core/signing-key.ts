@@ -2,6 +2,7 @@
 
 import { hmacRaw } from './webcrypto.js';
 import { utf8 } from './encoding.js';
+import { hmacKey, hmacSync } from './sha256.js';
 
 /**
  * The SigV4 signing key: HMAC chain of `"AWS4" + secret` over the date (YYYYMMDD), region, service and
@@ -17,4 +18,16 @@ export async function deriveSigningKey(
   key = await hmacRaw(key, region);
   key = await hmacRaw(key, service);
   return new Uint8Array(await hmacRaw(key, 'aws4_request'));
+}
+
+/** {@link deriveSigningKey}, computed synchronously. Returns the 32 raw key bytes; treat them as a secret. */
+export function deriveSigningKeySync(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service: string,
+): Uint8Array {
+  let key = utf8('AWS4' + secretAccessKey);
+  for (const part of [date, region, service, 'aws4_request']) key = hmacSync(hmacKey(key), utf8(part));
+  return key;
 }

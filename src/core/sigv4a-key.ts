@@ -3,7 +3,7 @@
 
 import { ALGORITHM_V4A } from './constants.js';
 import type { Credentials } from './credentials.js';
-import { toHex, utf8 } from './encoding.js';
+import { fromHex, toHex, utf8 } from './encoding.js';
 import { cachedKey, type SigningKeyCache } from './key-cache.js';
 import { N, publicPoint } from './p256.js';
 import { hmac, importEcdsaKeyPair, importHmacKey } from './webcrypto.js';
@@ -39,10 +39,7 @@ export async function deriveV4aPrivateScalar(accessKeyId: string, secretAccessKe
   throw new Error('SigV4a key derivation found no key in 254 tries');
 }
 
-const bytes32 = (n: bigint): Uint8Array => {
-  const hex = n.toString(16).padStart(64, '0');
-  return Uint8Array.from({ length: 32 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-};
+const bytes32 = (n: bigint): Uint8Array => fromHex(n.toString(16).padStart(64, '0'));
 
 /** Derives the SigV4a key pair of an access key and imports it. */
 export async function deriveV4aKeyPair(accessKeyId: string, secretAccessKey: string): Promise<V4aKeyPair> {

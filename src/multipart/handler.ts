@@ -16,6 +16,7 @@ import {
   presignCreateMultipartUpload,
   presignListParts,
   presignUploadPart,
+  UPLOAD_ID,
   type MultipartTarget,
 } from './presign.js';
 import type {
@@ -74,7 +75,6 @@ const MEDIA_TYPE = /^[\w!#$&^.+-]{1,127}\/[\w!#$&^.+-]{1,127}$/;
 const MEDIA_PATTERN = /^[\w!#$&^.+-]{1,127}\/(?:[\w!#$&^.+-]{1,127}|\*)$/;
 // C0 controls and DEL: no key a browser sends needs them, and logs and listings show them raw.
 const CONTROL = /[\0-\x1f\x7f]/;
-const UPLOAD_ID = /^[\x21-\x7e]{1,1024}$/;
 
 /** A refusal: the status and the JSON error sent back. */
 class Refusal {

@@ -63,7 +63,7 @@ export interface ListPartsOptions extends MultipartUploadIdOptions {
 }
 
 // An UploadId: opaque visible ASCII (S3's are URL-safe Base64 with "." and "_"). Linear: one class, anchored.
-const UPLOAD_ID = /^[\x21-\x7e]{1,1024}$/;
+export const UPLOAD_ID: RegExp = /^[\x21-\x7e]{1,1024}$/;
 
 function checkUploadId(value: unknown): string {
   if (typeof value !== 'string' || !UPLOAD_ID.test(value))

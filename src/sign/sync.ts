@@ -4,7 +4,8 @@
 import { toHex, utf8 } from '../core/encoding.js';
 import { invalidType } from '../core/errors.js';
 import { cachedKey } from '../core/key-cache.js';
-import { hmacKey, hmacSync, hmacTextHex, sha256, sha256TextHex, type HmacKey } from '../core/sha256.js';
+import { deriveSigningKeySync } from '../core/signing-key.js';
+import { hmacKey, hmacTextHex, sha256, sha256TextHex, type HmacKey } from '../core/sha256.js';
 import { createStringToSign } from '../core/string-to-sign.js';
 import { readRequest, type RequestParts } from './options.js';
 import { draftFrom, finishPresign } from './presign.js';
@@ -17,18 +18,6 @@ const bytes = (data: string | Uint8Array | ArrayBuffer): Uint8Array =>
 /** Lowercase hex SHA-256, computed synchronously. */
 export const sha256HexSync = (data: string | Uint8Array | ArrayBuffer): string =>
   typeof data === 'string' ? sha256TextHex(data) : toHex(sha256(bytes(data))); // text: encoded into a reused buffer
-
-/** {@link deriveSigningKey}, computed synchronously. Returns the 32 raw key bytes; treat them as a secret. */
-export function deriveSigningKeySync(
-  secretAccessKey: string,
-  date: string,
-  region: string,
-  service: string,
-): Uint8Array {
-  let key = utf8('AWS4' + secretAccessKey);
-  for (const part of [date, region, service, 'aws4_request']) key = hmacSync(hmacKey(key), utf8(part));
-  return key;
-}
 
 /**
  * A synchronous SHA-256 and HMAC-SHA256 for {@link presignUrlSync} and {@link signRequestSync}. The default is

@@ -3,9 +3,9 @@
 
 import type { Credentials } from '../core/credentials.js';
 import { EMPTY_SHA256 } from '../core/constants.js';
-import { utf8 } from '../core/encoding.js';
 import { cachedKey, type SigningKeyCache } from '../core/key-cache.js';
-import { hmacKey, hmacSync, hmacTextHex, type HmacKey } from '../core/sha256.js';
+import { hmacKey, hmacTextHex, type HmacKey } from '../core/sha256.js';
+import { deriveSigningKeySync } from '../core/signing-key.js';
 
 /** Signed chunks, no trailer: `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD`. */
 export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
@@ -76,11 +76,9 @@ export function chunkSigningKey(
   service: string,
   cache: SigningKeyCache | false | undefined,
 ): HmacKey {
-  return cachedKey(cache, 'sync', credentials, date, region, service, () => {
-    let key = utf8('AWS4' + credentials.secretAccessKey);
-    for (const part of [date, region, service, 'aws4_request']) key = hmacSync(hmacKey(key), utf8(part));
-    return hmacKey(key);
-  });
+  return cachedKey(cache, 'sync', credentials, date, region, service, () =>
+    hmacKey(deriveSigningKeySync(credentials.secretAccessKey, date, region, service)),
+  );
 }
 
 /** Signs a string to sign (a chunk's or the trailer's) with a prepared key: lowercase hex HMAC-SHA256. */

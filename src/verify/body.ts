@@ -4,10 +4,17 @@
 
 import type { CredentialParts } from '../core/authorization.js';
 import type { Credentials } from '../core/credentials.js';
-import { trimOws, utf8 } from '../core/encoding.js';
+import { fromHex, toHex, trimOws, utf8 } from '../core/encoding.js';
 import { describe, fail } from '../core/errors.js';
 import { fromBase64, toBase64 } from '../core/base64.js';
-import { checksumAlgorithmOf, createChecksum, type Checksum, type ChecksumAlgorithm } from '../stream/checksum.js';
+import {
+  checksumAlgorithmOf,
+  checksumHeaderName,
+  createChecksum,
+  type Checksum,
+  type ChecksumAlgorithm,
+} from '../stream/checksum.js';
+import { TOKEN } from '../core/rules.js';
 import {
   chunkSigningKey,
   STREAMING_PAYLOAD_HASHES,
@@ -57,7 +64,7 @@ export function readBodyHeaders(settings: Settings, headerHash: string | undefin
     for (const item of value.split(',')) {
       const name = trimOws(item).toLowerCase();
       if (name === '') continue;
-      if (!/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(name) || trailers.has(name))
+      if (!TOKEN.test(name) || trailers.has(name))
         malformed(`the x-amz-trailer header expected header names, each once, got ${describe(value)}`);
       trailers.add(name);
     }
@@ -84,10 +91,6 @@ const streamOf = (body: string | Uint8Array | ArrayBuffer): ReadableStream<Uint8
   });
 };
 
-/** Hex to bytes (the payload hash, already checked as 64 lowercase hex digits). */
-const hexBytes = (hex: string): Uint8Array =>
-  Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-
 /**
  * A stream body that is not aws-chunked, passed through unchanged and checked at its end: its SHA-256 against the
  * signed hex payload hash, and each x-amz-checksum-* header. The source itself when there is nothing to check.
@@ -99,21 +102,20 @@ function checkedAtEnd(
 ): ReadableStream<Uint8Array> {
   const checks: [Checksum, string, (actual: string) => never][] = [];
   if (/^[0-9a-f]{64}$/.test(payloadHash)) {
-    const expected = toBase64(hexBytes(payloadHash));
+    const expected = toBase64(fromHex(payloadHash));
     checks.push([
       createChecksum('SHA256'),
       expected,
       (actual) => {
-        const hex = [...fromBase64(actual)!].map((b) => b.toString(16).padStart(2, '0')).join('');
         return fail(
           'ERR_SIGV4_PAYLOAD_HASH',
-          `the body's SHA-256 ${hex} does not match the signed x-amz-content-sha256 ${payloadHash}`,
+          `the body's SHA-256 ${toHex(fromBase64(actual)!)} does not match the signed x-amz-content-sha256 ${payloadHash}`,
         );
       },
     ]);
   }
   for (const [algorithm, value] of checksumHeaders) {
-    const name = `x-amz-checksum-${algorithm.toLowerCase()}`;
+    const name = checksumHeaderName(algorithm);
     checks.push([
       createChecksum(algorithm),
       value,
